@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+
+/**
+ * Every top-level command, in the order `--help` lists them. Each entry builds a commander
+ * Command whose action parses flags into `<Name>Options` and calls one library function.
+ */
+export const commandDefinitions: Array<() => Command> = [];

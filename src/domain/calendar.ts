@@ -1,0 +1,112 @@
+import { TZDate } from "@date-fns/tz";
+import { getISOWeek, getISOWeekYear } from "date-fns";
+import type { DateRange, Instant, IsoDate } from "./time-entry.js";
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date in `YYYY-MM-DD` form (rejects 2026-02-30). */
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+function toUtcMidnight(date: IsoDate): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+function fromUtc(d: Date): IsoDate {
+  return d.toISOString().slice(0, 10);
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const d = toUtcMidnight(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return fromUtc(d);
+}
+
+/** ISO-8601 week number of a calendar date (what Toki shows as `weekNumber`). */
+export function isoWeekOf(date: IsoDate): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return getISOWeek(new Date(y, m - 1, d));
+}
+
+/** ISO week-numbering year of a calendar date. */
+export function isoWeekYearOf(date: IsoDate): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return getISOWeekYear(new Date(y, m - 1, d));
+}
+
+/** Monday of the ISO week holding `date`. */
+export function isoWeekStart(date: IsoDate): IsoDate {
+  const dow = toUtcMidnight(date).getUTCDay(); // 0 = Sunday
+  return addDays(date, -((dow + 6) % 7));
+}
+
+/** The calendar date of an instant in a time zone (Toki's "local registration day"). */
+export function localDateOf(instant: Instant, timeZone: string): IsoDate {
+  const d = new TZDate(new Date(instant).getTime(), timeZone);
+  const y = d.getFullYear();
+  const m = String(d.getMonth() + 1).padStart(2, "0");
+  const day = String(d.getDate()).padStart(2, "0");
+  return `${y}-${m}-${day}`;
+}
+
+/** The instant of a local wall-clock time on a date in a time zone. */
+export function instantAt(date: IsoDate, time: string, timeZone: string): Instant {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const [hh, mm, ss] = time.split(":").map(Number) as [number, number, number | undefined];
+  return new Date(new TZDate(y, m - 1, d, hh, mm, ss ?? 0, timeZone).getTime()).toISOString();
+}
+
+export function compareDates(a: IsoDate, b: IsoDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function inRange(date: IsoDate, range: DateRange): boolean {
+  return date >= range.from && date <= range.to;
+}
+
+export function eachDay(range: DateRange): IsoDate[] {
+  const out: IsoDate[] = [];
+  for (let d = range.from; d <= range.to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+export function lastDayOfMonth(date: IsoDate): IsoDate {
+  const [y, m] = date.split("-").map(Number) as [number, number];
+  return fromUtc(new Date(Date.UTC(y, m, 0)));
+}
+
+/** Splits an inclusive range into calendar-month chunks (first and last may be partial). */
+export function splitByMonth(range: DateRange): DateRange[] {
+  const out: DateRange[] = [];
+  let from = range.from;
+  while (from <= range.to) {
+    const end = lastDayOfMonth(from);
+    const to = end < range.to ? end : range.to;
+    out.push({ from, to });
+    from = addDays(to, 1);
+  }
+  return out;
+}
+
+/** Splits an inclusive range into ISO weeks (Mon–Sun) clipped to the range. */
+export function splitByIsoWeek(range: DateRange): DateRange[] {
+  const out: DateRange[] = [];
+  let from = range.from;
+  while (from <= range.to) {
+    const end = addDays(isoWeekStart(from), 6);
+    const to = end < range.to ? end : range.to;
+    out.push({ from, to });
+    from = addDays(to, 1);
+  }
+  return out;
+}
+
+export type PeriodKind = "week" | "month";
+
+export function splitByPeriod(range: DateRange, period: PeriodKind): DateRange[] {
+  return period === "week" ? splitByIsoWeek(range) : splitByMonth(range);
+}

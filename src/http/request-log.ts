@@ -1,0 +1,29 @@
+/** One HTTP request as the report's `requests` table stores it. */
+export interface RequestRecord {
+  system: "kleer" | "milltime" | "history";
+  method: string;
+  /** Ids, dates and query values templated out: `/company/{companyId}/event/{eventId}`. */
+  route: string;
+  /** HTTP status of the last attempt; undefined when no response arrived. */
+  status: number | undefined;
+  attempts: number;
+  durationMs: number;
+}
+
+/** Receives every request a client makes (the report store, a test, the benchmark). */
+export interface RequestRecorder {
+  record(entry: RequestRecord): void;
+}
+
+export const nullRecorder: RequestRecorder = { record() {} };
+
+/** Collects records in memory; tests and the benchmark read `records`. */
+export function createMemoryRecorder(): RequestRecorder & { records: RequestRecord[] } {
+  const records: RequestRecord[] = [];
+  return { records, record: (entry) => void records.push(entry) };
+}
+
+/** Fans one record out to several recorders. */
+export function teeRecorders(...recorders: RequestRecorder[]): RequestRecorder {
+  return { record: (entry) => recorders.forEach((r) => r.record(entry)) };
+}
