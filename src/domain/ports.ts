@@ -58,3 +58,13 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+/**
+ * Period statistics for many periods at once, fetched with a bounded number of requests
+ * (one per endpoint per month chunk) instead of one call per period. The Kleer adapter
+ * implements it; the parity run uses it to compare TimeInfo per ISO week or month.
+ */
+export interface WeeklyStatsByPeriodReader {
+  /** One WeeklyStats per period, in the same order as `periods` (periods must not overlap). */
+  getWeeklyStatsForPeriods(periods: DateRange[]): Promise<WeeklyStats[]>;
+}
