@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { isIsoDate } from "../domain/calendar.js";
+
+/** Kleer's production API; the default base URL, as in Toki. */
+export const KLEER_PRODUCTION_BASE_URL = "https://api.kleer.se/v1";
+/** Kleer's test API: its own storage, invisible in the admin UI. */
+export const KLEER_TEST_BASE_URL = "https://test-api.kleer.se/v1";
+
+const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
+
+/** Everything a parity, replay or readiness run needs; each key documented and defaulted. */
+export const runConfigSchema = z
+  .object({
+    from: isoDate.describe("First day of the range (inclusive)."),
+    to: isoDate.describe("Last day of the range (inclusive)."),
+    period: z.enum(["week", "month"]).default("week").describe("Period for TimeInfo/weekly-stats comparison."),
+    users: z.array(z.number().int().positive()).optional().describe("Toki user ids to process; all mapped users when absent."),
+    timeZone: z.string().default("Europe/Stockholm").describe("Zone of the local registration day."),
+    concurrency: z.number().int().min(1).max(64).default(4).describe("Users processed at once."),
+    shard: z
+      .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
+      .refine((s) => s.index <= s.count, { message: "shard index must be between 1 and the shard count" })
+      .optional()
+      .describe("Process only the users of shard index/count (stable hash of the Toki user id)."),
+    kleer: z
+      .object({
+        baseUrl: z.url().default(KLEER_PRODUCTION_BASE_URL).describe("Kleer API base URL (TOKI_KLEER__BASE_URL)."),
+        token: z.string().min(1, "the Kleer token is empty").describe("Integration token sent as X-Token (TOKI_KLEER__TOKEN)."),
+        companyId: z.coerce.number().int().positive().describe("Kleer company id (TOKI_KLEER__COMPANY_ID)."),
+      })
+      .describe("The Kleer side."),
+    milltime: z
+      .object({
+        url: z.url().optional().describe("Milltime CGI entry point, e.g. https://tenant.milltime.se/cgi/mt.cgi (TOKI_MILLTIME__URL)."),
+        credentialsFile: z.string().optional().describe("Per-user credentials JSON file for live reads."),
+        snapshotDir: z.string().optional().describe("Offline snapshot directory written by `milltime export`."),
+        instanceId: z.string().optional().describe("Milltime tenant instance id sent at login."),
+      })
+      .describe("The legacy Milltime side: live (url + credentials) or a snapshot."),
+    history: z.string().optional().describe("Timer history: a postgres:// URL or a CSV/JSON export."),
+    mappingFile: z.string().describe("Milltime→Kleer id mapping file."),
+    rulesFile: z.string().optional().describe("Rules file: severities, tolerances, suppressions."),
+    reportFile: z.string().describe("SQLite report file (created when missing)."),
+  })
+  .describe("toki-parity run configuration");
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+export interface RunConfigResult {
+  config: RunConfig | undefined;
+  errors: string[];
+  warnings: string[];
+}
+
+/** Formats zod issues as `path: message` lines naming the bad option. */
+export function formatZodIssues(error: z.ZodError, optionNames: Record<string, string> = {}): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.join(".");
+    const name = optionNames[path] ?? (path || "(root)");
+    return `${name}: ${issue.message}`;
+  });
+}
+
+type Rule = (config: RunConfig) => { errors?: string[]; warnings?: string[] };
+
+const rules: Rule[] = [
+  (c) => (c.from > c.to ? { errors: [`--from ${c.from} is after --to ${c.to}`] } : {}),
+  (c) => {
+    const m = c.milltime;
+    if (m.snapshotDir && (m.url || m.credentialsFile))
+      return { errors: ["give either --milltime-snapshot or --milltime-url with --milltime-credentials, not both"] };
+    if (!m.snapshotDir && !(m.url && m.credentialsFile))
+      return { errors: ["the Milltime side needs --milltime-snapshot DIR, or --milltime-url URL with --milltime-credentials FILE"] };
+    return {};
+  },
+  (c) => (new URL(c.kleer.baseUrl).hostname === "test-api.kleer.se"
+    ? { warnings: ["Kleer's test API keeps its own storage: what it holds is invisible in my.kleer.se"] }
+    : {}),
+];
+
+/** Option names as the user typed them, so a zod message names the flag. */
+export const RUN_CONFIG_OPTION_NAMES: Record<string, string> = {
+  from: "--from",
+  to: "--to",
+  period: "--period",
+  users: "--users",
+  timeZone: "--time-zone",
+  concurrency: "--concurrency",
+  shard: "--shard",
+  "kleer.baseUrl": "--kleer-url / TOKI_KLEER__BASE_URL",
+  "kleer.token": "--kleer-token / TOKI_KLEER__TOKEN",
+  "kleer.companyId": "--kleer-company / TOKI_KLEER__COMPANY_ID",
+  "milltime.url": "--milltime-url / TOKI_MILLTIME__URL",
+  "milltime.credentialsFile": "--milltime-credentials",
+  "milltime.snapshotDir": "--milltime-snapshot",
+  history: "--history",
+  mappingFile: "--mapping",
+  rulesFile: "--rules",
+  reportFile: "--report",
+};
+
+/** schema → normalise → cross-field rules. Only the CLI prints and exits. */
+export function parseRunConfig(input: unknown): RunConfigResult {
+  const parsed = runConfigSchema.safeParse(input);
+  if (!parsed.success) return { config: undefined, errors: formatZodIssues(parsed.error, RUN_CONFIG_OPTION_NAMES), warnings: [] };
+  const config: RunConfig = { ...parsed.data, kleer: { ...parsed.data.kleer, baseUrl: parsed.data.kleer.baseUrl.replace(/\/+$/, "") } };
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const rule of rules) {
+    const out = rule(config);
+    errors.push(...(out.errors ?? []));
+    warnings.push(...(out.warnings ?? []));
+  }
+  return { config: errors.length === 0 ? config : undefined, errors, warnings };
+}
