@@ -6,3 +6,4 @@ export * from "./cutover-mapping.js";
 export * from "./calendar.js";
 export * from "./errors.js";
 export * from "./ports.js";
+export * from "./shard.js";
