@@ -1,0 +1,154 @@
+import { addDays } from "../domain/calendar.js";
+import type { MappingIndex } from "../domain/cutover-mapping.js";
+import { describeLockState, editabilityOf } from "../domain/lock-state.js";
+import type { TimeEntry, TimeEntryStatus } from "../domain/time-entry.js";
+import type { EntryPair } from "./entry-matching.js";
+import { describeDifference, draftFinding, formatHours, hoursValue, type FindingDraft } from "./finding.js";
+import { normaliseKleerNote, normaliseLegacyNote } from "./note-normalise.js";
+import { exceedsTolerance, type ParityRules } from "./parity-rules.js";
+
+export interface EntryComparisonContext {
+  userKey: number;
+  mapping: MappingIndex;
+  rules: ParityRules;
+}
+
+const EVIDENCE_TEXT = { foreign_id: "foreign id", relink: "timer-history relink", content: "content" } as const;
+
+/**
+ * Compares one pair field by field: date, hours, mapped project, mapped activity, note, and the
+ * lock state. When editability differs only the editability kind is reported for the pair;
+ * `status_mismatch` is for two locked states that do not correspond.
+ */
+export function compareEntryPair(pair: EntryPair, context: EntryComparisonContext): FindingDraft[] {
+  const { legacy, kleer } = pair;
+  const { userKey, mapping, rules } = context;
+  const base = { userKey, date: legacy.date, legacyId: legacy.registrationId, kleerId: kleer.registrationId };
+  const out: FindingDraft[] = [];
+  const paired = `Milltime ${legacy.registrationId} ↔ Kleer ${kleer.registrationId} (by ${EVIDENCE_TEXT[pair.evidence]})`;
+
+  if (legacy.date !== kleer.date) {
+    const shifted = kleer.date === addDays(legacy.date, -1);
+    out.push(
+      draftFinding({
+        ...base,
+        kind: "date_mismatch",
+        field: "date",
+        legacyValue: legacy.date,
+        kleerValue: kleer.date,
+        message:
+          `${paired}: dated ${legacy.date} in Milltime but ${kleer.date} in Kleer` +
+          (shifted ? " (one day earlier: likely the UTC date of an early-morning start)" : ""),
+      }),
+    );
+  }
+
+  if (exceedsTolerance(legacy.hours, kleer.hours, rules.tolerances.entryHours)) {
+    out.push(
+      draftFinding({
+        ...base,
+        kind: "hours_mismatch",
+        field: "hours",
+        legacyValue: hoursValue(legacy.hours),
+        kleerValue: hoursValue(kleer.hours),
+        message: `${paired}: ${formatHours(legacy.hours)} in Milltime, ${formatHours(kleer.hours)} in Kleer (${describeDifference(legacy.hours, kleer.hours)})`,
+      }),
+    );
+  }
+
+  const mappedProject = mapping.kleerProjectFor(legacy.projectId);
+  if (mappedProject !== undefined && String(mappedProject) !== kleer.projectId) {
+    out.push(
+      draftFinding({
+        ...base,
+        kind: "project_mismatch",
+        field: "project",
+        legacyValue: String(mappedProject),
+        kleerValue: kleer.projectId,
+        message: `${paired}: Milltime project ${legacy.projectId} "${legacy.projectName}" maps to Kleer project ${mappedProject}, the event is on ${kleer.projectId} "${kleer.projectName}"`,
+      }),
+    );
+  }
+
+  const mappedActivity = mapping.kleerActivityFor(legacy.activityId);
+  if (mappedActivity !== undefined && String(mappedActivity) !== kleer.activityId) {
+    out.push(
+      draftFinding({
+        ...base,
+        kind: "activity_mismatch",
+        field: "activity",
+        legacyValue: String(mappedActivity),
+        kleerValue: kleer.activityId,
+        message: `${paired}: Milltime activity ${legacy.activityId} "${legacy.activityName}" maps to Kleer activity ${mappedActivity}, the event has ${kleer.activityId} "${kleer.activityName}"`,
+      }),
+    );
+  }
+
+  const legacyNote = normaliseLegacyNote(legacy.note);
+  const kleerNote = normaliseKleerNote(kleer.note);
+  if (legacyNote !== kleerNote) {
+    out.push(
+      draftFinding({
+        ...base,
+        kind: "note_mismatch",
+        field: "note",
+        legacyValue: legacyNote,
+        kleerValue: kleerNote,
+        message: `${paired}: note ${JSON.stringify(legacyNote)} in Milltime, ${JSON.stringify(kleerNote)} in Kleer`,
+      }),
+    );
+  }
+
+  out.push(...compareLockState(legacy, kleer, rules, base, paired));
+  return out;
+}
+
+function compareLockState(
+  legacy: TimeEntry,
+  kleer: TimeEntry,
+  rules: ParityRules,
+  base: Pick<FindingDraft, "userKey" | "date" | "legacyId" | "kleerId">,
+  paired: string,
+): FindingDraft[] {
+  const legacyEditability = editabilityOf(legacy.lock);
+  const kleerEditability = editabilityOf(kleer.lock);
+  const legacyText = describeLockState(legacy.lock);
+  const kleerText = describeLockState(kleer.lock);
+  const values = { ...base, legacyValue: legacyText, kleerValue: kleerText };
+  if (legacyEditability === "locked" && kleerEditability === "editable") {
+    return [
+      draftFinding({
+        ...values,
+        kind: "editability_regression",
+        field: "editability",
+        message: `${paired}: locked in Milltime (attest level ${legacyText}) but editable in Kleer (${kleerText})`,
+      }),
+    ];
+  }
+  if (legacyEditability === "editable" && kleerEditability === "locked") {
+    return [
+      draftFinding({
+        ...values,
+        kind: "editability_change",
+        field: "editability",
+        message: `${paired}: editable in Milltime (attest level ${legacyText}) but locked in Kleer (${kleerText})`,
+      }),
+    ];
+  }
+  if (legacyEditability === "editable") return [];
+  const expected = expectedStatuses(legacy, rules);
+  if (kleer.lock.kind !== "status" || expected.includes(kleer.lock.status)) return [];
+  return [
+    draftFinding({
+      ...values,
+      kind: "status_mismatch",
+      field: "status",
+      message: `${paired}: attest level ${legacyText} corresponds to ${expected.join(" or ")}, Kleer has ${kleerText}`,
+    }),
+  ];
+}
+
+function expectedStatuses(legacy: TimeEntry, rules: ParityRules): readonly TimeEntryStatus[] {
+  if (legacy.lock.kind === "status") return [legacy.lock.status];
+  return legacy.lock.attestLevel === 1 ? rules.statusCorrespondence.week : rules.statusCorrespondence.month;
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { isIsoDate } from "../domain/calendar.js";
+import { ConfigError } from "../domain/errors.js";
+import { DEFAULT_SEVERITIES, FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from "./finding-kinds.js";
+import {
+  DEFAULT_TOLERANCES,
+  MINUTE_IN_HOURS,
+  type ParityRules,
+  type Suppression,
+} from "./parity-rules.js";
+
+const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
+const findingKind = z.enum(FINDING_KINDS, { message: `expected one of the finding kinds (${FINDING_KINDS.join(", ")})` });
+const lockedStatus = z.enum(["approved", "certified"], { message: 'expected "approved" or "certified"' });
+/** A single status or a list of them; a lone string becomes a one-element list. */
+const lockedStatuses = z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(lockedStatus).min(1, "give at least one status"));
+const minutes = z.number().min(0, "a tolerance cannot be negative").max(24 * 60, "a tolerance above 24 hours makes no sense");
+
+const suppressionSchema = z
+  .object({
+    kind: findingKind.describe("The finding kind to suppress."),
+    user_key: z.number().int().positive().optional().describe("Only findings of this Toki user id."),
+    from: isoDate.optional().describe("Only findings dated on or after this day."),
+    to: isoDate.optional().describe("Only findings dated on or before this day."),
+    legacy_id: z.string().min(1).optional().describe("Only findings about this Milltime registration id."),
+    kleer_id: z.union([z.string().min(1), z.number().int()]).optional().describe("Only findings about this Kleer event id."),
+    reason: z.string().trim().min(1, "a suppression needs a non-empty reason").describe("Why the finding is accepted (recorded in the report)."),
+  })
+  .strict()
+  .refine((s) => s.from === undefined || s.to === undefined || s.from <= s.to, { message: "from is after to", path: ["to"] });
+
+/** The rules file (JSON). Every key is optional; absent keys keep the defaults. */
+export const parityRulesFileSchema = z
+  .object({
+    $schema: z.string().optional().describe("Ignored; lets editors attach a JSON schema."),
+    version: z.literal(1).default(1).describe("Format version of the rules file."),
+    period: z.enum(["week", "month"]).optional().describe("Period for the TimeInfo comparison when the command gives none."),
+    severities: z
+      .partialRecord(findingKind, z.enum(SEVERITIES, { message: `expected one of ${SEVERITIES.join(", ")}` }))
+      .default({})
+      .describe("Severity per finding kind, overriding the defaults."),
+    tolerances: z
+      .object({
+        entry_minutes: minutes.default(DEFAULT_TOLERANCES.entryHours * 60).describe("Hours tolerance per entry, in minutes."),
+        timeinfo_minutes: minutes.default(DEFAULT_TOLERANCES.timeInfoHours * 60).describe("Tolerance per TimeInfo figure, in minutes."),
+        link_minutes: minutes.default(DEFAULT_TOLERANCES.linkHours * 60).describe("Timer-history link duration tolerance, in minutes."),
+      })
+      .strict()
+      .default({
+        entry_minutes: DEFAULT_TOLERANCES.entryHours * 60,
+        timeinfo_minutes: DEFAULT_TOLERANCES.timeInfoHours * 60,
+        link_minutes: DEFAULT_TOLERANCES.linkHours * 60,
+      })
+      .describe("Tolerances in minutes."),
+    status_correspondence: z
+      .object({
+        week: lockedStatuses.default(["certified"]).describe("Kleer status(es) for attest level 1 (week)."),
+        month: lockedStatuses.default(["approved"]).describe("Kleer status(es) for attest level 2 (month)."),
+      })
+      .strict()
+      .default({ week: ["certified"], month: ["approved"] })
+      .describe("Attest level → Kleer status correspondence; attest level none is always open."),
+    suppressions: z.array(suppressionSchema).default([]).describe("Findings to keep but mark suppressed."),
+  })
+  .strict()
+  .describe("toki-parity rules file");
+
+export type ParityRulesFile = z.input<typeof parityRulesFileSchema>;
+
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+    const message =
+      issue.code === "unrecognized_keys"
+        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}${path === "severities" ? " (not a finding kind)" : ""}`
+        : issue.message;
+    return `${path || "(root)"}: ${message}`;
+  });
+}
+
+/**
+ * Validates a parsed rules file and normalises it (minutes → hours, single status → list).
+ * Throws ConfigError whose issues name each bad key, e.g. `suppressions[0].reason: …`.
+ */
+export function parseParityRules(input: unknown, source = "rules file"): ParityRules {
+  const parsed = parityRulesFileSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(`${source} is not valid`, formatIssues(parsed.error));
+  const file = parsed.data;
+  const severities = { ...DEFAULT_SEVERITIES } as Record<FindingKind, Severity>;
+  for (const [kind, severity] of Object.entries(file.severities) as Array<[FindingKind, Severity | undefined]>) {
+    if (severity) severities[kind] = severity;
+  }
+  const suppressions: Suppression[] = file.suppressions.map((s) => ({
+    kind: s.kind,
+    userKey: s.user_key,
+    from: s.from,
+    to: s.to,
+    legacyId: s.legacy_id,
+    kleerId: s.kleer_id === undefined ? undefined : String(s.kleer_id),
+    reason: s.reason,
+  }));
+  return {
+    severities,
+    tolerances: {
+      entryHours: file.tolerances.entry_minutes * MINUTE_IN_HOURS,
+      timeInfoHours: file.tolerances.timeinfo_minutes * MINUTE_IN_HOURS,
+      linkHours: file.tolerances.link_minutes * MINUTE_IN_HOURS,
+    },
+    statusCorrespondence: { week: file.status_correspondence.week, month: file.status_correspondence.month },
+    period: file.period,
+    suppressions,
+  };
+}
+
+/** The rules as recorded in a report's options (file keys, minutes), so a run shows what it used. */
+export function describeParityRules(rules: ParityRules): Record<string, unknown> {
+  const changed = Object.fromEntries(
+    (Object.entries(rules.severities) as Array<[FindingKind, Severity]>).filter(([kind, s]) => DEFAULT_SEVERITIES[kind] !== s),
+  );
+  return {
+    period: rules.period ?? null,
+    severities: changed,
+    tolerances: {
+      entry_minutes: rules.tolerances.entryHours * 60,
+      timeinfo_minutes: rules.tolerances.timeInfoHours * 60,
+      link_minutes: rules.tolerances.linkHours * 60,
+    },
+    status_correspondence: { week: [...rules.statusCorrespondence.week], month: [...rules.statusCorrespondence.month] },
+    suppressions: rules.suppressions.length,
+  };
+}

@@ -1,0 +1,78 @@
+import type { PeriodKind } from "../domain/calendar.js";
+import type { IsoDate, TimeEntryStatus } from "../domain/time-entry.js";
+import { DEFAULT_SEVERITIES, type FindingKind, type Severity } from "./finding-kinds.js";
+
+/** Tolerances, all in hours. */
+export interface ParityTolerances {
+  /** Per entry (hours of a pair). @default 0.5 minute */
+  entryHours: number;
+  /** Per period for every TimeInfo figure. @default 1 minute */
+  timeInfoHours: number;
+  /**
+   * Timer-history link duration vs its entry's hours. @default 2 minutes: Milltime's timer save
+   * sent end = now + 1 minute and dropped seconds (legacy hours exceed the link by 1–60 s), a
+   * manual create only dropped seconds (legacy short by 0–59 s); 2 minutes covers both with margin.
+   */
+  linkHours: number;
+}
+
+/**
+ * Which Kleer statuses a locked legacy attest level may become. Attest level None always
+ * corresponds to `open` (the editability check covers it).
+ */
+export interface StatusCorrespondence {
+  /** Attest level 1 (week). @default ["certified"] */
+  week: readonly TimeEntryStatus[];
+  /** Attest level 2 (month). @default ["approved"] */
+  month: readonly TimeEntryStatus[];
+}
+
+/** Keeps matching findings in the report, marked suppressed; they no longer count for the gate. */
+export interface Suppression {
+  kind: FindingKind;
+  userKey?: number | undefined;
+  /** Inclusive date range the finding's date must fall in (a finding without date never matches). */
+  from?: IsoDate | undefined;
+  to?: IsoDate | undefined;
+  legacyId?: string | undefined;
+  kleerId?: string | undefined;
+  reason: string;
+}
+
+/** Everything configurable about a parity comparison (the rules file, normalised). */
+export interface ParityRules {
+  severities: Readonly<Record<FindingKind, Severity>>;
+  tolerances: ParityTolerances;
+  statusCorrespondence: StatusCorrespondence;
+  /** Period for TimeInfo comparison when the caller gives none. */
+  period: PeriodKind | undefined;
+  suppressions: readonly Suppression[];
+}
+
+export const MINUTE_IN_HOURS = 1 / 60;
+
+export const DEFAULT_TOLERANCES: Readonly<ParityTolerances> = {
+  entryHours: 0.5 * MINUTE_IN_HOURS,
+  timeInfoHours: 1 * MINUTE_IN_HOURS,
+  linkHours: 2 * MINUTE_IN_HOURS,
+};
+
+export const DEFAULT_STATUS_CORRESPONDENCE: Readonly<StatusCorrespondence> = {
+  week: ["certified"],
+  month: ["approved"],
+};
+
+export const DEFAULT_PARITY_RULES: Readonly<ParityRules> = {
+  severities: DEFAULT_SEVERITIES,
+  tolerances: DEFAULT_TOLERANCES,
+  statusCorrespondence: DEFAULT_STATUS_CORRESPONDENCE,
+  period: undefined,
+  suppressions: [],
+};
+
+/** Floating-point slack so that exactly-at-tolerance differences (0.5 min) are not findings. */
+const EPSILON = 1e-9;
+
+export function exceedsTolerance(a: number, b: number, tolerance: number): boolean {
+  return Math.abs(a - b) > tolerance + EPSILON;
+}
