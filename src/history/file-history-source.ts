@@ -1,0 +1,151 @@
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { extname } from "node:path";
+import { parse, type CastingContext } from "csv-parse";
+import { ConfigError } from "../domain/errors.js";
+import type { TimerHistoryLink } from "../domain/timer-history.js";
+import { assertTimeZone, classifyHistoryRow, toRowFilter, type HistoryRowFilter, type RawHistoryRow } from "./history-row.js";
+import {
+  DEFAULT_HISTORY_TIME_ZONE,
+  emptySummary,
+  type HistoryQuery,
+  type HistoryReadSummary,
+  type HistorySourceOptions,
+  type TimerHistorySource,
+} from "./history-source.js";
+import { rowIdOf, tallyHistoryRow } from "./history-tally.js";
+
+export type HistoryFileFormat = "csv" | "json";
+
+export interface FileHistorySourceOptions extends HistorySourceOptions {
+  path: string;
+  /** @default from the extension: `.csv` or `.json` */
+  format?: HistoryFileFormat | undefined;
+}
+
+/** Columns a timer-history export must have; the others read as NULL when absent. */
+export const REQUIRED_HISTORY_COLUMNS = ["id", "user_id", "start_time", "end_time", "registration_id"] as const;
+
+/** Columns the reader uses (psql's `select *` order, plus the optional `user_email`). */
+export const HISTORY_COLUMNS = [
+  "id", "user_id", "start_time", "end_time", "project_id", "project_name", "activity_id", "activity_name",
+  "note", "created_at", "registration_id", "user_email",
+] as const;
+
+const KNOWN_COLUMNS = new Set<string>(HISTORY_COLUMNS);
+
+/** The format a path implies, or undefined for an unknown extension. */
+export function historyFormatOf(path: string): HistoryFileFormat | undefined {
+  const ext = extname(path).toLowerCase();
+  return ext === ".csv" ? "csv" : ext === ".json" ? "json" : undefined;
+}
+
+// psql's CSV writes NULL as an empty unquoted field and the empty string as "" (quoted).
+function castCsvField(value: string, context: CastingContext): string | null {
+  return context.quoting || value !== "" ? value : null;
+}
+
+function checkHeader(path: string, header: unknown[]): string[] {
+  const names = header.map((h) => (typeof h === "string" ? h.trim() : ""));
+  const issues: string[] = [];
+  const missing = REQUIRED_HISTORY_COLUMNS.filter((c) => !names.includes(c));
+  if (missing.length > 0) issues.push(`missing column(s) ${missing.join(", ")} (found: ${names.join(", ") || "nothing"})`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (KNOWN_COLUMNS.has(name) && seen.has(name)) issues.push(`column ${name} appears twice`);
+    seen.add(name);
+  }
+  if (issues.length > 0) throw new ConfigError(`${path} is not a timer_history export`, issues.map((i) => `${path}: ${i}`));
+  return names;
+}
+
+function toRawRow(names: string[], record: unknown[]): RawHistoryRow {
+  const row: Record<string, unknown> = {};
+  names.forEach((name, i) => {
+    if (KNOWN_COLUMNS.has(name)) row[name] = record[i];
+  });
+  return row as RawHistoryRow;
+}
+
+async function* readCsv(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary): AsyncGenerator<TimerHistoryLink> {
+  const parser = parse({ bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true, cast: castCsvField });
+  const input = createReadStream(path);
+  input.on("error", (error) => parser.destroy(error));
+  input.pipe(parser);
+  let names: string[] | undefined;
+  let recordNumber = 0;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: unknown[]; raw: string; info: { lines: number } }>) {
+      if (names === undefined) {
+        names = checkHeader(path, item.record);
+        continue;
+      }
+      recordNumber += 1;
+      // info.lines is the line the record ends on; a quoted note may span several lines.
+      const line = item.info.lines - (item.raw.match(/\n/g)?.length ?? 0);
+      const idIndex = names.indexOf("id");
+      const ref = { rowId: rowIdOf(item.record[idIndex], recordNumber), line };
+      if (item.record.length !== names.length) {
+        tallyHistoryRow(summary, { kind: "bad", reason: `expected ${names.length} fields, found ${item.record.length}` }, ref);
+        continue;
+      }
+      const link = tallyHistoryRow(summary, classifyHistoryRow(toRawRow(names, item.record), filter), ref);
+      if (link) yield link;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const lines = (error as { lines?: unknown }).lines;
+    const where = typeof lines === "number" ? ` at line ${lines}` : "";
+    throw new ConfigError(`cannot read ${path}${where}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+  } finally {
+    input.destroy();
+  }
+  if (names === undefined) throw new ConfigError(`${path} is empty: expected a header line`, [`${path}: no header`]);
+}
+
+async function* readJson(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary): AsyncGenerator<TimerHistoryLink> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+  }
+  if (!Array.isArray(document)) throw new ConfigError(`${path} must hold a JSON array of timer_history rows`, [`${path}: expected an array`]);
+  for (const [index, item] of document.entries()) {
+    const isObject = typeof item === "object" && item !== null && !Array.isArray(item);
+    const ref = { rowId: rowIdOf(isObject ? (item as { id?: unknown }).id : undefined, index + 1) };
+    if (!isObject) {
+      tallyHistoryRow(summary, { kind: "bad", reason: `element [${index}] is not an object` }, ref);
+      continue;
+    }
+    const link = tallyHistoryRow(summary, classifyHistoryRow(item as RawHistoryRow, filter), ref);
+    if (link) yield link;
+  }
+}
+
+/** A `timer_history` export: CSV as psql's `\copy … csv header` writes it, or a JSON array. */
+export function createFileHistorySource(options: FileHistorySourceOptions): TimerHistorySource {
+  const format = options.format ?? historyFormatOf(options.path);
+  if (format === undefined) {
+    throw new ConfigError(`cannot tell the format of ${options.path}`, [`history: expected a .csv or .json file, or a postgres:// URL`]);
+  }
+  const timeZone = options.timeZone ?? DEFAULT_HISTORY_TIME_ZONE;
+  assertTimeZone(timeZone);
+  const description = `${format.toUpperCase()} file ${options.path} (days in ${timeZone})`;
+  let current: HistoryReadSummary = emptySummary(description);
+
+  async function* read(query: HistoryQuery = {}): AsyncGenerator<TimerHistoryLink> {
+    const summary = emptySummary(description);
+    current = summary;
+    const filter = toRowFilter(query, timeZone);
+    try {
+      if (!(await stat(options.path)).isFile()) throw new Error("not a file");
+    } catch (error) {
+      throw new ConfigError(`history file not found: ${options.path}`, [`history: ${options.path} does not exist or is not a file`], { cause: error });
+    }
+    yield* format === "csv" ? readCsv(options.path, filter, summary) : readJson(options.path, filter, summary);
+    summary.complete = true;
+  }
+
+  return { describe: () => description, read, summary: () => current };
+}
