@@ -1,0 +1,115 @@
+/**
+ * The page's only stylesheet and script, inlined (the report is one file that fetches nothing).
+ * Without the script every rendered row and section is still reachable: details open natively,
+ * and paged tables simply show all their rendered rows.
+ */
+export const REPORT_CSS = `
+:root{--ink:#1b1b1b;--muted:#555;--line:#c9c9c9;--soft:#f4f5f7;--blocking:#a3001b;--warning:#7a4d00;--info:#1d4f91;--ok:#1c6b2a}
+*{box-sizing:border-box}
+body{margin:0;color:var(--ink);background:#fff;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+header,main,footer,nav{max-width:1240px;margin:0 auto;padding:0 20px}
+header{padding-top:18px}
+h1{font-size:1.6rem;margin:0 0 4px}
+h2{font-size:1.3rem;margin:28px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--ink)}
+h3{font-size:1.05rem;margin:0;display:inline}
+h4{font-size:1rem;margin:18px 0 6px}
+.sub{color:var(--muted);margin:0}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:6px 16px;padding:8px 0;margin:10px 0 0;border-top:1px solid var(--line);border-bottom:1px solid var(--line)}
+a{color:#0b4a8b}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.verdict{border:2px solid var(--ink);border-left-width:10px;padding:10px 16px;margin:8px 0 14px;background:var(--soft)}
+.verdict .headline{font-size:1.35rem;font-weight:700;margin:0 0 4px}
+.verdict p{margin:0}
+.verdict-not_ready{border-color:var(--blocking)}.verdict-not_ready .headline{color:var(--blocking)}
+.verdict-ready_with_warnings{border-color:var(--warning)}.verdict-ready_with_warnings .headline{color:var(--warning)}
+.verdict-ready{border-color:var(--ok)}.verdict-ready .headline{color:var(--ok)}
+.verdict-incomplete{border-color:var(--warning);border-style:dashed}
+dl.totals,dl.meta,dl.facts{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 14px;padding:0}
+dl.totals>div,dl.meta>div,dl.facts>div{border:1px solid var(--line);padding:6px 10px;min-width:130px}
+dl.facts>div{flex:1 1 240px}
+dt{font-size:.78rem;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
+dd{margin:0;font-size:1.05rem;font-weight:600}
+dl.facts dd{font-weight:400}
+.table-wrap{overflow-x:auto;margin:0 0 12px}
+table.data{border-collapse:collapse;width:100%;font-size:.86rem}
+table.data caption{text-align:left;font-weight:600;padding:4px 0 6px;caption-side:top}
+table.data th,table.data td{border:1px solid var(--line);padding:4px 7px;text-align:left;vertical-align:top}
+table.data thead th{background:#e9ebef;position:sticky;top:0}
+table.data tbody th{font-weight:600;background:#fafafa}
+.num{text-align:right!important;font-variant-numeric:tabular-nums}
+tr.suppressed{color:var(--muted);background:repeating-linear-gradient(135deg,#fff 0 6px,#f2f2f2 6px 12px)}
+tr.has-blocking th{border-left:4px solid var(--blocking)}
+.sev{white-space:nowrap;font-weight:600}
+.sev-blocking{color:var(--blocking)}.sev-warning{color:var(--warning)}.sev-info{color:var(--info)}
+.suppressed-tag{font-size:.8em;font-style:italic}
+.message{color:#333}
+.none{color:var(--muted)}
+.value{white-space:pre-wrap;overflow-wrap:break-word}
+.date,.id{white-space:nowrap}
+.note-diff{white-space:pre-wrap;overflow-wrap:break-word}
+del{background:#fde2e2;color:#7a0010;text-decoration:line-through;text-decoration-thickness:2px}
+ins{background:#dff3e2;color:#0d4d1a;text-decoration:underline;text-decoration-thickness:2px}
+.table-note,.empty{color:var(--muted);font-style:italic}
+.pager button,.tools button{font:inherit;font-size:.85rem;padding:3px 10px;margin-right:6px;cursor:pointer}
+details.user{border:1px solid var(--line);margin:0 0 10px;background:#fff}
+details.user>summary{cursor:pointer;padding:8px 12px;background:var(--soft)}
+details.user[open]>summary{border-bottom:1px solid var(--line)}
+.tally{margin-left:12px;font-size:.88rem;color:#333}
+.user-body{padding:6px 14px 12px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:12px 18px}
+figure.chart-figure{margin:0;border:1px solid #e2e2e2;padding:6px}
+figure.chart-figure svg{width:100%;height:auto;display:block}
+figcaption{font-size:.85rem;font-weight:600;text-align:center}
+details.chart-data,details.options{margin:10px 0}
+details.chart-data>summary,details.options>summary{cursor:pointer;color:#0b4a8b}
+.period-dates,.as-of{color:var(--muted);font-size:.85em}
+pre{background:var(--soft);padding:10px;overflow-x:auto;font-size:.82rem}
+footer{color:var(--muted);font-size:.8rem;padding:24px 20px}
+@media print{
+  @page{margin:14mm}
+  body{font-size:10pt}
+  nav,.pager,.tools{display:none!important}
+  details::details-content{content-visibility:visible;display:block}
+  details>summary{list-style:none}
+  details>summary::-webkit-details-marker{display:none}
+  tbody.more[hidden]{display:table-row-group!important}
+  table.data thead{display:table-header-group}
+  table.data thead th{position:static}
+  tr,figure,.verdict,dl>div{break-inside:avoid;page-break-inside:avoid}
+  h2,h3,h4,caption{break-after:avoid;page-break-after:avoid}
+  details.user{break-before:page;border:none}
+  .charts{grid-template-columns:repeat(2,1fr)}
+  a{color:inherit;text-decoration:none}
+  .table-wrap{overflow:visible}
+  tr.suppressed{background:none;font-style:italic}
+}
+`;
+
+export const REPORT_SCRIPT = `
+(function(){
+var d=document;d.documentElement.className+=" js";
+function each(s,f,r){Array.prototype.forEach.call((r||d).querySelectorAll(s),f)}
+function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var el=id&&d.getElementById(id);if(!el)return;
+for(var n=el;n;n=n.parentElement){if(n.tagName==="DETAILS")n.open=true}el.scrollIntoView()}
+window.addEventListener("hashchange",openTarget);openTarget();
+each("table[data-paged]",function(t){
+var per=+t.getAttribute("data-paged"),more=[];each("tbody.more",function(b){b.hidden=true;more.push(b)},t);
+var bar=d.createElement("p"),next=d.createElement("button"),all=d.createElement("button");
+bar.className="pager";next.type=all.type="button";all.textContent="Show all rows";
+function hidden(){return more.filter(function(b){return b.hidden})}
+function label(){var h=hidden(),rows=0;h.forEach(function(b){rows+=b.rows.length});
+if(!h.length){bar.remove();return}next.textContent="Show "+Math.min(per,rows)+" more rows ("+rows+" hidden)"}
+next.onclick=function(){var h=hidden();if(h[0])h[0].hidden=false;label()};
+all.onclick=function(){hidden().forEach(function(b){b.hidden=false});label()};
+bar.append(next,all);t.after(bar);label()});
+var users=d.getElementById("user-details-list");
+if(users){var tools=d.createElement("p"),o=d.createElement("button"),c=d.createElement("button");tools.className="tools";
+o.type=c.type="button";o.textContent="Expand all users";c.textContent="Collapse all users";
+o.onclick=function(){each("details.user",function(x){x.open=true},users)};c.onclick=function(){each("details.user",function(x){x.open=false},users)};
+tools.append(o,c);users.before(tools)}
+var opened=[];
+window.addEventListener("beforeprint",function(){each("details:not([open])",function(x){opened.push(x);x.open=true});each("tbody.more",function(b){b.hidden=false})});
+window.addEventListener("afterprint",function(){opened.forEach(function(x){x.open=false});opened=[]});
+})();
+`;

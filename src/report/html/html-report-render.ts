@@ -1,0 +1,108 @@
+import { createHash } from "node:crypto";
+import { REPORT_CSS, REPORT_SCRIPT } from "./html-assets.js";
+import { escapeHtml, formatCount } from "./html-format.js";
+import type { HtmlReportModel, UserReport } from "./html-report-model.js";
+import {
+  renderEditabilitySection,
+  renderOpeningBalancesSection,
+  renderRunFindingsSection,
+  renderSuppressionsSection,
+  renderUsersSection,
+  renderVerdictSection,
+  type SectionContext,
+} from "./html-sections.js";
+import { renderRunSection } from "./html-run-section.js";
+import { DEFAULT_TABLE_LIMITS, type TableLimits } from "./html-table.js";
+import { renderUserSection } from "./html-user-section.js";
+
+export interface HtmlRenderOptions {
+  /** Rows visible per table before "Show more". @default 100 */
+  rowsPerPage?: number;
+  /** Rows rendered at most per table. @default 2000 */
+  maxRowsPerTable?: number;
+  /** Users that get a detail section (charts + findings), those with blocking findings first. @default 500 */
+  maxUserDetails?: number;
+  /** Shown in the run metadata; omitted when null. The caller passes its clock's time. @default null */
+  generatedAt?: string | null;
+  /** How a reader gets the rows a capped table leaves out (the CLI names the report file). */
+  fullListHint?: string;
+}
+
+export const DEFAULT_MAX_USER_DETAILS = 500;
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("base64");
+}
+
+/** Users that get a detail section: the most severe first, then by key, up to the limit. */
+export function selectDetailedUsers(users: readonly UserReport[], limit: number): Set<string> {
+  const ranked = users
+    .map((u, index) => ({ u, index }))
+    .sort((a, b) => b.u.findingCounts.blocking - a.u.findingCounts.blocking || b.u.findingCounts.warning - a.u.findingCounts.warning || a.index - b.index);
+  return new Set(ranked.slice(0, Math.max(0, limit)).map((r) => r.u.userKey));
+}
+
+function renderUserDetails(model: HtmlReportModel, detailed: Set<string>, limits: TableLimits, fullListHint: string): string {
+  const sections = model.users.filter((u) => detailed.has(u.userKey)).map((u) => renderUserSection(u, { limits, fullListHint }));
+  const left = model.users.length - detailed.size;
+  const note = left > 0
+    ? `<p class="table-note" role="note">Details are rendered for ${formatCount(detailed.size)} of ${formatCount(model.users.length)} users (those with the most blocking findings and warnings first). ${escapeHtml(fullListHint)}</p>`
+    : "";
+  const body = sections.length > 0 ? `<div id="user-details-list">${sections.join("")}</div>` : `<p class="empty">The run recorded no users.</p>`;
+  return `<section id="user-details" aria-labelledby="user-details-h"><h2 id="user-details-h">Per-user details</h2>${note}${body}</section>`;
+}
+
+/**
+ * Pure: the whole report page as one string. Every text is escaped; the only CSS and script are
+ * inline and pinned by hash in a Content-Security-Policy that forbids any fetch.
+ */
+export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOptions = {}): string {
+  const limits: TableLimits = {
+    rowsPerPage: options.rowsPerPage ?? DEFAULT_TABLE_LIMITS.rowsPerPage,
+    maxRowsPerTable: options.maxRowsPerTable ?? DEFAULT_TABLE_LIMITS.maxRowsPerTable,
+  };
+  const fullListHint = options.fullListHint ?? "Every row is in the report file (export it with --format json or md).";
+  const detailed = selectDetailedUsers(model.users, options.maxUserDetails ?? DEFAULT_MAX_USER_DETAILS);
+  const users = new Map(model.users.map((u) => [u.userKey, u]));
+  const ctx: SectionContext = {
+    limits,
+    fullListHint,
+    userHref: (key) => (detailed.has(key) ? (users.get(key)?.anchor ?? null) : null),
+  };
+  const run = model.run;
+  const range = run.fromDate && run.toDate ? `${run.fromDate} – ${run.toDate}` : "range not recorded";
+  const title = `Toki cutover parity report — ${run.runId}`;
+  const csp = `default-src 'none'; style-src 'sha256-${sha256(REPORT_CSS)}'; script-src 'sha256-${sha256(REPORT_SCRIPT)}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
+  const nav = [
+    ["verdict", "Verdict"],
+    ["users", "Users"],
+    ["opening-balances-section", "Opening balances"],
+    ["editability", "Editability regressions"],
+    ["user-details", "Per-user details"],
+    ...(model.runFindings.length > 0 ? [["run-findings", "Run-level findings"]] : []),
+    ["suppressions", "Suppressions"],
+    ["run", "Run metadata"],
+  ]
+    .map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`)
+    .join("");
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">` +
+    `<title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head><body>` +
+    `<header><h1>Toki cutover parity report</h1><p class="sub">Milltime → Kleer · run <code>${escapeHtml(run.runId)}</code> · ` +
+    `${escapeHtml(run.command)} · ${escapeHtml(range)} · ${escapeHtml(run.status)}</p></header>` +
+    `<nav aria-label="Report sections"><ul>${nav}</ul></nav><main>` +
+    renderVerdictSection(model, ctx) +
+    renderUsersSection(model, ctx) +
+    renderOpeningBalancesSection(model, ctx) +
+    renderEditabilitySection(model, ctx) +
+    renderUserDetails(model, detailed, limits, fullListHint) +
+    renderRunFindingsSection(model, ctx) +
+    renderSuppressionsSection(model, ctx) +
+    renderRunSection(model, limits, options.generatedAt ?? null) +
+    `</main><footer>Run recorded by toki-parity${run.toolVersion ? ` ${escapeHtml(run.toolVersion)}` : ""}; ` +
+    `this page is self-contained and loads nothing from the network.</footer>` +
+    `<script>${REPORT_SCRIPT}</script></body></html>\n`
+  );
+}

@@ -1,0 +1,80 @@
+import { existsSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { ConfigError } from "../../domain/errors.js";
+import { globalRedactor, type SecretRedactor } from "../../http/redact.js";
+import { loadHtmlReportInput } from "./html-report-loader.js";
+import { buildHtmlReportModel, type VerdictLevel } from "./html-report-model.js";
+import { renderHtmlReport, type HtmlRenderOptions } from "./html-report-render.js";
+
+export interface WriteHtmlReportOptions extends Omit<HtmlRenderOptions, "generatedAt" | "fullListHint"> {
+  /** The SQLite report file written by a run. */
+  reportFile: string;
+  /** The run to show. @default the most recently started run in the file */
+  runId?: string | undefined;
+  /** Where to write the page (parent folders are created). */
+  outFile: string;
+  /** Stamps "Page generated" in the run metadata. @default () => new Date() */
+  clock?: () => Date;
+  /** Applied to the finished page as a last line of defence against a leaked secret. @default globalRedactor */
+  redactor?: SecretRedactor;
+}
+
+export interface WriteHtmlReportResult {
+  outFile: string;
+  runId: string;
+  verdict: VerdictLevel;
+  bytes: number;
+  users: number;
+  findings: number;
+}
+
+/** Renders the HTML page for one run of an open report database (no file output). */
+export function renderHtmlReportFromDatabase(db: Database.Database, options: { runId?: string | undefined; reportFileName?: string } & HtmlRenderOptions = {}): {
+  html: string;
+  runId: string;
+  verdict: VerdictLevel;
+  users: number;
+  findings: number;
+} {
+  const model = buildHtmlReportModel(loadHtmlReportInput(db, options.runId));
+  const file = options.reportFileName ?? "FILE";
+  const html = renderHtmlReport(model, {
+    ...options,
+    fullListHint: options.fullListHint ?? `Every row is in the report file: toki-parity report ${file} --run ${model.run.runId} --format json (or md).`,
+  });
+  return { html, runId: model.run.runId, verdict: model.verdict.level, users: model.users.length, findings: model.kindCounts.reduce((n, k) => n + k.total + k.suppressed, 0) };
+}
+
+/**
+ * `toki-parity report FILE --format html [--run ID] --out OUT`: reads the report file (read-only),
+ * renders one self-contained page and writes it atomically (temp file + rename).
+ */
+export async function writeHtmlReport(options: WriteHtmlReportOptions): Promise<WriteHtmlReportResult> {
+  const reportFile = resolve(options.reportFile);
+  if (!existsSync(reportFile)) throw new ConfigError(`report file ${options.reportFile} does not exist`);
+  let db: Database.Database;
+  try {
+    db = new Database(reportFile, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new ConfigError(`cannot open report file ${options.reportFile}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+  }
+  let rendered: ReturnType<typeof renderHtmlReportFromDatabase>;
+  try {
+    rendered = renderHtmlReportFromDatabase(db, {
+      ...options,
+      reportFileName: options.reportFile,
+      generatedAt: (options.clock ?? (() => new Date()))().toISOString(),
+    });
+  } finally {
+    db.close();
+  }
+  const html = (options.redactor ?? globalRedactor).redact(rendered.html);
+  const outFile = resolve(options.outFile);
+  await mkdir(dirname(outFile), { recursive: true });
+  const temp = `${outFile}.${process.pid}.tmp`;
+  await writeFile(temp, html, "utf8");
+  await rename(temp, outFile);
+  return { outFile, runId: rendered.runId, verdict: rendered.verdict, bytes: Buffer.byteLength(html, "utf8"), users: rendered.users, findings: rendered.findings };
+}

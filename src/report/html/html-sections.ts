@@ -1,0 +1,167 @@
+import { renderEditabilityTable, renderFindingsTable } from "./html-findings.js";
+import { describeKind, escapeHtml, formatCount, formatPercent, formatSignedHours, renderDate, renderKind, renderSeverity, renderValue } from "./html-format.js";
+import type { HtmlReportModel, UserReport } from "./html-report-model.js";
+import { renderTable, type TableLimits } from "./html-table.js";
+
+export interface SectionContext {
+  limits: TableLimits;
+  fullListHint: string;
+  /** Anchor of a user's rendered detail section, or null when it was not rendered. */
+  userHref: (userKey: string) => string | null;
+}
+
+const VERDICT_SYMBOL: Record<HtmlReportModel["verdict"]["level"], string> = {
+  ready: "✔",
+  ready_with_warnings: "▲",
+  not_ready: "✖",
+  incomplete: "⚠",
+};
+
+function userLink(ctx: SectionContext, userKey: string): string {
+  const href = ctx.userHref(userKey);
+  return href ? `<a href="#${escapeHtml(href)}">${escapeHtml(userKey)}</a>` : escapeHtml(userKey);
+}
+
+export function renderVerdictSection(model: HtmlReportModel, ctx: SectionContext): string {
+  const { verdict, totals } = model;
+  const facts: Array<[string, string]> = [
+    ["Users", formatCount(totals.users)],
+    ["Entries compared", formatCount(totals.entries)],
+    ["Matching entries", `${formatCount(totals.matches)} (${formatPercent(totals.matches, totals.entries)})`],
+    ["Blocking findings", formatCount(totals.findings.blocking)],
+    ["Warnings", formatCount(totals.findings.warning)],
+    ["Info", formatCount(totals.findings.info)],
+    ["Suppressed findings", formatCount(totals.suppressed)],
+  ];
+  const kinds = renderTable(
+    {
+      id: "kind-counts",
+      caption: "Findings by kind and severity (suppressed findings are counted apart and do not affect the verdict)",
+      columns: [{ label: "Kind" }, { label: "What it means" }, { label: "Blocking", numeric: true }, { label: "Warning", numeric: true }, { label: "Info", numeric: true }, { label: "Total", numeric: true }, { label: "Suppressed", numeric: true }],
+      items: model.kindCounts,
+      rowHeader: true,
+      renderRow: (k) => [renderKind(k.kind), escapeHtml(describeKind(k.kind)), formatCount(k.blocking), formatCount(k.warning), formatCount(k.info), formatCount(k.total), formatCount(k.suppressed)],
+      emptyText: "No findings were recorded for this run.",
+    },
+    ctx.limits,
+  );
+  return (
+    `<section id="verdict" aria-labelledby="verdict-h"><h2 id="verdict-h">Verdict</h2>` +
+    `<div class="verdict verdict-${verdict.level}" role="status"><p class="headline"><span aria-hidden="true">${VERDICT_SYMBOL[verdict.level]}</span> ${escapeHtml(verdict.headline)}</p>` +
+    `<p>${escapeHtml(verdict.detail)}</p></div>` +
+    `<dl class="totals">${facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join("")}</dl>${kinds}</section>`
+  );
+}
+
+export function renderUsersSection(model: HtmlReportModel, ctx: SectionContext): string {
+  const table = renderTable<UserReport>(
+    {
+      id: "users-table",
+      caption: "Per-user summary: entries compared, matches and active findings (follow a user's name for the details)",
+      columns: [
+        { label: "User" },
+        { label: "Entries", numeric: true },
+        { label: "Matches", numeric: true },
+        { label: "Mismatches", numeric: true },
+        { label: "Missing in Kleer", numeric: true },
+        { label: "Extra in Kleer", numeric: true },
+        { label: "Blocking", numeric: true },
+        { label: "Warnings", numeric: true },
+        { label: "Flex drift (h)", numeric: true },
+      ],
+      items: model.users,
+      rowHeader: true,
+      renderRow: (u) => [
+        userLink(ctx, u.userKey),
+        formatCount(u.outcomes.total),
+        formatCount(u.outcomes.match),
+        formatCount(u.outcomes.mismatch),
+        formatCount(u.outcomes.missing_in_kleer),
+        formatCount(u.outcomes.extra_in_kleer),
+        u.findingCounts.blocking > 0 ? `${renderSeverity("blocking")} ${formatCount(u.findingCounts.blocking)}` : "0",
+        u.findingCounts.warning > 0 ? `${renderSeverity("warning")} ${formatCount(u.findingCounts.warning)}` : "0",
+        escapeHtml(formatSignedHours(u.finalDrift)),
+      ],
+      rowClass: (u) => (u.findingCounts.blocking > 0 ? "has-blocking" : null),
+      emptyText: "The run recorded no users.",
+      fullListHint: ctx.fullListHint,
+    },
+    ctx.limits,
+  );
+  return `<section id="users" aria-labelledby="users-h"><h2 id="users-h">Users</h2>${table}</section>`;
+}
+
+export function renderOpeningBalancesSection(model: HtmlReportModel, ctx: SectionContext): string {
+  const table = renderTable<UserReport>(
+    {
+      id: "opening-balances",
+      caption: "Opening flex balance each user needs when Toki switches to Kleer",
+      columns: [{ label: "User" }, { label: "Opening balance (h)", numeric: true }, { label: "Milltime balance as of" }, { label: "Source" }],
+      items: model.users,
+      rowHeader: true,
+      renderRow: (u) => [
+        userLink(ctx, u.userKey),
+        u.openingBalance.hours !== null
+          ? `<strong>${escapeHtml(formatSignedHours(u.openingBalance.hours))}</strong>`
+          : u.openingBalance.rawValue !== null ? escapeHtml(u.openingBalance.rawValue) : renderValue(null),
+        renderDate(u.openingBalance.asOf),
+        u.openingBalance.source === "flex_balance_unavailable"
+          ? "flex_balance_unavailable finding"
+          : u.openingBalance.source === "time_info" ? "last Milltime period read" : renderValue(null),
+      ],
+      emptyText: "The run recorded no users.",
+      fullListHint: ctx.fullListHint,
+    },
+    ctx.limits,
+  );
+  return (
+    `<section id="opening-balances-section" aria-labelledby="balances-h"><h2 id="balances-h">Opening flex balances at cutover</h2>` +
+    `<p>Milltime kept a running flex balance; Kleer-era Toki only shows flex for the selected range. ` +
+    `Each user's Milltime balance at the end of the compared range is the opening balance to carry over.</p>${table}</section>`
+  );
+}
+
+export function renderEditabilitySection(model: HtmlReportModel, ctx: SectionContext): string {
+  return (
+    `<section id="editability" aria-labelledby="editability-h"><h2 id="editability-h">Editability regressions</h2>` +
+    `<p>Entries attested (locked) in Milltime whose Kleer counterpart is still open: after the cutover, Toki would let the user change them.</p>` +
+    `${renderEditabilityTable(model.editabilityRegressions, ctx.limits, ctx.fullListHint, ctx.userHref)}</section>`
+  );
+}
+
+export function renderRunFindingsSection(model: HtmlReportModel, ctx: SectionContext): string {
+  if (model.runFindings.length === 0) return "";
+  const table = renderFindingsTable({
+    id: "run-findings-table",
+    caption: "Findings not tied to a single user",
+    findings: model.runFindings,
+    showUser: false,
+    limits: ctx.limits,
+    fullListHint: ctx.fullListHint,
+    emptyText: "",
+  });
+  return `<section id="run-findings" aria-labelledby="run-findings-h"><h2 id="run-findings-h">Run-level findings</h2>${table}</section>`;
+}
+
+export function renderSuppressionsSection(model: HtmlReportModel, ctx: SectionContext): string {
+  const table = renderTable(
+    {
+      id: "suppressions-table",
+      caption: "Suppressions in effect: findings they hid are listed with the user but do not count towards the verdict",
+      columns: [{ label: "Kind" }, { label: "User" }, { label: "Scope" }, { label: "Reason" }, { label: "Findings hidden", numeric: true }, { label: "Source" }],
+      items: model.suppressions,
+      renderRow: (s) => [
+        s.kind === null ? "any kind" : renderKind(s.kind),
+        s.userKey === null ? "all users" : userLink(ctx, s.userKey),
+        renderValue(s.scope),
+        escapeHtml(s.reason),
+        formatCount(s.matched),
+        s.origin === "rule" ? "rule recorded with the run" : "suppressed findings",
+      ],
+      emptyText: "No suppressions were in effect: every finding counts.",
+      fullListHint: ctx.fullListHint,
+    },
+    ctx.limits,
+  );
+  return `<section id="suppressions" aria-labelledby="suppressions-h"><h2 id="suppressions-h">Suppressions</h2>${table}</section>`;
+}
