@@ -45,15 +45,15 @@ function label(n: number): string {
   return fmt(n).replace("-", "−");
 }
 
-/** Tick values on 1-2-5 steps covering [min, max] with roughly `target` intervals. */
-export function niceTicks(min: number, max: number, target = 4): number[] {
+/** Tick values on the smallest 1-2-5 step that covers [min, max] in at most `maxIntervals` steps. */
+export function niceTicks(min: number, max: number, maxIntervals = 5): number[] {
   let lo = Math.min(min, max);
   let hi = Math.max(min, max);
   if (lo === hi) {
     lo -= 1;
     hi += 1;
   }
-  const raw = (hi - lo) / target;
+  const raw = (hi - lo) / maxIntervals;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / magnitude;
   const step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * magnitude;
