@@ -1,0 +1,168 @@
+import type Database from "better-sqlite3";
+import { ConfigError } from "../domain/errors.js";
+
+/** One schema step. Versions are applied in ascending order, each in its own transaction. */
+export interface ReportMigration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/**
+ * The report file's schema, in order. Never edit an applied migration: append a new one.
+ * Required contract tables (read by every export, including the HTML report):
+ * runs, entries, findings, time_info, requests; plus run_users and suppressions.
+ */
+export const REPORT_MIGRATIONS: readonly ReportMigration[] = [
+  {
+    version: 1,
+    description: "runs, per-user summaries, entries, findings, time_info, requests, suppressions",
+    sql: `
+      CREATE TABLE runs (
+        run_id        TEXT PRIMARY KEY,
+        command       TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        from_date     TEXT,
+        to_date       TEXT,
+        period        TEXT,
+        options_json  TEXT NOT NULL DEFAULT '{}',
+        tool_version  TEXT NOT NULL,
+        error_message TEXT,
+        summary_json  TEXT
+      );
+      CREATE TABLE run_users (
+        run_id           TEXT NOT NULL,
+        user_key         INTEGER NOT NULL,
+        milltime_user_id TEXT,
+        kleer_user_id    TEXT,
+        status           TEXT NOT NULL CHECK (status IN ('compared', 'unmapped', 'source_error')),
+        legacy_entries   INTEGER NOT NULL,
+        compared         INTEGER NOT NULL,
+        kleer_events     INTEGER NOT NULL,
+        matches          INTEGER NOT NULL,
+        mismatches       INTEGER NOT NULL,
+        missing          INTEGER NOT NULL,
+        extra            INTEGER NOT NULL,
+        unmapped         INTEGER NOT NULL,
+        skipped          INTEGER NOT NULL,
+        blocking         INTEGER NOT NULL,
+        warnings         INTEGER NOT NULL,
+        infos            INTEGER NOT NULL,
+        suppressed       INTEGER NOT NULL,
+        flex_balance     REAL,
+        PRIMARY KEY (run_id, user_key)
+      );
+      CREATE TABLE entries (
+        run_id       TEXT NOT NULL,
+        user_key     INTEGER NOT NULL,
+        date         TEXT NOT NULL,
+        legacy_id    TEXT,
+        kleer_id     TEXT,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('match', 'mismatch', 'missing_in_kleer', 'extra_in_kleer', 'unmapped', 'skipped')),
+        evidence     TEXT,
+        legacy_hours REAL,
+        kleer_hours  REAL
+      );
+      CREATE INDEX entries_by_run_user ON entries (run_id, user_key);
+      CREATE TABLE findings (
+        id                 INTEGER PRIMARY KEY,
+        run_id             TEXT NOT NULL,
+        kind               TEXT NOT NULL,
+        severity           TEXT NOT NULL CHECK (severity IN ('blocking', 'warning', 'info')),
+        user_key           INTEGER,
+        date               TEXT,
+        legacy_id          TEXT,
+        kleer_id           TEXT,
+        field              TEXT,
+        legacy_value       TEXT,
+        kleer_value        TEXT,
+        message            TEXT NOT NULL,
+        details_json       TEXT,
+        suppressed         INTEGER NOT NULL DEFAULT 0 CHECK (suppressed IN (0, 1)),
+        suppression_reason TEXT
+      );
+      CREATE INDEX findings_by_run_kind ON findings (run_id, kind);
+      CREATE INDEX findings_by_run_user ON findings (run_id, user_key);
+      CREATE TABLE time_info (
+        run_id              TEXT NOT NULL,
+        user_key            INTEGER NOT NULL,
+        period_start        TEXT NOT NULL,
+        period_end          TEXT NOT NULL,
+        legacy_worked       REAL,
+        legacy_scheduled    REAL,
+        legacy_absence      REAL,
+        legacy_covered      REAL,
+        legacy_remaining    REAL,
+        legacy_flex_period  REAL,
+        legacy_flex_balance REAL,
+        kleer_worked        REAL,
+        kleer_scheduled     REAL,
+        kleer_absence       REAL,
+        kleer_covered       REAL,
+        kleer_remaining     REAL,
+        kleer_flex_period   REAL,
+        PRIMARY KEY (run_id, user_key, period_start)
+      );
+      CREATE TABLE requests (
+        id          INTEGER PRIMARY KEY,
+        run_id      TEXT NOT NULL,
+        user_key    INTEGER,
+        system      TEXT NOT NULL CHECK (system IN ('kleer', 'milltime', 'history')),
+        method      TEXT NOT NULL,
+        route       TEXT NOT NULL,
+        status      INTEGER,
+        attempts    INTEGER NOT NULL,
+        duration_ms REAL NOT NULL
+      );
+      CREATE INDEX requests_by_run ON requests (run_id);
+      CREATE TABLE suppressions (
+        id               INTEGER PRIMARY KEY,
+        run_id           TEXT NOT NULL,
+        kind             TEXT NOT NULL,
+        user_key         INTEGER,
+        from_date        TEXT,
+        to_date          TEXT,
+        legacy_id        TEXT,
+        kleer_id         TEXT,
+        reason           TEXT NOT NULL,
+        matched_findings INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX suppressions_by_run ON suppressions (run_id);
+    `,
+  },
+];
+
+/** The highest schema version this tool writes. */
+export const REPORT_SCHEMA_VERSION = REPORT_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** Current schema version of a database (0 for a fresh file). */
+export function schemaVersionOf(db: Database.Database): number {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const row = db.prepare("SELECT MAX(version) AS version FROM schema_version").get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+/**
+ * Applies the pending migrations in order, each with its schema_version row in one transaction
+ * (a failing step leaves the file at the previous version). Running it again is a no-op.
+ * Refuses a file written by a newer tool.
+ */
+export function migrateReport(db: Database.Database, appliedAt: string, migrations: readonly ReportMigration[] = REPORT_MIGRATIONS): number {
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  const latest = ordered[ordered.length - 1]?.version ?? 0;
+  const current = schemaVersionOf(db);
+  if (current > latest) {
+    throw new ConfigError(`the report file has schema version ${current}, newer than this tool's ${latest}: use a newer toki-parity`);
+  }
+  const record = db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)");
+  for (const migration of ordered) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.description, appliedAt);
+    })();
+  }
+  return schemaVersionOf(db);
+}

@@ -1,0 +1,228 @@
+import Database from "better-sqlite3";
+import type { PeriodKind } from "../domain/calendar.js";
+import type { UserLink } from "../domain/cutover-mapping.js";
+import { ConfigError, TokiError } from "../domain/errors.js";
+import type { Clock } from "../domain/ports.js";
+import type { DateRange } from "../domain/time-entry.js";
+import { globalRedactor, type SecretRedactor } from "../http/redact.js";
+import type { RequestRecord } from "../http/request-log.js";
+import { findSuppression } from "../parity/finding.js";
+import type { Suppression } from "../parity/parity-rules.js";
+import type { UserParityResult } from "../parity/user-parity.js";
+import { migrateReport } from "./report-migrations.js";
+import { createReportReader, type ReportReader } from "./report-reader.js";
+import { formatRunId, randomRunSuffix } from "./report-run-id.js";
+
+export interface ReportStoreOptions {
+  clock: Clock;
+  /** Suffix of new run ids. @default four random hex characters */
+  runSuffix?: () => string;
+  /** Applied to every text column written (a last line of defence). @default globalRedactor */
+  redactor?: SecretRedactor;
+}
+
+export interface StartRunInput {
+  /** The CLI command that produced the run, e.g. `compare`. */
+  command: string;
+  range?: DateRange | undefined;
+  period?: PeriodKind | undefined;
+  /** Stored as `options_json`: the run's options, never a secret. */
+  options?: Record<string, unknown> | undefined;
+  toolVersion: string;
+  /** The suppressions in effect, stored with their reasons. */
+  suppressions?: readonly Suppression[] | undefined;
+}
+
+/** One user's results: written in a single transaction, so a crash never leaves half of it. */
+export interface UserBatch {
+  user: UserLink;
+  result: UserParityResult;
+  requests?: readonly RequestRecord[] | undefined;
+}
+
+/** The SQLite report store: many runs per file, each user's results written atomically. */
+export interface ReportStore extends ReportReader {
+  readonly db: Database.Database;
+  /** Creates a `running` run and returns its id. */
+  startRun(input: StartRunInput): string;
+  /** Writes one user's rows (run_users, entries, findings, time_info, requests) in one transaction. */
+  writeUserBatch(runId: string, batch: UserBatch): void;
+  /** Marks a running run completed, storing its summary. */
+  completeRun(runId: string, summary?: unknown): void;
+  /** Marks a running run failed with a message free of secrets. */
+  failRun(runId: string, errorMessage: string): void;
+}
+
+export interface OpenReportDatabaseOptions {
+  /** Refuse to create the file (report and gate read existing files). @default false */
+  mustExist?: boolean;
+}
+
+/** Opens (or creates) a report file in WAL mode; the caller owns and closes the handle. */
+export function openReportDatabase(file: string, options: OpenReportDatabaseOptions = {}): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: options.mustExist ?? false });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`cannot open report file ${file}: ${reason}`, [], { cause: error });
+  }
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+/**
+ * Opens a report file and wraps it in a store (migrations applied). With `mustExist`, a file
+ * that is not a toki-parity report is refused rather than given report tables.
+ */
+export function openReportStore(file: string, options: ReportStoreOptions & OpenReportDatabaseOptions): ReportStore {
+  const db = openReportDatabase(file, options);
+  if (options.mustExist) {
+    const marker = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+    if (!marker) {
+      db.close();
+      throw new ConfigError(`${file} is not a toki-parity report file`);
+    }
+  }
+  return createReportStore(db, options);
+}
+
+/** Builds the store on a database it receives (a file or `:memory:`) and applies pending migrations. */
+export function createReportStore(db: Database.Database, options: ReportStoreOptions): ReportStore {
+  const { clock } = options;
+  const redactor = options.redactor ?? globalRedactor;
+  const runSuffix = options.runSuffix ?? randomRunSuffix;
+  migrateReport(db, clock.now().toISOString());
+  const reader = createReportReader(db);
+  const clean = (text: string | null | undefined): string | null => (text === null || text === undefined ? null : redactor.redact(text));
+  const suppressionsByRun = new Map<string, Array<{ id: number; suppression: Suppression }>>();
+
+  const insertRun = db.prepare(
+    `INSERT INTO runs (run_id, command, status, started_at, from_date, to_date, period, options_json, tool_version)
+     VALUES (@runId, @command, 'running', @startedAt, @fromDate, @toDate, @period, @optionsJson, @toolVersion)`,
+  );
+  const insertSuppression = db.prepare(
+    `INSERT INTO suppressions (run_id, kind, user_key, from_date, to_date, legacy_id, kleer_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const runExists = db.prepare("SELECT 1 FROM runs WHERE run_id = ?");
+  const runStatus = db.prepare("SELECT status FROM runs WHERE run_id = ?");
+  const insertUser = db.prepare(
+    `INSERT INTO run_users (run_id, user_key, milltime_user_id, kleer_user_id, status, legacy_entries, compared, kleer_events, matches,
+       mismatches, missing, extra, unmapped, skipped, blocking, warnings, infos, suppressed, flex_balance)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEntry = db.prepare(
+    `INSERT INTO entries (run_id, user_key, date, legacy_id, kleer_id, outcome, evidence, legacy_hours, kleer_hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertFinding = db.prepare(
+    `INSERT INTO findings (run_id, kind, severity, user_key, date, legacy_id, kleer_id, field, legacy_value, kleer_value, message,
+       details_json, suppressed, suppression_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertTimeInfo = db.prepare(
+    `INSERT INTO time_info (run_id, user_key, period_start, period_end, legacy_worked, legacy_scheduled, legacy_absence, legacy_covered,
+       legacy_remaining, legacy_flex_period, legacy_flex_balance, kleer_worked, kleer_scheduled, kleer_absence, kleer_covered,
+       kleer_remaining, kleer_flex_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertRequest = db.prepare(
+    `INSERT INTO requests (run_id, user_key, system, method, route, status, attempts, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const countSuppression = db.prepare("UPDATE suppressions SET matched_findings = matched_findings + ? WHERE id = ?");
+  const finishRun = db.prepare(
+    "UPDATE runs SET status = ?, finished_at = ?, error_message = ?, summary_json = ? WHERE run_id = ? AND status = 'running'",
+  );
+
+  function suppressionsOf(runId: string): Array<{ id: number; suppression: Suppression }> {
+    let cached = suppressionsByRun.get(runId);
+    if (!cached) {
+      cached = reader.readSuppressionRules(runId);
+      suppressionsByRun.set(runId, cached);
+    }
+    return cached;
+  }
+
+  function newRunId(now: Date): string {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const id = formatRunId(now, runSuffix());
+      if (!runExists.get(id)) return id;
+    }
+    throw new TokiError("REFUSED", "could not find a free run id; is the run suffix source random?");
+  }
+
+  const startRun = db.transaction((input: StartRunInput): string => {
+    const now = clock.now();
+    const runId = newRunId(now);
+    insertRun.run({
+      runId,
+      command: input.command,
+      startedAt: now.toISOString(),
+      fromDate: input.range?.from ?? null,
+      toDate: input.range?.to ?? null,
+      period: input.period ?? null,
+      optionsJson: clean(JSON.stringify(input.options ?? {})),
+      toolVersion: input.toolVersion,
+    });
+    const stored: Array<{ id: number; suppression: Suppression }> = [];
+    for (const s of input.suppressions ?? []) {
+      const info = insertSuppression.run(runId, s.kind, s.userKey ?? null, s.from ?? null, s.to ?? null, s.legacyId ?? null, s.kleerId ?? null, clean(s.reason));
+      stored.push({ id: Number(info.lastInsertRowid), suppression: s });
+    }
+    suppressionsByRun.set(runId, stored);
+    return runId;
+  });
+
+  const writeUserBatch = db.transaction((runId: string, batch: UserBatch): void => {
+    const status = (runStatus.get(runId) as { status: string } | undefined)?.status;
+    if (status !== "running") throw new TokiError("REFUSED", `run ${runId} is ${status ?? "unknown"}: no more results can be written to it`);
+    const { result, user } = batch;
+    const key = result.userKey;
+    const c = result.counts;
+    const open = result.findings.filter((f) => !f.suppressed);
+    const bySeverity = (s: string) => open.filter((f) => f.severity === s).length;
+    insertUser.run(
+      runId, key, user.milltimeUserId ?? null, user.kleerUserId === undefined ? null : String(user.kleerUserId), result.status,
+      c.legacyEntries, c.compared, c.kleerEvents, c.matches, c.mismatches, c.missing, c.extra, c.unmapped, c.skipped,
+      bySeverity("blocking"), bySeverity("warning"), bySeverity("info"), result.findings.length - open.length, result.flexBalance,
+    );
+    for (const e of result.entries) {
+      insertEntry.run(runId, e.userKey, e.date, e.legacyId, e.kleerId, e.outcome, e.evidence, e.legacyHours, e.kleerHours);
+    }
+    const rules = suppressionsOf(runId);
+    const matched = new Map<number, number>();
+    for (const f of result.findings) {
+      insertFinding.run(
+        runId, f.kind, f.severity, f.userKey, f.date, f.legacyId, f.kleerId, f.field, clean(f.legacyValue), clean(f.kleerValue),
+        clean(f.message), f.details ? clean(JSON.stringify(f.details)) : null, f.suppressed ? 1 : 0, clean(f.suppressionReason),
+      );
+      if (!f.suppressed) continue;
+      const index = findSuppression(rules.map((r) => r.suppression), f);
+      const rule = rules[index];
+      if (rule) matched.set(rule.id, (matched.get(rule.id) ?? 0) + 1);
+    }
+    for (const [id, count] of matched) countSuppression.run(count, id);
+    for (const t of result.timeInfo) {
+      insertTimeInfo.run(
+        runId, t.userKey, t.periodStart, t.periodEnd, t.legacyWorked, t.legacyScheduled, t.legacyAbsence, t.legacyCovered,
+        t.legacyRemaining, t.legacyFlexPeriod, t.legacyFlexBalance, t.kleerWorked, t.kleerScheduled, t.kleerAbsence, t.kleerCovered,
+        t.kleerRemaining, t.kleerFlexPeriod,
+      );
+    }
+    for (const r of batch.requests ?? []) {
+      insertRequest.run(runId, key, r.system, r.method, clean(r.route), r.status ?? null, r.attempts, r.durationMs);
+    }
+  });
+
+  return {
+    db,
+    ...reader,
+    startRun: (input) => startRun(input),
+    writeUserBatch: (runId, batch) => writeUserBatch(runId, batch),
+    completeRun(runId, summary) {
+      finishRun.run("completed", clock.now().toISOString(), null, summary === undefined ? null : clean(JSON.stringify(summary)), runId);
+    },
+    failRun(runId, errorMessage) {
+      finishRun.run("failed", clock.now().toISOString(), clean(errorMessage), null, runId);
+    },
+  };
+}
