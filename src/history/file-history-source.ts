@@ -67,22 +67,36 @@ function toRawRow(names: string[], record: unknown[]): RawHistoryRow {
   return row as RawHistoryRow;
 }
 
+function countLineBreaks(record: unknown[]): { all: number; crlf: number } {
+  let all = 0;
+  let crlf = 0;
+  for (const field of record) {
+    if (typeof field !== "string") continue;
+    all += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+    crlf += field.match(/\r\n/g)?.length ?? 0;
+  }
+  return { all, crlf };
+}
+
 async function* readCsv(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary): AsyncGenerator<TimerHistoryLink> {
-  const parser = parse({ bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true, cast: castCsvField });
+  const parser = parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true, cast: castCsvField });
   const input = createReadStream(path);
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
   let names: string[] | undefined;
   let recordNumber = 0;
+  let overcount = 0;
   try {
-    for await (const item of parser as AsyncIterable<{ record: unknown[]; raw: string; info: { lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{ record: unknown[]; info: { lines: number } }>) {
       if (names === undefined) {
         names = checkHeader(path, item.record);
         continue;
       }
       recordNumber += 1;
-      // info.lines is the line the record ends on; a quoted note may span several lines.
-      const line = item.info.lines - (item.raw.match(/\n/g)?.length ?? 0);
+      // info.lines is the line the record ends on; csv-parse counts a CRLF inside quotes as two lines.
+      const breaks = countLineBreaks(item.record);
+      overcount += breaks.crlf;
+      const line = item.info.lines - overcount - breaks.all;
       const idIndex = names.indexOf("id");
       const ref = { rowId: rowIdOf(item.record[idIndex], recordNumber), line };
       if (item.record.length !== names.length) {
