@@ -1,0 +1,132 @@
+import type { KleerSeedActivity, KleerSeedDayStatus, KleerSeedEvent, KleerSeedProject, KleerSeedSchedule, KleerSeedUser } from "./kleer-emulator-seed.js";
+import type { KleerEmulatorPayrollEvent } from "./kleer-emulator-state.js";
+
+/**
+ * Emits the emulator's state in Kleer's JSON wire format: XSD element names in kebab-case, every
+ * XSD-required element present, `{id}` references, upper-case statuses, repeated elements under
+ * their plural key (`activity` → `activities`, `user` → `users`).
+ */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const ref = (id: number): JsonObject => ({ id });
+
+export function wireUser(user: KleerSeedUser): JsonObject {
+  return {
+    id: user.id,
+    ...(user.foreignId === null ? {} : { "foreign-id": user.foreignId }),
+    ...(user.internalId === null ? {} : { "internal-id": user.internalId }),
+    name: user.name,
+    email: user.email,
+    active: user.active,
+  };
+}
+
+/** `/user/me`: Toki reads `{id, name, email, active}`. */
+export function wireMe(user: KleerSeedUser): JsonObject {
+  return { id: user.id, name: user.name, email: user.email, active: user.active };
+}
+
+export function wireProject(project: KleerSeedProject): JsonObject {
+  return {
+    id: ref(project.id),
+    "fixed-price": false,
+    number: project.number,
+    name: project.name,
+    "currency-type": "SEK",
+    active: project.active,
+    comment: "",
+    "budget-hours": 0,
+    "budget-amount": 0,
+    "incoming-invoiced-amount": 0,
+    "incoming-invoiced-vat-amount": 0,
+    "all-activities": project.allActivities,
+    activities: project.activities.map((id) => ({ activity: ref(id) })),
+    "all-users": project.allUsers,
+    users: project.users.map((u) => ({ user: ref(u.userId), activities: u.activities.map((id) => ({ activity: ref(id) })) })),
+    status: project.status ?? (project.active ? "Open" : "Closed"),
+  };
+}
+
+export function wireActivity(activity: KleerSeedActivity): JsonObject {
+  return {
+    id: ref(activity.id),
+    name: activity.name,
+    description: activity.description,
+    "mandatory-child-when-reporting": activity.mandatoryChildWhenReporting,
+  };
+}
+
+export function wireEvent(event: KleerSeedEvent): JsonObject {
+  return {
+    id: ref(event.id),
+    "foreign-id": event.foreignId,
+    user: ref(event.userId),
+    activity: ref(event.activityId),
+    ...(event.projectId === null ? {} : { "client-project": ref(event.projectId) }),
+    date: event.date,
+    hours: event.hours,
+    comment: event.comment,
+    "internal-comment": event.internalComment ?? event.comment,
+    invoiceable: event.invoiceable,
+    "invoiced-hours": 0,
+    "invoiced-price": 0,
+    approved: event.status !== "open",
+    status: { type: event.status.toUpperCase(), "registration-user": ref(event.userId), "registration-date": event.date },
+  };
+}
+
+export function wireDayStatus(row: KleerSeedDayStatus): JsonObject {
+  return {
+    status: { type: row.status.toUpperCase(), "registration-user": ref(row.registrationUserId ?? row.userId), "event-date": row.date },
+  };
+}
+
+export function wireSchedule(row: KleerSeedSchedule): JsonObject {
+  return {
+    date: row.date,
+    "level-of-employment": row.levelOfEmployment,
+    "gross-hours": row.grossHours,
+    "net-hours": row.netHours,
+    "actual-hours": row.actualHours,
+  };
+}
+
+export function wirePayrollEvent(row: KleerEmulatorPayrollEvent): JsonObject {
+  return { id: row.id, date: row.date, hours: row.hours, type: row.type, comment: row.comment };
+}
+
+/** The singular XML element of a plural JSON key (`activities` → `activity`, `users` → `user`). */
+export function singularOf(plural: string): string {
+  if (plural.endsWith("ies")) return `${plural.slice(0, -3)}y`;
+  if (plural.endsWith("s")) return plural.slice(0, -1);
+  return plural;
+}
+
+const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+function children(value: Json): string {
+  if (value === null) return "";
+  if (Array.isArray(value)) return value.map(children).join("");
+  if (typeof value === "object")
+    return Object.entries(value)
+      .map(([k, v]) => (Array.isArray(v) ? v.map((item) => element(singularOf(k), item)).join("") : element(k, v)))
+      .join("");
+  return escapeXml(String(value));
+}
+
+function element(name: string, value: Json): string {
+  return value === null ? "" : `<${name}>${children(value)}</${name}>`;
+}
+
+/**
+ * What Kleer answers when a request lacks `Content-Type: application/json` (kleer-api.md §1):
+ * the same document as XML. A list root keeps its plural element wrapping singular rows.
+ */
+export function toXml(rootName: string, body: Json): string {
+  const inner =
+    typeof body === "object" && body !== null && !Array.isArray(body) && Object.keys(body).length === 1 && Array.isArray(Object.values(body)[0])
+      ? element(Object.keys(body)[0]!, { [singularOf(Object.keys(body)[0]!)]: Object.values(body)[0]! })
+      : element(rootName, body);
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${inner}`;
+}

@@ -1,0 +1,251 @@
+import pLimit from "p-limit";
+import { isIsoDate, splitByMonth } from "../domain/calendar.js";
+import { ConfigError, TokiError } from "../domain/errors.js";
+import { silentLogger, systemClock, type Clock, type Logger, type TimeTrackingClient, type WeeklyStatsByPeriodReader } from "../domain/ports.js";
+import type {
+  CreateTimeEntryRequest,
+  DateRange,
+  EditTimeEntryRequest,
+  IsoDate,
+  TimeEntryListing,
+  TimeEntryStatus,
+} from "../domain/time-entry.js";
+import type { KleerClient } from "./kleer-client.js";
+import { isPayrollUserMissing } from "./kleer-errors.js";
+import { createKleerCompanyLookups, type KleerCompanyLookups } from "./kleer-lookups.js";
+import {
+  allowedActivityIds,
+  buildEventWritable,
+  computeStatsForRange,
+  dayStatusesByDate,
+  indexLookups,
+  isProjectVisible,
+  mapEvents,
+  toActivities,
+  toDayStatuses,
+  toProject,
+} from "./kleer-mapping.js";
+import type { KleerClientProject, KleerEvent, KleerEventRestriction } from "./kleer-schema.js";
+
+/** Month chunks of one adapter call fetched at the same time. */
+export const KLEER_CHUNK_CONCURRENCY = 4;
+/** Toki's users are in Sweden; the registration day of a write is the start's date in this zone. */
+export const KLEER_DEFAULT_TIME_ZONE = "Europe/Stockholm";
+
+export interface KleerAdapterOptions {
+  client: KleerClient;
+  /** The one Kleer user this adapter acts for (Toki resolves it server-side). */
+  kleerUserId: number;
+  /** Zone of the registration day written for a start time. @default "Europe/Stockholm" */
+  timeZone?: string | undefined;
+  /** @default systemClock */
+  clock?: Clock | undefined;
+  /** @default silentLogger */
+  logger?: Logger | undefined;
+  /** Shared company lookups. @default createKleerCompanyLookups(client) (private to this adapter) */
+  lookups?: KleerCompanyLookups | undefined;
+}
+
+/** Toki's Kleer-era provider port plus multi-period statistics. */
+export type KleerAdapter = TimeTrackingClient & WeeklyStatsByPeriodReader;
+
+function checkRange(range: DateRange): void {
+  if (!isIsoDate(range.from) || !isIsoDate(range.to) || range.from > range.to)
+    throw new TokiError("USAGE", `not a valid date range: ${range.from}..${range.to}`);
+}
+
+function checkTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+  } catch (error) {
+    throw new ConfigError(`unknown time zone: ${timeZone}`, ["timeZone"], { cause: error });
+  }
+}
+
+const KLEER_ID = /^[1-9]\d{0,9}$/;
+function parseKleerId(value: string): number | undefined {
+  if (!KLEER_ID.test(value)) return undefined;
+  const n = Number(value);
+  return n <= 2_147_483_647 ? n : undefined;
+}
+
+/** A Kleer adapter bound to one user: implements Toki's `TimeTrackingClient` port over the Kleer API. */
+export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
+  const { client, kleerUserId } = options;
+  if (!Number.isInteger(kleerUserId) || kleerUserId <= 0) throw new ConfigError("kleerUserId must be a positive integer", ["kleerUserId"]);
+  const timeZone = options.timeZone ?? KLEER_DEFAULT_TIME_ZONE;
+  checkTimeZone(timeZone);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const lookups = options.lookups ?? createKleerCompanyLookups(client);
+  const limit = pLimit(KLEER_CHUNK_CONCURRENCY);
+
+  /** Runs `fetch` once per month chunk (bounded concurrency) and returns the results in chunk order. */
+  const perMonth = <T>(chunks: DateRange[], fetch: (chunk: DateRange) => Promise<T>) =>
+    Promise.all(chunks.map((chunk) => limit(() => fetch(chunk))));
+
+  const emptyWhenNoPayroll = async <T>(load: Promise<T[]>): Promise<T[]> => {
+    try {
+      return await load;
+    } catch (error) {
+      if (!isPayrollUserMissing(error)) throw error;
+      logger.debug("kleer user has no payroll record; counting zero", { kleerUserId });
+      return [];
+    }
+  };
+
+  async function fetchStatuses(range: DateRange): Promise<KleerEventRestriction[]> {
+    return (await perMonth(splitByMonth(range), (chunk) => client.listEventStatuses({ userId: kleerUserId, range: chunk }))).flat();
+  }
+
+  async function listTimeEntries(range: DateRange): Promise<TimeEntryListing> {
+    checkRange(range);
+    const started = clock.now().getTime();
+    const [projects, activities, chunks] = await Promise.all([
+      lookups.projectsAll(),
+      lookups.activities(),
+      perMonth(splitByMonth(range), (chunk) =>
+        Promise.all([
+          client.listEvents({ userId: kleerUserId, range: chunk }),
+          client.listEventStatuses({ userId: kleerUserId, range: chunk }),
+        ]),
+      ),
+    ]);
+    const events = chunks.flatMap(([e]) => e);
+    const statuses = dayStatusesByDate(chunks.flatMap(([, s]) => s));
+    const listing = mapEvents(events, indexLookups(projects, activities), statuses);
+    for (const s of listing.skipped) {
+      if (s.reason !== "projectless")
+        logger.warn("kleer event skipped: its project or activity is missing from the lookups", {
+          registrationId: s.registrationId,
+          reason: s.reason,
+          projectId: s.projectId,
+          activityId: s.activityId,
+        });
+    }
+    logger.debug("listed kleer events", {
+      kleerUserId,
+      from: range.from,
+      to: range.to,
+      entries: listing.entries.length,
+      skipped: listing.skipped.length,
+      durationMs: clock.now().getTime() - started,
+    });
+    return listing;
+  }
+
+  async function getWeeklyStatsForPeriods(periods: DateRange[]) {
+    if (periods.length === 0) return [];
+    periods.forEach(checkRange);
+    const from = periods.reduce((min, p) => (p.from < min ? p.from : min), periods[0]!.from);
+    const to = periods.reduce((max, p) => (p.to > max ? p.to : max), periods[0]!.to);
+    const chunks = splitByMonth({ from, to }).filter((c) => periods.some((p) => p.from <= c.to && p.to >= c.from));
+    const fetched = await perMonth(chunks, (chunk) => {
+      const q = { userId: kleerUserId, range: chunk };
+      return Promise.all([
+        client.listEvents(q),
+        emptyWhenNoPayroll(client.getPayrollSchedule(q)),
+        emptyWhenNoPayroll(client.listPayrollEvents(q)),
+      ]);
+    });
+    const events = fetched.flatMap(([e]) => e);
+    const schedule = fetched.flatMap(([, s]) => s);
+    const payroll = fetched.flatMap(([, , p]) => p);
+    return periods.map((period) => computeStatsForRange(period, events, schedule, payroll));
+  }
+
+  async function dayStatusOf(date: IsoDate): Promise<TimeEntryStatus> {
+    const rows = await client.listEventStatuses({ userId: kleerUserId, range: { from: date, to: date } });
+    return dayStatusesByDate(rows).get(date) ?? "open";
+  }
+
+  async function assertDayOpen(date: IsoDate): Promise<void> {
+    const status = await dayStatusOf(date);
+    if (status !== "open") throw new TokiError("DATE_LOCKED", `${date} is ${status} in Kleer; entries on it cannot be written`);
+  }
+
+  async function assertEventOpen(event: KleerEvent): Promise<void> {
+    const own = event.status?.type;
+    if (own !== undefined && own !== "open")
+      throw new TokiError("DATE_LOCKED", `time entry ${event.id.id} on ${event.date} is ${own} in Kleer and cannot be changed`);
+    await assertDayOpen(event.date);
+  }
+
+  /** The target's project and activity, validated as Toki does (visible project, allowed activity). */
+  async function resolveTarget(request: CreateTimeEntryRequest): Promise<{ projectId: number; activityId: number }> {
+    const [projects, activities] = await Promise.all([lookups.projectsActive(), lookups.activities()]);
+    const projectId = parseKleerId(request.projectId);
+    const project: KleerClientProject | undefined =
+      projectId === undefined ? undefined : projects.find((p) => p.id.id === projectId && isProjectVisible(p, kleerUserId));
+    if (!project || projectId === undefined)
+      throw new TokiError("PROJECT_NOT_FOUND", `project ${request.projectId} is not visible to Kleer user ${kleerUserId}`);
+    const activityId = parseKleerId(request.activityId);
+    const allowed = allowedActivityIds(project, kleerUserId, activities.map((a) => a.id.id));
+    if (activityId === undefined || !allowed.has(activityId))
+      throw new TokiError("ACTIVITY_NOT_ALLOWED", `activity ${request.activityId} may not be reported on project ${request.projectId}`);
+    return { projectId, activityId };
+  }
+
+  /** GET `/event/{id}`; another user's event answers exactly like a missing one. */
+  async function getOwnEvent(registrationId: string): Promise<KleerEvent> {
+    const notFound = (cause?: unknown) =>
+      new TokiError("NOT_FOUND", `time entry ${registrationId} not found`, cause === undefined ? {} : { cause });
+    const eventId = parseKleerId(registrationId);
+    if (eventId === undefined) throw notFound();
+    let event: KleerEvent;
+    try {
+      event = await client.getEvent(eventId);
+    } catch (error) {
+      if (error instanceof TokiError && error.code === "NOT_FOUND") throw notFound(error);
+      throw error;
+    }
+    if (event.user.id !== kleerUserId) throw notFound();
+    return event;
+  }
+
+  return {
+    async getProjects() {
+      const projects = await lookups.projectsActive();
+      return projects.filter((p) => isProjectVisible(p, kleerUserId)).map(toProject);
+    },
+    async getActivities(projectId) {
+      const [projects, activities] = await Promise.all([lookups.projectsActive(), lookups.activities()]);
+      const id = parseKleerId(projectId);
+      const project = projects.find((p) => p.id.id === id && isProjectVisible(p, kleerUserId));
+      if (!project) throw new TokiError("PROJECT_NOT_FOUND", `project ${projectId} is not visible to Kleer user ${kleerUserId}`);
+      return toActivities(project, kleerUserId, activities);
+    },
+    async getTimeInfo(range) {
+      const [stats] = await getWeeklyStatsForPeriods([range]);
+      return stats!;
+    },
+    getWeeklyStatsForPeriods,
+    async getTimeEntries(range) {
+      return (await listTimeEntries(range)).entries;
+    },
+    listTimeEntries,
+    async getTimeEntryDayStatuses(range) {
+      checkRange(range);
+      return toDayStatuses(await fetchStatuses(range));
+    },
+    async createTimeEntry(request) {
+      const { projectId, activityId } = await resolveTarget(request);
+      const writable = buildEventWritable({ request, kleerUserId, projectId, activityId, timeZone });
+      await assertDayOpen(writable.date);
+      return String(await client.createEvent(writable));
+    },
+    async editTimeEntry(request: EditTimeEntryRequest) {
+      const existing = await getOwnEvent(request.registrationId);
+      const { projectId, activityId } = await resolveTarget(request);
+      const writable = buildEventWritable({ request, kleerUserId, projectId, activityId, timeZone });
+      await assertEventOpen(existing);
+      if (writable.date !== existing.date) await assertDayOpen(writable.date);
+      return String(await client.updateEvent(existing.id.id, writable));
+    },
+    async deleteTimeEntry(registrationId) {
+      const existing = await getOwnEvent(registrationId);
+      await assertEventOpen(existing);
+      await client.deleteEvent(existing.id.id);
+    },
+  };
+}

@@ -1,0 +1,300 @@
+import { performance } from "node:perf_hooks";
+import { Pool, request, type Dispatcher } from "undici";
+import type { z } from "zod";
+import { ConfigError, InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
+import type { DateRange } from "../domain/time-entry.js";
+import { excerptBody, globalRedactor, SecretRedactor } from "../http/redact.js";
+import { nullRecorder, type RequestRecorder } from "../http/request-log.js";
+import {
+  codeForStatus,
+  describeNonJson,
+  invalidResponseFromZod,
+  kleerMessageOf,
+  KleerPayrollUserMissingError,
+} from "./kleer-errors.js";
+import {
+  kleerActivitiesSchema,
+  kleerClientProjectsSchema,
+  kleerEventRestrictionsSchema,
+  kleerEventSchema,
+  kleerEventsSchema,
+  kleerPayrollEventsSchema,
+  kleerPayrollSchedulesSchema,
+  kleerSavedSchema,
+  kleerUserMeSchema,
+  kleerUsersSchema,
+  type KleerActivity,
+  type KleerClientProject,
+  type KleerEvent,
+  type KleerEventRestriction,
+  type KleerEventWritable,
+  type KleerPayrollEvent,
+  type KleerPayrollSchedule,
+  type KleerUser,
+  type KleerUserMe,
+} from "./kleer-schema.js";
+
+/** Keep-alive connections the client's own pool opens to Kleer at most. */
+export const KLEER_POOL_CONNECTIONS = 8;
+/** How long an idle keep-alive connection is kept. */
+export const KLEER_KEEP_ALIVE_MS = 30_000;
+/** Default per-request deadline (connect, headers and body together). Toki itself sets none. */
+export const KLEER_DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface KleerClientOptions {
+  /** e.g. `https://api.kleer.se/v1`; a trailing `/` is trimmed. */
+  baseUrl: string;
+  /** Integration token sent as `X-Token`; never appears in errors or logs. */
+  token: string;
+  companyId: number;
+  /** Injected undici dispatcher (a MockAgent, a shared Agent). @default a keep-alive Pool owned by the client */
+  dispatcher?: Dispatcher | undefined;
+  /** Receives one record per request. @default nullRecorder */
+  recorder?: RequestRecorder | undefined;
+  /** @default 30000 */
+  timeoutMs?: number | undefined;
+}
+
+export interface KleerEventQuery {
+  userId: number;
+  range: DateRange;
+}
+
+/** One method per endpoint of kleer-api.md §3; results are parsed wire rows. */
+export interface KleerClient {
+  readonly companyId: number;
+  /** #1 GET `/user/me` (credential check). */
+  getCurrentUser(): Promise<KleerUserMe>;
+  /** #2 GET `/user`. */
+  listUsers(): Promise<KleerUser[]>;
+  /** #3 GET `/client-project` (all, including inactive). */
+  listClientProjects(): Promise<KleerClientProject[]>;
+  /** #4 GET `/client-project?filter=active`. */
+  listActiveClientProjects(): Promise<KleerClientProject[]>;
+  /** #5 GET `/activity`. */
+  listActivities(): Promise<KleerActivity[]>;
+  /** #6 GET `/event?userId&startDate&endDate`. */
+  listEvents(query: KleerEventQuery): Promise<KleerEvent[]>;
+  /** #7 GET `/event/{eventId}`. */
+  getEvent(eventId: number): Promise<KleerEvent>;
+  /** #8 PUT `/event` (create); returns the new id. */
+  createEvent(event: KleerEventWritable): Promise<number>;
+  /** #9 POST `/event/{eventId}` (update in place); returns the id Kleer answers with. */
+  updateEvent(eventId: number, event: KleerEventWritable): Promise<number>;
+  /** #10 DELETE `/event/{eventId}`; returns the id Kleer answers with. */
+  deleteEvent(eventId: number): Promise<number>;
+  /** #11 GET `/event/statuses?userId&fromDate&toDate`. */
+  listEventStatuses(query: KleerEventQuery): Promise<KleerEventRestriction[]>;
+  /** #12 GET `/payroll/user/{userId}/schedule/{startDate}/to/{endDate}`; throws KleerPayrollUserMissingError for users without payroll. */
+  getPayrollSchedule(query: KleerEventQuery): Promise<KleerPayrollSchedule[]>;
+  /** #13 GET `/payroll/user/{userId}/event/from/{fromDate}/to/{toDate}`; throws KleerPayrollUserMissingError for users without payroll. */
+  listPayrollEvents(query: KleerEventQuery): Promise<KleerPayrollEvent[]>;
+  /** Closes the client's own pool (an injected dispatcher is left alone). */
+  close(): Promise<void>;
+}
+
+interface SendSpec<S extends z.ZodType> {
+  method: "GET" | "PUT" | "POST" | "DELETE";
+  /** Path after `/company/{companyId}`, with real values. */
+  path: string;
+  /** The same path with values templated out, e.g. `/event/{eventId}`. */
+  route: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  schema: S;
+  payroll?: boolean;
+}
+
+const PAYROLL_MISSING = "PayrollUserDoesNotExistException";
+
+function checkOptions(options: KleerClientOptions): { base: URL; timeoutMs: number } {
+  let base: URL;
+  try {
+    base = new URL(options.baseUrl.replace(/\/+$/, ""));
+  } catch (error) {
+    throw new ConfigError(`Kleer base URL is not a URL: ${globalRedactor.redact(options.baseUrl)}`, ["kleer.baseUrl"], { cause: error });
+  }
+  if (base.protocol !== "http:" && base.protocol !== "https:") throw new ConfigError("Kleer base URL must be http(s)", ["kleer.baseUrl"]);
+  if (!options.token || options.token.trim() === "") throw new ConfigError("the Kleer token is empty", ["kleer.token"]);
+  if (!Number.isInteger(options.companyId) || options.companyId <= 0) throw new ConfigError("the Kleer company id must be a positive integer", ["kleer.companyId"]);
+  const timeoutMs = options.timeoutMs ?? KLEER_DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ConfigError("the Kleer timeout must be a positive number of milliseconds", ["kleer.timeoutMs"]);
+  return { base, timeoutMs };
+}
+
+const dateRoute = (d: string) => encodeURIComponent(d);
+
+/** Creates a Kleer API client bound to one company; every call goes through one internal `send`. */
+export function createKleerClient(options: KleerClientOptions): KleerClient {
+  const { base, timeoutMs } = checkOptions(options);
+  const baseHref = base.href.replace(/\/+$/, "");
+  const companyId = options.companyId;
+  const recorder = options.recorder ?? nullRecorder;
+  globalRedactor.add(options.token);
+  const redactor = new SecretRedactor();
+  redactor.add(options.token);
+  const sanitize = (text: string) => globalRedactor.redact(redactor.redact(text));
+  const ownPool = options.dispatcher
+    ? undefined
+    : new Pool(base.origin, { connections: KLEER_POOL_CONNECTIONS, keepAliveTimeout: KLEER_KEEP_ALIVE_MS, connect: { timeout: timeoutMs } });
+  const dispatcher: Dispatcher = options.dispatcher ?? (ownPool as Pool);
+  const headers = {
+    "x-token": options.token,
+    accept: "application/json",
+    // Kleer has answered JSON endpoints with XML when only Accept was sent (kleer-api.md §1).
+    "content-type": "application/json",
+  };
+
+  async function send<S extends z.ZodType>(spec: SendSpec<S>): Promise<z.infer<S>> {
+    const search = spec.query ? `?${new URLSearchParams(spec.query).toString()}` : "";
+    const routeQuery = spec.query ? `?${Object.keys(spec.query).map((k) => `${k}={${k}}`).join("&")}` : "";
+    const route = `/company/{companyId}${spec.route}${routeQuery}`;
+    const where = `${spec.method} ${route}`;
+    const url = `${baseHref}/company/${companyId}${spec.path}${search}`;
+    const started = performance.now();
+    let status: number | undefined;
+    let contentType = "";
+    let text: string;
+    try {
+      const response = await request(url, {
+        method: spec.method,
+        headers,
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        dispatcher,
+        // One deadline for headers and body (undici's own timers are only accurate to ~1 s).
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = response.statusCode;
+      const ct = response.headers["content-type"];
+      contentType = (Array.isArray(ct) ? ct.join(",") : (ct ?? "")).toLowerCase();
+      text = await response.body.text();
+    } catch (error) {
+      recorder.record({ system: "kleer", method: spec.method, route, status, attempts: 1, durationMs: performance.now() - started });
+      const reason =
+        error instanceof Error && error.name === "TimeoutError"
+          ? `no complete reply within ${timeoutMs} ms`
+          : error instanceof Error
+            ? `${(error as { code?: string }).code ?? error.name}: ${error.message}`
+            : String(error);
+      throw new TokiError("UNREACHABLE", sanitize(`Kleer is unreachable (${where}): ${reason}`), { cause: error });
+    }
+    recorder.record({ system: "kleer", method: spec.method, route, status, attempts: 1, durationMs: performance.now() - started });
+
+    if (status < 200 || status > 299) {
+      const details = { system: "kleer" as const, status, method: spec.method, route, bodyExcerpt: excerptBody(sanitize(text), redactor) };
+      const detail = kleerMessageOf(text) ?? (text.trim() === "" ? "empty response body" : details.bodyExcerpt);
+      if (spec.payroll && status === 500 && text.includes(PAYROLL_MISSING)) {
+        throw new KleerPayrollUserMissingError(sanitize(`Kleer has no payroll record for the user (${where}): ${detail}`), details);
+      }
+      const lead =
+        status === 401
+          ? "Kleer rejected the integration token (invalid or expired)"
+          : status === 403
+            ? "Kleer forbade access"
+            : status === 404
+              ? "Kleer found nothing"
+              : "Kleer failed";
+      throw new ProviderHttpError(codeForStatus(status), sanitize(`${lead}: HTTP ${status} on ${where}: ${detail}`), details);
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      const got = describeNonJson(text, contentType);
+      const excerpt = excerptBody(sanitize(text), redactor);
+      throw new InvalidResponseError(
+        sanitize(`expected JSON, got ${got} from ${where} (HTTP ${status}${contentType ? `, ${contentType}` : ""})${excerpt ? `: ${excerpt}` : ""}`),
+        "(body)",
+        { cause: error },
+      );
+    }
+    const parsed = spec.schema.safeParse(json);
+    if (!parsed.success) throw invalidResponseFromZod(parsed.error, where);
+    return parsed.data;
+  }
+
+  const rangeQuery = (q: KleerEventQuery, fromKey: string, toKey: string) => ({
+    userId: String(q.userId),
+    [fromKey]: q.range.from,
+    [toKey]: q.range.to,
+  });
+
+  return {
+    companyId,
+    getCurrentUser: () => send({ method: "GET", path: "/user/me", route: "/user/me", schema: kleerUserMeSchema }),
+    listUsers: async () => (await send({ method: "GET", path: "/user", route: "/user", schema: kleerUsersSchema })).users,
+    listClientProjects: async () =>
+      (await send({ method: "GET", path: "/client-project", route: "/client-project", schema: kleerClientProjectsSchema }))["client-project-readables"],
+    listActiveClientProjects: async () =>
+      (
+        await send({
+          method: "GET",
+          path: "/client-project",
+          route: "/client-project",
+          query: { filter: "active" },
+          schema: kleerClientProjectsSchema,
+        })
+      )["client-project-readables"],
+    listActivities: async () =>
+      (await send({ method: "GET", path: "/activity", route: "/activity", schema: kleerActivitiesSchema }))["activity-readables"],
+    listEvents: async (q) =>
+      (
+        await send({
+          method: "GET",
+          path: "/event",
+          route: "/event",
+          query: rangeQuery(q, "startDate", "endDate"),
+          schema: kleerEventsSchema,
+        })
+      )["event-readables"],
+    getEvent: (eventId) =>
+      send({ method: "GET", path: `/event/${encodeURIComponent(eventId)}`, route: "/event/{eventId}", schema: kleerEventSchema }),
+    createEvent: async (event) => (await send({ method: "PUT", path: "/event", route: "/event", body: event, schema: kleerSavedSchema })).id,
+    updateEvent: async (eventId, event) =>
+      (
+        await send({
+          method: "POST",
+          path: `/event/${encodeURIComponent(eventId)}`,
+          route: "/event/{eventId}",
+          body: event,
+          schema: kleerSavedSchema,
+        })
+      ).id,
+    deleteEvent: async (eventId) =>
+      (await send({ method: "DELETE", path: `/event/${encodeURIComponent(eventId)}`, route: "/event/{eventId}", schema: kleerSavedSchema })).id,
+    listEventStatuses: async (q) =>
+      (
+        await send({
+          method: "GET",
+          path: "/event/statuses",
+          route: "/event/statuses",
+          query: rangeQuery(q, "fromDate", "toDate"),
+          schema: kleerEventRestrictionsSchema,
+        })
+      )["event-restriction-readables"],
+    getPayrollSchedule: async (q) =>
+      (
+        await send({
+          method: "GET",
+          path: `/payroll/user/${q.userId}/schedule/${dateRoute(q.range.from)}/to/${dateRoute(q.range.to)}`,
+          route: "/payroll/user/{userId}/schedule/{startDate}/to/{endDate}",
+          schema: kleerPayrollSchedulesSchema,
+          payroll: true,
+        })
+      )["payroll-user-schedule-metadatas"],
+    listPayrollEvents: async (q) =>
+      (
+        await send({
+          method: "GET",
+          path: `/payroll/user/${q.userId}/event/from/${dateRoute(q.range.from)}/to/${dateRoute(q.range.to)}`,
+          route: "/payroll/user/{userId}/event/from/{fromDate}/to/{toDate}",
+          schema: kleerPayrollEventsSchema,
+          payroll: true,
+        })
+      )["payroll-events"],
+    close: async () => {
+      if (ownPool) await ownPool.close();
+    },
+  };
+}

@@ -1,0 +1,225 @@
+import { inRange, isoWeekOf, localDateOf } from "../domain/calendar.js";
+import { TokiError } from "../domain/errors.js";
+import type {
+  Activity,
+  CreateTimeEntryRequest,
+  DateRange,
+  IsoDate,
+  Project,
+  SkippedProviderEntry,
+  TimeEntry,
+  TimeEntryDayStatus,
+  TimeEntryListing,
+  TimeEntryStatus,
+} from "../domain/time-entry.js";
+import { computeWeeklyStats, type WeeklyStats } from "../domain/time-info.js";
+import type {
+  KleerActivity,
+  KleerClientProject,
+  KleerEvent,
+  KleerEventRestriction,
+  KleerEventWritable,
+  KleerPayrollEvent,
+  KleerPayrollSchedule,
+} from "./kleer-schema.js";
+
+/** Toki's rule (kleer-api.md §7): visible ⇔ active && (all-users || the user is listed). */
+export function isProjectVisible(project: KleerClientProject, kleerUserId: number): boolean {
+  return project.active && (project["all-users"] || project.users.some((u) => u.user.id === kleerUserId));
+}
+
+/**
+ * The activity ids the user may report on a project — the truth table of kleer-api.md §7.
+ * A = every activity id, P = the project's activities, U = the user's entry activities when the
+ * entry exists and is non-empty (else "none").
+ */
+export function allowedActivityIds(project: KleerClientProject, kleerUserId: number, allActivityIds: readonly number[]): Set<number> {
+  if (project["all-activities"]) return new Set(allActivityIds);
+  const p = project.activities.map((a) => a.activity.id);
+  const entry = project.users.find((u) => u.user.id === kleerUserId);
+  const u = entry && entry.activities.length > 0 ? entry.activities.map((a) => a.activity.id) : null;
+  if (p.length === 0) return new Set(u ?? []);
+  if (u === null) return new Set(p);
+  const uSet = new Set(u);
+  return new Set(p.filter((id) => uSet.has(id)));
+}
+
+/** The domain Project of a Kleer project (`number` becomes the code when non-empty). */
+export function toProject(project: KleerClientProject): Project {
+  const id = String(project.id.id);
+  return project.number !== "" ? { id, name: project.name, code: project.number } : { id, name: project.name };
+}
+
+/** The activities of `all` (in Kleer's order) that the user may report on the project. */
+export function toActivities(project: KleerClientProject, kleerUserId: number, all: readonly KleerActivity[]): Activity[] {
+  const allowed = allowedActivityIds(
+    project,
+    kleerUserId,
+    all.map((a) => a.id.id),
+  );
+  return all.filter((a) => allowed.has(a.id.id)).map((a) => ({ id: String(a.id.id), name: a.name, projectId: String(project.id.id) }));
+}
+
+/** Day statuses by date; rows without `event-date` are dropped and a later row for a date wins. */
+export function dayStatusesByDate(rows: readonly KleerEventRestriction[]): Map<IsoDate, TimeEntryStatus> {
+  const out = new Map<IsoDate, TimeEntryStatus>();
+  for (const row of rows) if (row.status["event-date"] !== null) out.set(row.status["event-date"], row.status.type);
+  return out;
+}
+
+/** The day statuses as the domain lists them (one per date, sorted by date). */
+export function toDayStatuses(rows: readonly KleerEventRestriction[]): TimeEntryDayStatus[] {
+  return [...dayStatusesByDate(rows)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([date, status]) => ({ date, status }));
+}
+
+/** comment if not blank, else internal-comment if not blank, else null — untrimmed. */
+export function noteOf(event: KleerEvent): string | null {
+  if (event.comment !== null && event.comment.trim() !== "") return event.comment;
+  if (event["internal-comment"] !== null && event["internal-comment"].trim() !== "") return event["internal-comment"];
+  return null;
+}
+
+/** Event status type, else the day status of its date, else open. */
+export function statusOf(event: KleerEvent, dayStatuses: ReadonlyMap<IsoDate, TimeEntryStatus>): TimeEntryStatus {
+  return event.status?.type ?? dayStatuses.get(event.date) ?? "open";
+}
+
+export interface KleerNameLookups {
+  projectsById: ReadonlyMap<number, KleerClientProject>;
+  activitiesById: ReadonlyMap<number, KleerActivity>;
+}
+
+export function indexLookups(projects: readonly KleerClientProject[], activities: readonly KleerActivity[]): KleerNameLookups {
+  return {
+    projectsById: new Map(projects.map((p) => [p.id.id, p])),
+    activitiesById: new Map(activities.map((a) => [a.id.id, a])),
+  };
+}
+
+export type EventMapping = { kind: "entry"; entry: TimeEntry } | { kind: "skipped"; skipped: SkippedProviderEntry };
+
+/** One event as Toki lists it, or the reason Toki's listing leaves it out. */
+export function mapEvent(event: KleerEvent, lookups: KleerNameLookups, dayStatuses: ReadonlyMap<IsoDate, TimeEntryStatus>): EventMapping {
+  const registrationId = String(event.id.id);
+  const foreignId = event["foreign-id"] !== "" ? event["foreign-id"] : undefined;
+  const activityId = String(event.activity.id);
+  const base = { registrationId, date: event.date, hours: event.hours, foreignId };
+  const projectRef = event["client-project"];
+  if (projectRef === null) return { kind: "skipped", skipped: { ...base, reason: "projectless", activityId } };
+  const projectId = String(projectRef.id);
+  const project = lookups.projectsById.get(projectRef.id);
+  if (!project) return { kind: "skipped", skipped: { ...base, reason: "unknown_project", projectId, activityId } };
+  const activity = lookups.activitiesById.get(event.activity.id);
+  if (!activity) return { kind: "skipped", skipped: { ...base, reason: "unknown_activity", projectId, activityId } };
+  const entry: TimeEntry = {
+    registrationId,
+    projectId,
+    projectName: project.name,
+    activityId,
+    activityName: activity.name,
+    date: event.date,
+    hours: event.hours,
+    note: noteOf(event),
+    startTime: null,
+    endTime: null,
+    weekNumber: isoWeekOf(event.date),
+    lock: { kind: "status", status: statusOf(event, dayStatuses) },
+    foreignId,
+  };
+  return { kind: "entry", entry };
+}
+
+/** Maps a list of events in order into Toki's listing plus what it skips. */
+export function mapEvents(
+  events: readonly KleerEvent[],
+  lookups: KleerNameLookups,
+  dayStatuses: ReadonlyMap<IsoDate, TimeEntryStatus>,
+): TimeEntryListing {
+  const listing: TimeEntryListing = { entries: [], skipped: [] };
+  for (const event of events) {
+    const mapped = mapEvent(event, lookups, dayStatuses);
+    if (mapped.kind === "entry") listing.entries.push(mapped.entry);
+    else listing.skipped.push(mapped.skipped);
+  }
+  return listing;
+}
+
+/** Payroll types that count as absence: everything known except WorkHour. */
+export function isAbsence(type: KleerPayrollEvent["type"]): boolean {
+  return type !== "WorkHour" && type !== "unknown";
+}
+
+/**
+ * WeeklyStats for one range from rows already fetched (rows outside the range are ignored):
+ * worked = Σ hours of events with a client-project (visible or not, listed or skipped),
+ * scheduled = Σ actual-hours, absence = Σ payroll hours except WorkHour and unknown types.
+ */
+export function computeStatsForRange(
+  range: DateRange,
+  events: readonly KleerEvent[],
+  schedule: readonly KleerPayrollSchedule[],
+  payrollEvents: readonly KleerPayrollEvent[],
+): WeeklyStats {
+  let worked = 0;
+  for (const e of events) if (e["client-project"] !== null && inRange(e.date, range)) worked += e.hours;
+  let scheduled = 0;
+  for (const s of schedule) if (inRange(s.date, range)) scheduled += s["actual-hours"];
+  let absence = 0;
+  for (const p of payrollEvents) if (isAbsence(p.type) && inRange(p.date, range)) absence += p.hours;
+  return computeWeeklyStats(worked, scheduled, absence);
+}
+
+/** Kleer's placeholder for an empty note (Toki writes it; Kleer requires a comment). */
+export const MISSING_NOTE_PLACEHOLDER = "missing note";
+
+const FRACTION = /T\d{2}:\d{2}:\d{2}\.(\d+)/;
+
+/** Parses an RFC 3339 instant into Unix nanoseconds (BigInt, keeps sub-millisecond digits). */
+export function unixNanosOf(instant: string): bigint {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new TokiError("USAGE", `not an RFC 3339 instant: ${instant}`);
+  const seconds = BigInt(Math.floor(ms / 1000));
+  const fraction = FRACTION.exec(instant)?.[1] ?? "";
+  const nanos = BigInt((fraction + "000000000").slice(0, 9));
+  return seconds * 1_000_000_000n + nanos;
+}
+
+/** `toki-{kleerUserId}-{projectId}-{activityId}-{startUnixNanos}` (19 digits today). */
+export function tokiForeignId(kleerUserId: number, projectId: number, activityId: number, startTime: string): string {
+  return `toki-${kleerUserId}-${projectId}-${activityId}-${unixNanosOf(startTime).toString()}`;
+}
+
+export interface BuildEventWritableOptions {
+  request: CreateTimeEntryRequest;
+  kleerUserId: number;
+  projectId: number;
+  activityId: number;
+  /** The registration day is the start's calendar date in this zone (Toki used UTC). */
+  timeZone: string;
+}
+
+/**
+ * The event-writable for a create or an edit. Deliberate improvement over Toki: `date` is the
+ * LOCAL registration day of the start in `timeZone`, not its UTC date. Hours are whole seconds
+ * ÷ 3600, unrounded; a blank note becomes the `missing note` placeholder in both comments.
+ */
+export function buildEventWritable(options: BuildEventWritableOptions): KleerEventWritable {
+  const { request, kleerUserId, projectId, activityId, timeZone } = options;
+  const start = Date.parse(request.startTime);
+  const end = Date.parse(request.endTime);
+  if (Number.isNaN(start)) throw new TokiError("USAGE", `startTime is not an RFC 3339 instant: ${request.startTime}`);
+  if (Number.isNaN(end)) throw new TokiError("USAGE", `endTime is not an RFC 3339 instant: ${request.endTime}`);
+  const seconds = Math.trunc((end - start) / 1000);
+  if (seconds <= 0) throw new TokiError("USAGE", `endTime ${request.endTime} is not after startTime ${request.startTime}`);
+  const text = request.note.trim() === "" ? MISSING_NOTE_PLACEHOLDER : request.note;
+  return {
+    "foreign-id": request.foreignId ?? tokiForeignId(kleerUserId, projectId, activityId, request.startTime),
+    user: { id: kleerUserId },
+    activity: { id: activityId },
+    "client-project": { id: projectId },
+    date: localDateOf(request.startTime, timeZone),
+    hours: seconds / 3600,
+    comment: text,
+    "internal-comment": text,
+  };
+}
