@@ -1,0 +1,109 @@
+import type { PeriodKind } from "../domain/calendar.js";
+import type { CutoverMapping, UserLink } from "../domain/cutover-mapping.js";
+import type { Clock, Logger, TimeTrackingReader, WeeklyStatsByPeriodReader } from "../domain/ports.js";
+import type { DateRange } from "../domain/time-entry.js";
+import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
+import type { TimerHistoryLink } from "../domain/timer-history.js";
+import type { SecretRedactor } from "../http/redact.js";
+import type { RequestRecorder } from "../http/request-log.js";
+import type { ParityRules } from "../parity/parity-rules.js";
+import type { UserStatus } from "../parity/user-parity.js";
+import type { ReportStore } from "../report/report-store.js";
+
+/** Users compared at once when the caller gives no concurrency. */
+export const DEFAULT_COMPARE_CONCURRENCY = 4;
+
+/**
+ * Days read before and after the range on both sides: a Kleer date may be the UTC date of an
+ * early-morning start (one day before the legacy day), so pairs at the range edges still pair.
+ * Only entries of the range itself are reported.
+ */
+export const DATE_SHIFT_MARGIN_DAYS = 1;
+
+/** The Kleer reader a compare run needs for one user. */
+export type KleerCompareReader = TimeTrackingReader<WeeklyStats> & WeeklyStatsByPeriodReader;
+
+/** A mapped user (has a Kleer user id). */
+export type MappedUserLink = UserLink & { kleerUserId: number };
+
+export interface RunCompareOptions {
+  /** The compared range (inclusive). */
+  range: DateRange;
+  /** TimeInfo period. @default rules.period, else "week" */
+  period?: PeriodKind | undefined;
+  /** The users to process (already filtered/sharded), with the ids the mapping gives them. */
+  users: readonly UserLink[];
+  /** The Milltime reader of one user; every request it makes goes to `recorder`. May throw (→ source_error). */
+  legacyReaderFor(user: UserLink, recorder: RequestRecorder): TimeTrackingReader<TimeInfo> | Promise<TimeTrackingReader<TimeInfo>>;
+  /** The Kleer reader of one mapped user; every request it makes goes to `recorder`. */
+  kleerReaderFor(user: MappedUserLink, recorder: RequestRecorder): KleerCompareReader | Promise<KleerCompareReader>;
+  /** The timer-history links of one Toki user (all of them; the run keeps those of the range). */
+  historyLinksFor(tokiUserId: number, recorder: RequestRecorder): AsyncIterable<TimerHistoryLink> | Promise<TimerHistoryLink[]>;
+  mapping: CutoverMapping;
+  /** legacy registration id → Kleer event id, from the relink records. @default empty */
+  relinks?: ReadonlyMap<string, string> | undefined;
+  /** @default DEFAULT_PARITY_RULES */
+  rules?: ParityRules | undefined;
+  store: ReportStore;
+  clock: Clock;
+  /** Zone of Milltime's local registration day (used to place timer-history links on a day). @default "Europe/Stockholm" */
+  timeZone?: string | undefined;
+  /** Users processed at once. @default DEFAULT_COMPARE_CONCURRENCY */
+  concurrency?: number | undefined;
+  onProgress?: ((progress: CompareProgress) => void) | undefined;
+  /** Recorded in the run. */
+  toolVersion: string;
+  /** The command recorded in the run. @default "compare" */
+  command?: string | undefined;
+  /** Extra options recorded in `options_json` (never secrets). */
+  runOptions?: Record<string, unknown> | undefined;
+  /** Applied to source error messages. @default globalRedactor */
+  redactor?: SecretRedactor | undefined;
+  /** @default silentLogger */
+  logger?: Logger | undefined;
+}
+
+/** Reported after each user is written. */
+export interface CompareProgress {
+  done: number;
+  total: number;
+  tokiUserId: number;
+  status: UserStatus;
+  /** Unsuppressed blocking findings of this user. */
+  blocking: number;
+}
+
+export interface SeverityCounts {
+  blocking: number;
+  warning: number;
+  info: number;
+  suppressed: number;
+}
+
+/** What `runCompare` returns and stores as the run's summary. */
+export interface CompareSummary {
+  runId: string;
+  status: "completed";
+  range: DateRange;
+  period: PeriodKind;
+  users: number;
+  usersCompared: number;
+  usersUnmapped: number;
+  usersWithSourceErrors: number;
+  legacyEntries: number;
+  /** Legacy entries that count for the match rate (all but skipped). */
+  entriesCompared: number;
+  matches: number;
+  mismatches: number;
+  missing: number;
+  extra: number;
+  unmapped: number;
+  skipped: number;
+  /** matches ÷ entriesCompared; null when nothing was compared. */
+  matchRate: number | null;
+  /** Unsuppressed findings by severity, plus the suppressed count. */
+  findings: SeverityCounts;
+  /** The same per kind (kinds with at least one finding, vocabulary order). */
+  findingsByKind: Record<string, SeverityCounts>;
+  durationMs: number;
+}

@@ -1,0 +1,109 @@
+import pLimit from "p-limit";
+import { splitByPeriod } from "../domain/calendar.js";
+import { indexMapping, type UserLink } from "../domain/cutover-mapping.js";
+import { ConfigError } from "../domain/errors.js";
+import { silentLogger } from "../domain/ports.js";
+import { globalRedactor } from "../http/redact.js";
+import { describeParityRules } from "../parity/parity-rules-schema.js";
+import { DEFAULT_PARITY_RULES } from "../parity/parity-rules.js";
+import { compareUserParity } from "../parity/user-parity.js";
+import { createBufferedRecorder } from "../report/report-recorder.js";
+import { DATE_SHIFT_MARGIN_DAYS, DEFAULT_COMPARE_CONCURRENCY, type CompareSummary, type RunCompareOptions } from "./compare-options.js";
+import { describeSourceError, readUserSources } from "./compare-sources.js";
+import { createSummaryAccumulator } from "./compare-summary.js";
+
+/**
+ * Compares every user of `options.users` and writes the run to the report store.
+ *
+ * Users stream through a p-limit pool: each slot holds one user's data, compares it with the
+ * pure parity core and writes it in one transaction before taking the next. A source failure
+ * of one user becomes that user's `source_error` finding and the run goes on; any other
+ * exception (the store, a bug) marks the run `failed` and is rethrown.
+ */
+export async function runCompare(options: RunCompareOptions): Promise<CompareSummary> {
+  const { range, store, clock } = options;
+  if (range.from > range.to) throw new ConfigError(`the range starts ${range.from}, after its end ${range.to}`);
+  const concurrency = options.concurrency ?? DEFAULT_COMPARE_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}`);
+  const rules = options.rules ?? DEFAULT_PARITY_RULES;
+  const period = options.period ?? rules.period ?? "week";
+  const periods = splitByPeriod(range, period);
+  const timeZone = options.timeZone ?? "Europe/Stockholm";
+  const relinks = options.relinks ?? new Map<string, string>();
+  const redactor = options.redactor ?? globalRedactor;
+  const logger = options.logger ?? silentLogger;
+  const mapping = indexMapping(options.mapping);
+  const started = clock.now().getTime();
+
+  const runId = store.startRun({
+    command: options.command ?? "compare",
+    range,
+    period,
+    toolVersion: options.toolVersion,
+    suppressions: rules.suppressions,
+    options: {
+      ...options.runOptions,
+      from: range.from,
+      to: range.to,
+      period,
+      timeZone,
+      users: options.users.length,
+      concurrency,
+      relinks: relinks.size,
+      dateShiftMarginDays: DATE_SHIFT_MARGIN_DAYS,
+      rules: describeParityRules(rules),
+    },
+  });
+  logger.info("compare run started", { runId, users: options.users.length, from: range.from, to: range.to, period });
+
+  const summary = createSummaryAccumulator(range, period);
+  let done = 0;
+  let fatal: { error: unknown } | undefined;
+
+  const processUser = async (user: UserLink): Promise<void> => {
+    if (fatal) return;
+    const recorder = createBufferedRecorder();
+    const sources = await readUserSources(user, periods, range, options, recorder, redactor);
+    if (fatal) return;
+    const result = compareUserParity({ user, range, periods, timeZone, mapping, relinks, ...sources }, rules);
+    store.writeUserBatch(runId, { user, result, requests: recorder.drain() });
+    summary.add(result);
+    done++;
+    for (const failure of sources.failures) logger.warn("source error", { runId, tokiUserId: user.tokiUserId, system: failure.system, message: failure.message });
+    options.onProgress?.({
+      done,
+      total: options.users.length,
+      tokiUserId: user.tokiUserId,
+      status: result.status,
+      blocking: result.findings.filter((f) => !f.suppressed && f.severity === "blocking").length,
+    });
+  };
+
+  try {
+    const limit = pLimit(concurrency);
+    const outcomes = await Promise.allSettled(
+      options.users.map((user) =>
+        limit(async () => {
+          try {
+            await processUser(user);
+          } catch (error) {
+            fatal ??= { error };
+            throw error;
+          }
+        }),
+      ),
+    );
+    if (fatal) throw fatal.error;
+    const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (rejected) throw rejected.reason;
+  } catch (error) {
+    store.failRun(runId, describeSourceError(error, redactor));
+    logger.warn("compare run failed", { runId });
+    throw error;
+  }
+
+  const result = summary.finish(runId, clock.now().getTime() - started);
+  store.completeRun(runId, result);
+  logger.info("compare run completed", { runId, durationMs: result.durationMs });
+  return result;
+}

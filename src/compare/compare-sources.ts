@@ -1,0 +1,114 @@
+import { addDays } from "../domain/calendar.js";
+import { InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
+import type { DateRange, TimeEntry, TimeEntryListing } from "../domain/time-entry.js";
+import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
+import type { TimerHistoryLink } from "../domain/timer-history.js";
+import type { SecretRedactor } from "../http/redact.js";
+import type { RequestRecorder } from "../http/request-log.js";
+import type { UserLink } from "../domain/cutover-mapping.js";
+import type { SourceFailure } from "../parity/user-parity.js";
+import { DATE_SHIFT_MARGIN_DAYS, type RunCompareOptions } from "./compare-options.js";
+
+const MAX_SOURCE_MESSAGE = 500;
+
+/** A source error as a finding message: code, message, request line; redacted, at most 500 chars. */
+export function describeSourceError(error: unknown, redactor: SecretRedactor): string {
+  let text: string;
+  if (error instanceof ProviderHttpError) {
+    const outcome = error.status === undefined ? "no response" : `HTTP ${error.status}`;
+    text = `${error.code}: ${error.message} (${error.method} ${error.route} → ${outcome})${error.bodyExcerpt ? `: ${error.bodyExcerpt}` : ""}`;
+  } else if (error instanceof InvalidResponseError) {
+    text = `${error.code}: ${error.message}${error.message.includes(error.fieldPath) ? "" : ` (at ${error.fieldPath})`}`;
+  } else if (error instanceof TokiError) {
+    text = `${error.code}: ${error.message}`;
+  } else if (error instanceof Error) {
+    text = `${error.name}: ${error.message}`;
+  } else {
+    text = String(error);
+  }
+  const clean = redactor.redact(text).replace(/[\r\n\t]+/g, " ");
+  return clean.length > MAX_SOURCE_MESSAGE ? `${clean.slice(0, MAX_SOURCE_MESSAGE - 1)}…` : clean;
+}
+
+export interface UserSources {
+  legacyEntries: TimeEntry[] | null;
+  legacyTimeInfo: TimeInfo[] | null;
+  kleerListing: TimeEntryListing | null;
+  kleerStats: WeeklyStats[] | null;
+  historyLinks: TimerHistoryLink[] | null;
+  failures: SourceFailure[];
+}
+
+/** The range read from both providers: the compared range widened by the date-shift margin. */
+export function readRangeOf(range: DateRange): DateRange {
+  return { from: addDays(range.from, -DATE_SHIFT_MARGIN_DAYS), to: addDays(range.to, DATE_SHIFT_MARGIN_DAYS) };
+}
+
+async function collectLinks(source: AsyncIterable<TimerHistoryLink> | Promise<TimerHistoryLink[]>): Promise<TimerHistoryLink[]> {
+  if (Symbol.asyncIterator in source) {
+    const out: TimerHistoryLink[] = [];
+    for await (const link of source) out.push(link);
+    return out;
+  }
+  return [...(await source)];
+}
+
+/**
+ * Reads one user's three sources side by side. A source that fails (its factory or any call)
+ * becomes a SourceFailure; the others are still returned.
+ */
+export async function readUserSources(
+  user: UserLink,
+  periods: readonly DateRange[],
+  range: DateRange,
+  options: Pick<RunCompareOptions, "legacyReaderFor" | "kleerReaderFor" | "historyLinksFor">,
+  recorder: RequestRecorder,
+  redactor: SecretRedactor,
+): Promise<UserSources> {
+  const readRange = readRangeOf(range);
+  const failures: SourceFailure[] = [];
+  const attempt = async <T>(system: SourceFailure["system"], read: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await read();
+    } catch (error) {
+      failures.push({ system, message: describeSourceError(error, redactor) });
+      return null;
+    }
+  };
+  const kleerUserId = user.kleerUserId;
+
+  const [legacy, kleer, historyLinks] = await Promise.all([
+    attempt("milltime", async () => {
+      const reader = await options.legacyReaderFor(user, recorder);
+      const entries = await reader.getTimeEntries(readRange);
+      const infos: TimeInfo[] = [];
+      // One period at a time: Milltime's TimeInfo store answers one range per call.
+      for (const period of periods) infos.push(await reader.getTimeInfo(period));
+      return { entries, infos };
+    }),
+    kleerUserId === undefined
+      ? Promise.resolve(null)
+      : attempt("kleer", async () => {
+          const reader = await options.kleerReaderFor({ ...user, kleerUserId }, recorder);
+          const listing = await reader.listTimeEntries(readRange);
+          const stats = await reader.getWeeklyStatsForPeriods([...periods]);
+          if (stats.length !== periods.length) {
+            throw new InvalidResponseError(`weekly stats for ${periods.length} periods expected, got ${stats.length}`, "weeklyStats");
+          }
+          return { listing, stats };
+        }),
+    attempt("history", async () => (await collectLinks(options.historyLinksFor(user.tokiUserId, recorder))).filter((l) => l.tokiUserId === user.tokiUserId)),
+  ]);
+
+  // Failures arrive in completion order; report them in a fixed one.
+  const order = { milltime: 0, kleer: 1, history: 2 } as const;
+  failures.sort((a, b) => order[a.system] - order[b.system]);
+  return {
+    legacyEntries: legacy?.entries ?? null,
+    legacyTimeInfo: legacy?.infos ?? null,
+    kleerListing: kleer?.listing ?? null,
+    kleerStats: kleer?.stats ?? null,
+    historyLinks,
+    failures,
+  };
+}

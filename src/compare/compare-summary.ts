@@ -1,0 +1,89 @@
+import type { PeriodKind } from "../domain/calendar.js";
+import type { DateRange } from "../domain/time-entry.js";
+import { isFindingKind, kindOrder } from "../parity/finding-kinds.js";
+import type { UserParityResult } from "../parity/user-parity.js";
+import type { CompareSummary, SeverityCounts } from "./compare-options.js";
+
+const emptyCounts = (): SeverityCounts => ({ blocking: 0, warning: 0, info: 0, suppressed: 0 });
+
+/** Running totals over users, kept small: only counts, never a user's rows. */
+export function createSummaryAccumulator(range: DateRange, period: PeriodKind) {
+  const totals = {
+    users: 0, usersCompared: 0, usersUnmapped: 0, usersWithSourceErrors: 0,
+    legacyEntries: 0, entriesCompared: 0, matches: 0, mismatches: 0, missing: 0, extra: 0, unmapped: 0, skipped: 0,
+  };
+  const findings = emptyCounts();
+  const byKind = new Map<string, SeverityCounts>();
+  return {
+    add(result: UserParityResult): void {
+      totals.users++;
+      if (result.status === "compared") totals.usersCompared++;
+      else if (result.status === "unmapped") totals.usersUnmapped++;
+      else totals.usersWithSourceErrors++;
+      const c = result.counts;
+      totals.legacyEntries += c.legacyEntries;
+      totals.entriesCompared += c.compared;
+      totals.matches += c.matches;
+      totals.mismatches += c.mismatches;
+      totals.missing += c.missing;
+      totals.extra += c.extra;
+      totals.unmapped += c.unmapped;
+      totals.skipped += c.skipped;
+      for (const f of result.findings) {
+        const kind = byKind.get(f.kind) ?? emptyCounts();
+        byKind.set(f.kind, kind);
+        const key = f.suppressed ? "suppressed" : f.severity;
+        kind[key]++;
+        findings[key]++;
+      }
+    },
+    finish(runId: string, durationMs: number): CompareSummary {
+      const order = (k: string) => (isFindingKind(k) ? kindOrder(k) : Number.MAX_SAFE_INTEGER);
+      const findingsByKind = Object.fromEntries([...byKind].sort(([a], [b]) => order(a) - order(b)));
+      return {
+        runId,
+        status: "completed",
+        range,
+        period,
+        ...totals,
+        matchRate: totals.entriesCompared === 0 ? null : totals.matches / totals.entriesCompared,
+        findings,
+        findingsByKind,
+        durationMs,
+      };
+    },
+  };
+}
+
+const pad = (text: string, width: number, right = false) => (right ? text.padStart(width) : text.padEnd(width));
+
+/** Formats a match rate as `98.72 %` (or `n/a`). */
+export function formatMatchRate(rate: number | null): string {
+  return rate === null ? "n/a" : `${(Math.floor(rate * 10000) / 100).toFixed(2)} %`;
+}
+
+/** The table the CLI prints after `compare`. */
+export function formatCompareSummary(summary: CompareSummary): string {
+  const s = summary;
+  const lines = [
+    `Run ${s.runId} completed in ${(s.durationMs / 1000).toFixed(1)} s: ${s.range.from} … ${s.range.to} by ${s.period}`,
+    `Users    ${s.users} (${s.usersCompared} compared, ${s.usersUnmapped} unmapped, ${s.usersWithSourceErrors} with source errors)`,
+    `Entries  ${s.legacyEntries} legacy, ${s.entriesCompared} compared: ${s.matches} match, ${s.mismatches} mismatch, ${s.missing} missing, ` +
+      `${s.unmapped} unmapped, ${s.skipped} skipped; ${s.extra} extra in Kleer`,
+    `Match rate ${formatMatchRate(s.matchRate)}`,
+    "",
+  ];
+  const kinds = Object.entries(s.findingsByKind);
+  if (kinds.length === 0) {
+    lines.push("No findings.");
+    return lines.join("\n");
+  }
+  const width = Math.max(5, ...kinds.map(([k]) => k.length));
+  const header = ["Blocking", "Warning", "Info", "Suppressed"];
+  const row = (label: string, c: SeverityCounts) =>
+    `${pad(label, width)}  ${[c.blocking, c.warning, c.info, c.suppressed].map((n, i) => pad(String(n), (header[i] as string).length, true)).join("  ")}`;
+  lines.push(`${pad("Kind", width)}  ${header.join("  ")}`);
+  for (const [kind, counts] of kinds) lines.push(row(kind, counts));
+  lines.push(row("Total", s.findings));
+  return lines.join("\n");
+}
