@@ -50,7 +50,7 @@ export interface AuditResult {
   findings: AuditFinding[];
   /** Files read and matched against at least one rule. */
   filesScanned: number;
-  /** Files a rule applied to but that were not read, sorted by file. */
+  /** Files a rule applied to but that were not read, and folders that could not be listed; sorted. */
   skipped: AuditSkippedFile[];
 }
 
@@ -67,15 +67,17 @@ export async function auditTokiCheckout(options: AuditOptions): Promise<AuditRes
   }
   const ruleSet = options.rules ?? (await loadAuditRules());
   const ignoredDirs = new Set(options.ignoredDirs ?? DEFAULT_AUDIT_IGNORED_DIRS);
-  const files = await listAuditFiles(root, {
+  const listing = await listAuditFiles(root, {
     ignoredDirs,
     wanted: (file) => ruleSet.rules.some((rule) => rule.appliesTo(file)),
+  }).catch((error: unknown) => {
+    throw new TokiError("USAGE", `cannot audit ${options.root}: the folder is not readable`, { cause: error });
   });
 
   const findings: AuditFinding[] = [];
-  const skipped: AuditSkippedFile[] = [];
+  const skipped: AuditSkippedFile[] = [...listing.skipped];
   let filesScanned = 0;
-  for (const file of files) {
+  for (const file of listing.files) {
     const read = await readAuditFile(join(root, ...file.split("/")), maxFileBytes);
     if (read.kind === "skipped") {
       skipped.push({ file, reason: read.reason });
@@ -85,6 +87,7 @@ export async function auditTokiCheckout(options: AuditOptions): Promise<AuditRes
     findings.push(...auditText(file, read.text, ruleSet));
   }
   findings.sort(compareFindings);
+  skipped.sort((a, b) => compareText(a.file, b.file));
   return { findings, filesScanned, skipped };
 }
 

@@ -23,14 +23,30 @@ export interface WalkOptions {
   wanted: (relativePath: string) => boolean;
 }
 
+export interface WalkResult {
+  /** Root-relative POSIX paths, sorted. */
+  files: string[];
+  /** Sub-folders that could not be listed. */
+  skipped: AuditSkippedFile[];
+}
+
 /**
  * Lists regular files under `root` as POSIX paths relative to it, sorted, without following
- * symbolic links (a checkout may link outside itself or into a loop).
+ * symbolic links (a checkout may link outside itself or into a loop). An unlistable root is an
+ * error; an unlistable sub-folder is reported as skipped.
  */
-export async function listAuditFiles(root: string, options: WalkOptions): Promise<string[]> {
+export async function listAuditFiles(root: string, options: WalkOptions): Promise<WalkResult> {
   const files: string[] = [];
+  const skipped: AuditSkippedFile[] = [];
   const walk = async (dir: string, prefix: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (!prefix) throw error;
+      skipped.push({ file: prefix, reason: "unreadable" });
+      return;
+    }
     entries.sort((a, b) => compareText(a.name, b.name));
     for (const entry of entries) {
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
@@ -42,7 +58,7 @@ export async function listAuditFiles(root: string, options: WalkOptions): Promis
     }
   };
   await walk(root, "");
-  return files;
+  return { files, skipped };
 }
 
 export type ReadAuditFileResult = { kind: "text"; text: string } | { kind: "skipped"; reason: AuditSkipReason };

@@ -1,4 +1,4 @@
-import { rm, writeFile } from "node:fs/promises";
+import { chmod, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditTokiCheckout, formatAuditJson, type AuditFinding, type AuditResult } from "../../src/audit/index.js";
@@ -148,6 +148,18 @@ describe("limits and inputs", () => {
     const root = await tree({ "app/src/win.ts": '\uFEFFconst a = 1;\r\nconst b = "Milltime";\r\n' });
     const result = await auditTokiCheckout({ root });
     expect(result.findings).toMatchObject([{ line: 2, text: 'const b = "Milltime";' }]);
+  });
+
+  it.skipIf(process.platform === "win32" || process.getuid?.() === 0)("reports a sub-folder it cannot list as skipped", async () => {
+    const root = await tree({ "locked/a.ts": 'const a = "Milltime";\n', "open/b.ts": 'const b = "Milltime";\n' });
+    await chmod(join(root, "locked"), 0o000);
+    try {
+      const result = await auditTokiCheckout({ root });
+      expect(result.findings.map((f) => f.file)).toEqual(["open/b.ts"]);
+      expect(result.skipped).toEqual([{ file: "locked", reason: "unreadable" }]);
+    } finally {
+      await chmod(join(root, "locked"), 0o755);
+    }
   });
 
   it("rejects a missing root, a file as root and a bad size limit as usage errors", async () => {

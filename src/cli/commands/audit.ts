@@ -6,7 +6,7 @@ interface AuditFlags {
   out?: string;
   rules?: string;
   maxFileBytes: number;
-  ignoreDir: string[];
+  ignoreDir?: string[];
   failOn: AuditFailOn;
 }
 
@@ -18,8 +18,8 @@ function parseByteCount(value: string): number {
   return bytes;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** `toki-parity audit PATH`: scans a Toki checkout for Milltime remnants. */
@@ -31,7 +31,7 @@ export function defineAuditCommand(): Command {
     .option("--out <file>", "write the report to this file instead of stdout")
     .option("--rules <file>", "rules file to use instead of the shipped one")
     .option("--max-file-bytes <n>", "skip files larger than this", parseByteCount, DEFAULT_AUDIT_MAX_FILE_BYTES)
-    .option("--ignore-dir <name>", "also skip folders with this name (repeatable)", collect, [])
+    .option("--ignore-dir <name>", "also skip folders with this name (repeatable)", collect)
     .addOption(new Option("--fail-on <severity>", "lowest severity that fails the audit").choices(["error", "warning"]).default("error"))
     .exitOverride()
     .action(async (path: string, flags: AuditFlags) => {
