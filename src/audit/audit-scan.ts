@@ -84,7 +84,7 @@ export async function auditTokiCheckout(options: AuditOptions): Promise<AuditRes
       continue;
     }
     filesScanned += 1;
-    findings.push(...auditText(file, read.text, ruleSet));
+    for (const finding of auditText(file, read.text, ruleSet)) findings.push(finding);
   }
   findings.sort(compareFindings);
   skipped.sort((a, b) => compareText(a.file, b.file));
