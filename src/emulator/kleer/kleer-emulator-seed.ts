@@ -5,14 +5,15 @@ import { ConfigError } from "../../domain/errors.js";
 /**
  * The Kleer emulator's own seed format (camelCase, not Kleer's wire format): one company's
  * users, activities, projects with their assignments, events, day statuses and payroll rows.
- * `dump()` returns the same shape, so a dump can seed another emulator.
+ * `dump()` returns the same shape, so a dump can seed another emulator. Unknown keys are
+ * rejected, so a typo in a seed file is an error rather than a silently empty company.
  */
 
 const id = z.number().int().positive();
 const isoDate = z.string().refine(isIsoDate, "expected a YYYY-MM-DD date");
 const status = z.enum(["open", "approved", "certified"]);
 
-export const kleerSeedUserSchema = z.object({
+export const kleerSeedUserSchema = z.strictObject({
   id,
   name: z.string().min(1),
   email: z.string(),
@@ -23,7 +24,7 @@ export const kleerSeedUserSchema = z.object({
   hasPayroll: z.boolean().default(true),
 });
 
-export const kleerSeedActivitySchema = z.object({
+export const kleerSeedActivitySchema = z.strictObject({
   id,
   name: z.string().min(1),
   description: z.string().default(""),
@@ -31,7 +32,7 @@ export const kleerSeedActivitySchema = z.object({
   mandatoryChildWhenReporting: z.boolean().default(false),
 });
 
-export const kleerSeedProjectSchema = z.object({
+export const kleerSeedProjectSchema = z.strictObject({
   id,
   number: z.string().default(""),
   name: z.string().min(1),
@@ -43,10 +44,10 @@ export const kleerSeedProjectSchema = z.object({
   activities: z.array(id).default([]),
   allUsers: z.boolean().default(false),
   /** User assignments; `activities` is the user's own restriction (U, empty = none). */
-  users: z.array(z.object({ userId: id, activities: z.array(id).default([]) })).default([]),
+  users: z.array(z.strictObject({ userId: id, activities: z.array(id).default([]) })).default([]),
 });
 
-export const kleerSeedEventSchema = z.object({
+export const kleerSeedEventSchema = z.strictObject({
   id,
   userId: id,
   activityId: id,
@@ -63,7 +64,7 @@ export const kleerSeedEventSchema = z.object({
   invoiceable: z.boolean().default(true),
 });
 
-export const kleerSeedDayStatusSchema = z.object({
+export const kleerSeedDayStatusSchema = z.strictObject({
   userId: id,
   date: isoDate,
   status,
@@ -71,7 +72,7 @@ export const kleerSeedDayStatusSchema = z.object({
   registrationUserId: id.optional(),
 });
 
-export const kleerSeedScheduleSchema = z.object({
+export const kleerSeedScheduleSchema = z.strictObject({
   userId: id,
   date: isoDate,
   levelOfEmployment: z.number().min(0).default(1),
@@ -80,7 +81,7 @@ export const kleerSeedScheduleSchema = z.object({
   actualHours: z.number().min(0),
 });
 
-export const kleerSeedPayrollEventSchema = z.object({
+export const kleerSeedPayrollEventSchema = z.strictObject({
   /** @default assigned on seeding, increasing */
   id: id.optional(),
   userId: id,
@@ -101,7 +102,7 @@ function checkUniqueIds(rows: ReadonlyArray<{ id?: number | undefined }>, key: s
 }
 
 export const kleerEmulatorSeedSchema = z
-  .object({
+  .strictObject({
     /** The user `/user/me` answers with (the integration user). @default the first user */
     integrationUserId: id.optional(),
     users: z.array(kleerSeedUserSchema).default([]),

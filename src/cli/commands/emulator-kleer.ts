@@ -1,0 +1,68 @@
+import { Command, InvalidArgumentError } from "commander";
+import {
+  KLEER_EMULATOR_DEFAULT_COMPANY_ID,
+  KLEER_EMULATOR_DEV_TOKEN,
+  runKleerEmulator,
+  type EmulatorKleerOptions,
+} from "../../emulator/kleer/index.js";
+
+const DEFAULT_PORT = 8787;
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError("must be a number from 0 to 1");
+  return n;
+}
+
+interface EmulatorKleerFlags {
+  port: number;
+  seed?: string;
+  token: string;
+  company: number;
+  latency?: number;
+  errorRate?: number;
+}
+
+/** Turns the parsed flags into the library's options. */
+export function toEmulatorKleerOptions(flags: EmulatorKleerFlags): EmulatorKleerOptions {
+  return {
+    port: flags.port,
+    seedFile: flags.seed,
+    token: flags.token,
+    companyId: flags.company,
+    latencyMs: flags.latency,
+    errorRate: flags.errorRate,
+  };
+}
+
+/** `emulator kleer`: serves a Kleer emulator on 127.0.0.1 until SIGINT/SIGTERM. */
+export function defineEmulatorKleerCommand(): Command {
+  return new Command("kleer")
+    .description("Serve a Kleer API emulator on 127.0.0.1 (in-memory company, seedable, with fault options) until Ctrl+C.")
+    .option("--port <n>", "port on 127.0.0.1 (0 = any free port)", integer("--port", 0, 65535), DEFAULT_PORT)
+    .option("--seed <file>", "seed file (emulator seed JSON, e.g. fixtures/kleer/small-company.json)")
+    .option("--token <t>", "X-Token the emulator accepts", KLEER_EMULATOR_DEV_TOKEN)
+    .option("--company <id>", "company id the emulator holds", integer("--company", 1, 2_147_483_647), KLEER_EMULATOR_DEFAULT_COMPANY_ID)
+    .option("--latency <ms>", "delay added before every response", integer("--latency", 0, 600_000))
+    .option("--error-rate <r>", "share of requests answered 502/503/504 (0..1)", rate)
+    .action(async (flags: EmulatorKleerFlags) => {
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        await runKleerEmulator(toEmulatorKleerOptions(flags), { write: (text) => process.stdout.write(text), stop: controller.signal });
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
+}
