@@ -1,0 +1,41 @@
+import { Command, InvalidArgumentError } from "commander";
+import { DEFAULT_MAX_BLOCKING, parseMatchRate, parseMaxBlocking, runGate } from "../../report/report-gate.js";
+import { CommandExit, ExitCode } from "../exit-codes.js";
+
+interface GateFlags {
+  run?: string;
+  maxBlocking: number;
+  minMatchRate?: number;
+}
+
+/** Where the command prints its one line (tests pass their own). */
+export interface GateCommandIo {
+  write(text: string): void;
+}
+
+const asArgument = <T>(parse: (text: string) => T) => (text: string): T => {
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+};
+
+/**
+ * `toki-parity gate FILE [--run ID] [--max-blocking N] [--min-match-rate R]`: prints one line and
+ * exits 0 when the run passes, 1 (GateFailed) when it does not.
+ */
+export function defineGateCommand(io: GateCommandIo = { write: (text) => void process.stdout.write(text) }): Command {
+  return new Command("gate")
+    .description("Pass or fail a run of a report file for CI: exit 0 when it passes, 1 when it does not.")
+    .argument("<file>", "SQLite report file")
+    .option("--run <id>", "run to judge (default: the latest run)")
+    .option("--max-blocking <n>", "unsuppressed blocking findings allowed", asArgument(parseMaxBlocking), DEFAULT_MAX_BLOCKING)
+    .option("--min-match-rate <rate>", "minimum matches ÷ compared legacy entries, e.g. 0.99 or 99% (default: none)", asArgument(parseMatchRate))
+    .exitOverride()
+    .action((file: string, flags: GateFlags) => {
+      const result = runGate({ reportFile: file, runId: flags.run, maxBlocking: flags.maxBlocking, minMatchRate: flags.minMatchRate });
+      if (!result.passed) throw new CommandExit(ExitCode.GateFailed, result.reason);
+      io.write(`${result.reason}\n`);
+    });
+}

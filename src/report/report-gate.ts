@@ -1,0 +1,87 @@
+import { systemClock, type Clock } from "../domain/ports.js";
+import { TokiError } from "../domain/errors.js";
+import { totalsOf, type RunReport } from "./report-data.js";
+import { openReportStore } from "./report-store.js";
+
+/** Blocking findings a run may have and still pass. */
+export const DEFAULT_MAX_BLOCKING = 0;
+
+export interface GateOptions {
+  /** Unsuppressed blocking findings allowed. @default 0 */
+  maxBlocking?: number | undefined;
+  /** Minimum matches ÷ compared legacy entries, as a fraction in [0, 1]. @default no minimum */
+  minMatchRate?: number | undefined;
+}
+
+export interface GateResult {
+  passed: boolean;
+  /** One line: `gate passed: …` or `gate failed: …`. */
+  reason: string;
+  runId: string;
+  blocking: number;
+  matchRate: number | null;
+}
+
+const percent = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)} %`;
+
+/**
+ * The CI verdict on a run: it must have completed, have at most `maxBlocking` unsuppressed
+ * blocking findings and, when asked, reach `minMatchRate` (a run that compared no legacy entry
+ * cannot reach a minimum).
+ */
+export function evaluateGate(report: Pick<RunReport, "run" | "totals">, options: GateOptions = {}): GateResult {
+  const maxBlocking = options.maxBlocking ?? DEFAULT_MAX_BLOCKING;
+  const { run, totals } = report;
+  const base = { runId: run.runId, blocking: totals.blocking, matchRate: totals.matchRate };
+  const problems: string[] = [];
+  if (run.status === "failed") problems.push(`the run failed${run.errorMessage ? ` (${run.errorMessage})` : ""}`);
+  if (run.status === "running") problems.push("the run did not finish (still running, or killed)");
+  if (totals.blocking > maxBlocking) problems.push(`${totals.blocking} blocking finding${totals.blocking === 1 ? "" : "s"} (max ${maxBlocking})`);
+  if (options.minMatchRate !== undefined) {
+    if (totals.matchRate === null) problems.push(`no legacy entries were compared, so the match rate cannot reach ${percent(options.minMatchRate)}`);
+    else if (totals.matchRate < options.minMatchRate) problems.push(`match rate ${percent(totals.matchRate)} is below ${percent(options.minMatchRate)}`);
+  }
+  if (problems.length > 0) return { ...base, passed: false, reason: `gate failed: run ${run.runId}: ${problems.join("; ")}` };
+  const rate = totals.matchRate === null ? "no entries compared" : `match rate ${percent(totals.matchRate)}`;
+  const min = options.minMatchRate === undefined ? "" : ` (min ${percent(options.minMatchRate)})`;
+  return { ...base, passed: true, reason: `gate passed: run ${run.runId}: ${totals.blocking} blocking (max ${maxBlocking}), ${rate}${min}` };
+}
+
+/** Parses `--max-blocking`: a whole number ≥ 0. */
+export function parseMaxBlocking(text: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === "" || !Number.isInteger(value) || value < 0) throw new TokiError("USAGE", `--max-blocking expects a whole number ≥ 0, got "${text}"`);
+  return value;
+}
+
+/** Parses `--min-match-rate`: a fraction (`0.99`) or a percentage (`99%`). */
+export function parseMatchRate(text: string): number {
+  const trimmed = text.trim();
+  const isPercent = trimmed.endsWith("%");
+  const value = Number(isPercent ? trimmed.slice(0, -1).trim() : trimmed);
+  const rate = isPercent ? value / 100 : value;
+  if (trimmed === "" || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new TokiError("USAGE", `--min-match-rate expects a fraction between 0 and 1 (0.99) or a percentage (99%), got "${text}"`);
+  }
+  return rate;
+}
+
+export interface RunGateOptions extends GateOptions {
+  reportFile: string;
+  /** @default the latest run */
+  runId?: string | undefined;
+  clock?: Clock | undefined;
+}
+
+/** Opens the report file, evaluates the gate on one run and closes the file. */
+export function runGate(options: RunGateOptions): GateResult {
+  const store = openReportStore(options.reportFile, { clock: options.clock ?? systemClock, mustExist: true });
+  try {
+    const run = store.getRun(options.runId);
+    const users = store.readRunUsers(run.runId);
+    const kinds = store.countFindingsByKind(run.runId);
+    return evaluateGate({ run, totals: totalsOf(users, kinds) }, options);
+  } finally {
+    store.db.close();
+  }
+}

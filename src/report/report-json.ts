@@ -1,0 +1,34 @@
+import type { RunReport } from "./report-data.js";
+import { evaluateGate } from "./report-gate.js";
+
+/** Version of the JSON export's shape; bumped only on incompatible changes. */
+export const JSON_REPORT_VERSION = 1;
+
+/**
+ * The JSON export: the run, the default gate verdict, totals, counts by severity and kind,
+ * per-user totals, every finding, every TimeInfo row, the suppressions and request totals.
+ */
+export function formatJsonReport(report: RunReport): string {
+  const { totals } = report;
+  const verdict = evaluateGate(report);
+  return `${JSON.stringify(
+    {
+      format: "toki-parity-report",
+      version: JSON_REPORT_VERSION,
+      run: report.run,
+      verdict: { passed: verdict.passed, reason: verdict.reason },
+      totals,
+      counts: {
+        bySeverity: { blocking: totals.blocking, warning: totals.warning, info: totals.info, suppressed: totals.suppressed },
+        byKind: report.kinds,
+      },
+      users: report.users,
+      findings: report.findings,
+      timeInfo: report.timeInfo,
+      suppressions: report.suppressions,
+      requests: report.requests,
+    },
+    null,
+    2,
+  )}\n`;
+}

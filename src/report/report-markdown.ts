@@ -1,0 +1,120 @@
+import { formatHours } from "../parity/finding.js";
+import type { RunReport } from "./report-data.js";
+import { evaluateGate } from "./report-gate.js";
+import type { FindingRecord, RunUserRecord } from "./report-records.js";
+
+/** Rows shown before "… and N more" (CI summaries and PR comments have size limits). */
+export const MD_TOP_FINDINGS = 20;
+export const MD_MAX_USERS = 50;
+export const MD_MAX_FLEX_ROWS = 100;
+const MAX_MESSAGE = 240;
+
+/** Makes text safe in a Markdown table cell. */
+export function mdCell(text: string | number | null | undefined): string {
+  if (text === null || text === undefined || text === "") return "–";
+  const flat = String(text).replace(/[\r\n]+/g, " ").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
+}
+
+const table = (header: string[], rows: Array<Array<string | number>>, numeric: boolean[] = []): string[] => [
+  `| ${header.join(" | ")} |`,
+  `|${header.map((_, i) => (numeric[i] ? " ---: " : " --- ")).join("|")}|`,
+  ...rows.map((r) => `| ${r.map((c) => (typeof c === "number" ? String(c) : c)).join(" | ")} |`),
+];
+
+const percent = (rate: number | null) => (rate === null ? "n/a" : `${(Math.floor(rate * 10000) / 100).toFixed(2)} %`);
+
+function verdictLine(report: RunReport): string {
+  const gate = evaluateGate(report);
+  const { totals, run } = report;
+  if (run.status === "failed") return `**Verdict: 💥 run failed**${run.errorMessage ? `: ${mdCell(run.errorMessage)}` : ""}`;
+  if (run.status === "running") return "**Verdict: ⏳ incomplete**: the run is still running or was killed";
+  if (!gate.passed) return `**Verdict: ❌ not ready**: ${totals.blocking} blocking finding${totals.blocking === 1 ? "" : "s"}`;
+  if (totals.warning > 0) return `**Verdict: ⚠️ ready with warnings**: ${totals.warning} warning${totals.warning === 1 ? "" : "s"}`;
+  return "**Verdict: ✅ ready**: no blocking findings or warnings";
+}
+
+function userLabel(u: RunUserRecord): string {
+  return u.kleerUserId ? `${u.userKey} (Kleer ${u.kleerUserId})` : String(u.userKey);
+}
+
+function findingRow(f: FindingRecord): Array<string | number> {
+  return [f.severity, `\`${f.kind}\``, mdCell(f.userKey), mdCell(f.date), mdCell(f.legacyId), mdCell(f.kleerId), mdCell(f.message)];
+}
+
+/** The Markdown export: a summary fit for a CI step summary or a PR comment. */
+export function formatMarkdownReport(report: RunReport): string {
+  const { run, totals } = report;
+  const out: string[] = [];
+  out.push(`## toki-parity ${run.command}: run \`${run.runId}\``, "");
+  out.push(verdictLine(report), "");
+  out.push(
+    `Range ${run.fromDate ?? "?"} – ${run.toDate ?? "?"}${run.period ? ` by ${run.period}` : ""} · status ${run.status} · ` +
+      `${totals.users} users (${totals.usersCompared} compared, ${totals.usersUnmapped} unmapped, ${totals.usersWithSourceErrors} with source errors) · tool ${run.toolVersion}`,
+    "",
+    `Match rate **${percent(totals.matchRate)}**: ${totals.matches} of ${totals.compared} legacy entries match ` +
+      `(${totals.mismatches} mismatch, ${totals.missing} missing, ${totals.unmapped} unmapped, ${totals.skipped} skipped; ${totals.extra} extra in Kleer).`,
+    "",
+  );
+
+  out.push("### Findings by kind", "");
+  if (report.kinds.length === 0) out.push("No findings.", "");
+  else {
+    const rows = report.kinds.map((k) => [`\`${k.kind}\``, k.blocking, k.warning, k.info, k.suppressed]);
+    rows.push(["**Total**", totals.blocking, totals.warning, totals.info, totals.suppressed]);
+    out.push(...table(["Kind", "Blocking", "Warning", "Info", "Suppressed"], rows, [false, true, true, true, true]), "");
+  }
+
+  const rank = { blocking: 0, warning: 1, info: 2 } as const;
+  const top = report.findings.filter((f) => !f.suppressed && f.severity !== "info").sort((a, b) => rank[a.severity] - rank[b.severity] || a.id - b.id);
+  if (top.length > 0) {
+    out.push("### Top findings", "");
+    out.push(...table(["Severity", "Kind", "User", "Date", "Milltime id", "Kleer id", "Message"], top.slice(0, MD_TOP_FINDINGS).map(findingRow)));
+    if (top.length > MD_TOP_FINDINGS) out.push("", `… and ${top.length - MD_TOP_FINDINGS} more blocking findings and warnings (see the JSON export).`);
+    out.push("");
+  }
+
+  if (report.users.length > 0) {
+    const users = [...report.users].sort((a, b) => b.blocking - a.blocking || b.warnings - a.warnings || a.userKey - b.userKey);
+    out.push("### Users", "");
+    out.push(
+      ...table(
+        ["User", "Status", "Legacy entries", "Match", "Mismatch", "Missing", "Extra", "Blocking", "Warnings"],
+        users.slice(0, MD_MAX_USERS).map((u) => [mdCell(userLabel(u)), u.status, u.legacyEntries, u.matches, u.mismatches, u.missing, u.extra, u.blocking, u.warnings]),
+        [false, false, true, true, true, true, true, true, true],
+      ),
+    );
+    if (users.length > MD_MAX_USERS) out.push("", `… and ${users.length - MD_MAX_USERS} more users.`);
+    out.push("");
+  }
+
+  const balances = report.users.filter((u) => u.flexBalance !== null);
+  if (balances.length > 0) {
+    out.push("### Flex balances to carry over", "", "Milltime's running flex balance at the end of the range has no Kleer equivalent; Kleer-era Toki needs it as an opening balance.", "");
+    out.push(...table(["User", "Milltime flex balance"], balances.slice(0, MD_MAX_FLEX_ROWS).map((u) => [mdCell(userLabel(u)), formatHours(u.flexBalance ?? 0)]), [false, true]));
+    if (balances.length > MD_MAX_FLEX_ROWS) out.push("", `… and ${balances.length - MD_MAX_FLEX_ROWS} more users (see the JSON export).`);
+    out.push("");
+  }
+
+  if (report.suppressions.length > 0) {
+    out.push("### Suppressions", "");
+    const scope = (s: RunReport["suppressions"][number]) =>
+      [s.userKey !== null ? `user ${s.userKey}` : "", s.fromDate || s.toDate ? `${s.fromDate ?? "…"} – ${s.toDate ?? "…"}` : "", s.legacyId ? `Milltime ${s.legacyId}` : "", s.kleerId ? `Kleer ${s.kleerId}` : ""]
+        .filter(Boolean)
+        .join(", ") || "everywhere";
+    out.push(...table(["Kind", "Scope", "Reason", "Matched"], report.suppressions.map((s) => [`\`${s.kind}\``, mdCell(scope(s)), mdCell(s.reason), s.matchedFindings]), [false, false, false, true]), "");
+  }
+
+  if (report.requests.length > 0) {
+    out.push("### Requests", "");
+    out.push(
+      ...table(
+        ["System", "Requests", "Failed", "Mean ms"],
+        report.requests.map((r) => [r.system, r.requests, r.failed, r.requests === 0 ? 0 : Math.round(r.totalDurationMs / r.requests)]),
+        [false, true, true, true],
+      ),
+      "",
+    );
+  }
+  return out.join("\n");
+}
