@@ -1,5 +1,5 @@
 import { escapeHtml, formatSignedHours, renderDate, renderKind, renderSeverity, renderValue } from "./html-format.js";
-import type { ReportFindingRecord } from "./html-report-input.js";
+import type { FindingRecord } from "./html-report-input.js";
 import { renderNoteDiff } from "./html-note-diff.js";
 import { renderTable, type TableColumn, type TableLimits } from "./html-table.js";
 
@@ -10,7 +10,7 @@ function asNumber(value: string | null): number | null {
 }
 
 /** The "Difference" cell: a word diff for notes, Kleer − Milltime for numbers, else nothing. */
-export function renderDifference(finding: ReportFindingRecord): string {
+export function renderDifference(finding: FindingRecord): string {
   if (finding.kind === "note_mismatch" || finding.field === "note") return renderNoteDiff(finding.legacyValue, finding.kleerValue);
   const legacy = asNumber(finding.legacyValue);
   const kleer = asNumber(finding.kleerValue);
@@ -18,27 +18,27 @@ export function renderDifference(finding: ReportFindingRecord): string {
   return "";
 }
 
-export function renderEntryIds(finding: ReportFindingRecord): string {
+export function renderEntryIds(finding: FindingRecord): string {
   const parts: string[] = [];
   if (finding.legacyId !== null) parts.push(`<span class="id"><abbr title="Milltime registration">M</abbr> ${escapeHtml(finding.legacyId)}</span>`);
   if (finding.kleerId !== null) parts.push(`<span class="id"><abbr title="Kleer event">K</abbr> ${escapeHtml(finding.kleerId)}</span>`);
   return parts.length > 0 ? parts.join("<br>") : renderValue(null);
 }
 
-function renderSeverityCell(finding: ReportFindingRecord): string {
+function renderSeverityCell(finding: FindingRecord): string {
   if (!finding.suppressed) return renderSeverity(finding.severity);
   const reason = finding.suppressionReason ? `: ${escapeHtml(finding.suppressionReason)}` : "";
   return `${renderSeverity(finding.severity)}<br><span class="suppressed-tag">Suppressed${reason}</span>`;
 }
 
-function renderFindingCell(finding: ReportFindingRecord): string {
+function renderFindingCell(finding: FindingRecord): string {
   return `${renderKind(finding.kind)}<br><span class="message">${escapeHtml(finding.message)}</span>`;
 }
 
 export interface FindingsTableOptions {
   id: string;
   caption: string;
-  findings: readonly ReportFindingRecord[];
+  findings: readonly FindingRecord[];
   /** Adds a User column (for tables that mix users). */
   showUser: boolean;
   limits: TableLimits;
@@ -68,7 +68,7 @@ export function renderFindingsTable(options: FindingsTableOptions): string {
       renderRow: (f) => [
         renderSeverityCell(f),
         renderFindingCell(f),
-        ...(options.showUser ? [renderValue(f.userKey)] : []),
+        ...(options.showUser ? [renderValue(f.userKey === null ? null : String(f.userKey))] : []),
         renderDate(f.date),
         renderEntryIds(f),
         renderValue(f.field),
@@ -85,7 +85,7 @@ export function renderFindingsTable(options: FindingsTableOptions): string {
 }
 
 /** Entries locked in Milltime that Kleer-era Toki would let the user edit. */
-export function renderEditabilityTable(findings: readonly ReportFindingRecord[], limits: TableLimits, fullListHint: string, userHref: (userKey: string) => string | null): string {
+export function renderEditabilityTable(findings: readonly FindingRecord[], limits: TableLimits, fullListHint: string, userHref: (userKey: number) => string | null): string {
   return renderTable(
     {
       id: "editability-table",
@@ -95,7 +95,8 @@ export function renderEditabilityTable(findings: readonly ReportFindingRecord[],
       rowHeader: true,
       renderRow: (f) => {
         const href = f.userKey === null ? null : userHref(f.userKey);
-        const user = href ? `<a href="#${escapeHtml(href)}">${escapeHtml(f.userKey ?? "")}</a>` : renderValue(f.userKey);
+        const key = f.userKey === null ? null : String(f.userKey);
+        const user = href ? `<a href="#${escapeHtml(href)}">${escapeHtml(key ?? "")}</a>` : renderValue(key);
         return [user, renderDate(f.date), renderEntryIds(f), renderValue(f.legacyValue), renderValue(f.kleerValue), renderSeverityCell(f), escapeHtml(f.message)];
       },
       rowClass: (f) => (f.suppressed ? "suppressed" : null),

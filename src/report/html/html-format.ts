@@ -1,4 +1,4 @@
-import type { FindingSeverity } from "./html-report-input.js";
+import { FINDING_KIND_MEANINGS, isFindingKind, type Severity } from "../../parity/finding-kinds.js";
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -33,41 +33,25 @@ export function formatPercent(part: number, whole: number): string {
   return `${((part / whole) * 100).toFixed(1)} %`;
 }
 
-const SEVERITY_LABEL: Record<FindingSeverity, { symbol: string; text: string }> = {
+const SEVERITY_LABEL: Readonly<Record<Severity, { symbol: string; text: string }>> = {
   blocking: { symbol: "✖", text: "Blocking" },
   warning: { symbol: "▲", text: "Warning" },
   info: { symbol: "ℹ", text: "Info" },
 };
 
 /** A severity as symbol + word (never colour alone). */
-export function renderSeverity(severity: FindingSeverity): string {
+export function renderSeverity(severity: Severity): string {
   const label = SEVERITY_LABEL[severity];
   return `<span class="sev sev-${severity}"><span aria-hidden="true">${label.symbol}</span> ${label.text}</span>`;
 }
 
-export function severityText(severity: FindingSeverity): string {
+export function severityText(severity: Severity): string {
   return SEVERITY_LABEL[severity].text;
 }
 
-const KIND_DESCRIPTIONS: Record<string, string> = {
-  editability_regression: "Locked in Milltime but editable in Kleer: users could change time that was already attested.",
-  editability_change: "The entry's lock state differs between Milltime and Kleer.",
-  note_mismatch: "The entry's note differs.",
-  flex_balance_unavailable: "Kleer keeps no running flex balance: Kleer-era Toki needs this opening balance.",
-  flex_period_mismatch: "The period's flex (covered − scheduled) differs.",
-  source_error: "A source could not be read; the figures for this scope are incomplete.",
-  missing_in_kleer: "The entry exists in Milltime but not in Kleer.",
-  extra_in_kleer: "The entry exists in Kleer but not in Milltime.",
-};
-
-/** A one-line explanation of a finding kind for readers outside engineering. */
+/** A one-line explanation of a finding kind (the parity vocabulary's; a generic one for kinds a newer tool added). */
 export function describeKind(kind: string): string {
-  const known = KIND_DESCRIPTIONS[kind];
-  if (known) return known;
-  const timeInfo = /^timeinfo_(.+)_mismatch$/.exec(kind);
-  if (timeInfo) return `The period's ${timeInfo[1]!.replace(/_/g, " ")} hours differ.`;
-  const field = /^(.+)_mismatch$/.exec(kind);
-  if (field) return `The entry's ${field[1]!.replace(/_/g, " ")} differs.`;
+  if (isFindingKind(kind)) return FINDING_KIND_MEANINGS[kind];
   return kind.replace(/_/g, " ");
 }
 

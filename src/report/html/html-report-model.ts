@@ -1,15 +1,12 @@
+import type { Severity } from "../../parity/finding-kinds.js";
+import type { UserStatus } from "../../parity/user-parity.js";
 import { compareFindings, countOutcomes, countSeverities, emptySeverityCounts, type OutcomeCounts, type SeverityCounts } from "./html-report-counts.js";
-import type {
-  FindingSeverity,
-  HtmlReportInput,
-  ReportFindingRecord,
-  ReportRunRecord,
-  ReportSuppressionRecord,
-} from "./html-report-input.js";
+import type { FindingRecord, HtmlReportInput, RequestSummaryRecord, RunRecord, SuppressionRecord } from "./html-report-input.js";
 import { buildPeriodPoints, pickOpeningBalance, type OpeningBalance, type PeriodPoint } from "./html-report-periods.js";
 
 export type { OutcomeCounts, SeverityCounts } from "./html-report-counts.js";
 export type { OpeningBalance, PeriodPoint, PeriodStats } from "./html-report-periods.js";
+export type { RequestSummaryRecord } from "./html-report-input.js";
 
 export type VerdictLevel = "ready" | "ready_with_warnings" | "not_ready" | "incomplete";
 
@@ -27,9 +24,12 @@ export interface KindCount extends SeverityCounts {
 }
 
 export interface UserReport {
-  userKey: string;
+  /** The Toki user id. */
+  userKey: number;
   /** A unique, HTML-safe id for the user's detail section. */
   anchor: string;
+  /** From `run_users`; null when the file has no row for the user. */
+  status: UserStatus | null;
   outcomes: OutcomeCounts;
   /** Active findings only. */
   findingCounts: SeverityCounts;
@@ -39,40 +39,32 @@ export interface UserReport {
   finalDrift: number | null;
   openingBalance: OpeningBalance;
   /** All findings of the user (suppressed ones flagged), most severe first. */
-  findings: ReportFindingRecord[];
+  findings: FindingRecord[];
 }
 
 export interface SuppressionView {
-  kind: string | null;
-  userKey: string | null;
+  kind: string;
+  userKey: number | null;
   reason: string;
+  /** The rule's further conditions in words (`2026-02-01 – 2026-02-28, Milltime id 4000…`). */
   scope: string | null;
   /** Findings of this run the suppression hid. */
   matched: number;
-  /** "rule": listed in the file's suppressions table; "finding": only known from suppressed findings. */
+  /** "rule": stored with the run (from the rules file); "finding": only known from suppressed findings. */
   origin: "rule" | "finding";
 }
 
-export interface RequestSummary {
-  system: string;
-  requests: number;
-  /** No status or a status ≥ 400. */
-  failed: number;
-  /** Needed more than one attempt. */
-  retried: number;
-  totalDurationMs: number;
-  maxDurationMs: number;
-}
-
 export interface HtmlReportModel {
-  run: ReportRunRecord;
-  otherRuns: HtmlReportInput["otherRuns"];
+  run: RunRecord;
+  otherRuns: readonly RunRecord[];
   /** The run's options as pretty JSON with secret-looking values masked; null when absent or unreadable. */
   optionsText: string | null;
   verdict: Verdict;
   totals: {
     users: number;
     entries: number;
+    /** Entries that count for the match rate (all but `skipped`). */
+    compared: number;
     matches: number;
     findings: SeverityCounts;
     suppressed: number;
@@ -80,11 +72,11 @@ export interface HtmlReportModel {
   };
   kindCounts: KindCount[];
   users: UserReport[];
-  editabilityRegressions: ReportFindingRecord[];
+  editabilityRegressions: FindingRecord[];
   /** Findings not tied to a user (e.g. a source error before any user was read). */
-  runFindings: ReportFindingRecord[];
+  runFindings: FindingRecord[];
   suppressions: SuppressionView[];
-  requestSummary: RequestSummary[];
+  requestSummary: RequestSummaryRecord[];
 }
 
 const SECRET_KEY = /token|password|passwd|secret|cookie|csrf|authorization|api[-_]?key/i;
@@ -99,23 +91,20 @@ function maskSecrets(value: unknown): unknown {
   return value;
 }
 
-/** Pretty JSON of the run options with any secret-looking key masked (defence in depth). */
-export function formatRunOptions(optionsJson: string | null): string | null {
-  if (!optionsJson) return null;
-  try {
-    return JSON.stringify(maskSecrets(JSON.parse(optionsJson)), null, 2);
-  } catch {
-    return null;
-  }
+/** Pretty JSON of the run options with any secret-looking key masked (defence in depth); null when empty. */
+export function formatRunOptions(options: unknown): string | null {
+  if (options === null || options === undefined) return null;
+  if (typeof options === "object" && Object.keys(options).length === 0) return null;
+  return JSON.stringify(maskSecrets(options), null, 2);
 }
 
-/** An id usable in HTML and URLs that is unique per user key (non-alphanumerics become `_hex_`). */
-export function userAnchor(userKey: string): string {
-  return `user-${userKey.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}_`)}`;
+/** The id of a user's detail section. */
+export function userAnchor(userKey: number): string {
+  return `user-${String(userKey).replace(/[^A-Za-z0-9-]/g, "_")}`;
 }
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | null): Map<string | null, T[]> {
-  const out = new Map<string | null, T[]>();
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
   for (const item of items) {
     const key = keyOf(item);
     const list = out.get(key);
@@ -125,11 +114,11 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | null): Map
   return out;
 }
 
-function compareKeys(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function decideVerdict(status: ReportRunRecord["status"], counts: SeverityCounts, usersWithBlocking: number): Verdict {
+export function decideVerdict(status: RunRecord["status"], counts: SeverityCounts, usersWithBlocking: number): Verdict {
   const tally = `${counts.blocking} blocking, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.info} info`;
   if (status === "failed") return { level: "incomplete", headline: "Run failed: results are partial", detail: `The run ended with an error; what it recorded so far: ${tally}.` };
   if (status === "running") return { level: "incomplete", headline: "Run did not finish", detail: `The run is still running or was interrupted; recorded so far: ${tally}.` };
@@ -141,7 +130,7 @@ export function decideVerdict(status: ReportRunRecord["status"], counts: Severit
   return { level: "ready", headline: "Ready for cutover", detail: `No blocking findings and no warnings (${tally}).` };
 }
 
-function countKinds(findings: readonly ReportFindingRecord[]): KindCount[] {
+function countKinds(findings: readonly FindingRecord[]): KindCount[] {
   const byKind = new Map<string, KindCount>();
   for (const f of findings) {
     const row = byKind.get(f.kind) ?? { kind: f.kind, ...emptySeverityCounts(), total: 0, suppressed: 0 };
@@ -153,48 +142,44 @@ function countKinds(findings: readonly ReportFindingRecord[]): KindCount[] {
     byKind.set(f.kind, row);
   }
   const rank = (k: KindCount): number => (k.blocking > 0 ? 0 : k.warning > 0 ? 1 : k.info > 0 ? 2 : 3);
-  return [...byKind.values()].sort((a, b) => rank(a) - rank(b) || b.total - a.total || compareKeys(a.kind, b.kind));
+  return [...byKind.values()].sort((a, b) => rank(a) - rank(b) || b.total - a.total || compareText(a.kind, b.kind));
 }
 
-function buildSuppressions(rules: readonly ReportSuppressionRecord[], findings: readonly ReportFindingRecord[]): SuppressionView[] {
-  const suppressed = findings.filter((f) => f.suppressed);
-  const claimed = new Set<ReportFindingRecord>();
-  const out: SuppressionView[] = rules.map((rule) => {
-    const hits = suppressed.filter(
-      (f) => f.suppressionReason === rule.reason && (rule.kind === null || f.kind === rule.kind) && (rule.userKey === null || f.userKey === rule.userKey),
-    );
-    for (const f of hits) claimed.add(f);
-    return { ...rule, matched: hits.length, origin: "rule" };
-  });
+function describeScope(rule: SuppressionRecord): string | null {
+  const parts: string[] = [];
+  if (rule.fromDate !== null || rule.toDate !== null) parts.push(`${rule.fromDate ?? "…"} – ${rule.toDate ?? "…"}`);
+  if (rule.legacyId !== null) parts.push(`Milltime id ${rule.legacyId}`);
+  if (rule.kleerId !== null) parts.push(`Kleer id ${rule.kleerId}`);
+  return parts.length > 0 ? parts.join(", ") : null;
+}
+
+function buildSuppressions(rules: readonly SuppressionRecord[], findings: readonly FindingRecord[]): SuppressionView[] {
+  const out: SuppressionView[] = rules.map((rule) => ({
+    kind: rule.kind,
+    userKey: rule.userKey,
+    reason: rule.reason,
+    scope: describeScope(rule),
+    matched: rule.matchedFindings,
+    origin: "rule",
+  }));
+  const ruleKeys = new Set(rules.map((r) => `${r.kind}\u0000${r.reason}`));
   const derived = new Map<string, SuppressionView>();
-  for (const f of suppressed) {
-    if (claimed.has(f)) continue;
+  for (const f of findings) {
+    if (!f.suppressed) continue;
     const reason = f.suppressionReason ?? "(no reason recorded)";
     const key = `${f.kind}\u0000${reason}`;
+    if (ruleKeys.has(key)) continue;
     const view = derived.get(key) ?? { kind: f.kind, userKey: null, reason, scope: null, matched: 0, origin: "finding" as const };
     view.matched += 1;
     derived.set(key, view);
   }
-  return [...out, ...[...derived.values()].sort((a, b) => compareKeys(a.kind ?? "", b.kind ?? "") || compareKeys(a.reason, b.reason))];
-}
-
-function summariseRequests(input: HtmlReportInput): RequestSummary[] {
-  const bySystem = new Map<string, RequestSummary>();
-  for (const r of input.requests) {
-    const s = bySystem.get(r.system) ?? { system: r.system, requests: 0, failed: 0, retried: 0, totalDurationMs: 0, maxDurationMs: 0 };
-    s.requests += 1;
-    if (r.status === null || r.status >= 400) s.failed += 1;
-    if (r.attempts > 1) s.retried += 1;
-    s.totalDurationMs += r.durationMs;
-    s.maxDurationMs = Math.max(s.maxDurationMs, r.durationMs);
-    bySystem.set(r.system, s);
-  }
-  return [...bySystem.values()].sort((a, b) => compareKeys(a.system, b.system));
+  return [...out, ...[...derived.values()].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.reason, b.reason))];
 }
 
 /** Pure: turns one run's rows into everything the HTML page shows, in a deterministic order. */
 export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
-  const userKeys = new Set<string>();
+  const userKeys = new Set<number>();
+  for (const u of input.users) userKeys.add(u.userKey);
   for (const e of input.entries) userKeys.add(e.userKey);
   for (const t of input.timeInfo) userKeys.add(t.userKey);
   for (const f of input.findings) if (f.userKey !== null) userKeys.add(f.userKey);
@@ -203,35 +188,40 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
   const findingsByUser = groupBy(sortedFindings, (f) => f.userKey);
   const entriesByUser = groupBy(input.entries, (e) => e.userKey);
   const timeInfoByUser = groupBy(input.timeInfo, (t) => t.userKey);
-  const users: UserReport[] = [...userKeys].sort(compareKeys).map((userKey) => {
+  const runUsers = new Map(input.users.map((u) => [u.userKey, u]));
+  const users: UserReport[] = [...userKeys].sort((a, b) => a - b).map((userKey) => {
     const findings = findingsByUser.get(userKey) ?? [];
     const periods = buildPeriodPoints(timeInfoByUser.get(userKey) ?? []);
     const drifts = periods.map((p) => p.cumulativeDrift).filter((d): d is number => d !== null);
+    const runUser = runUsers.get(userKey);
     return {
       userKey,
       anchor: userAnchor(userKey),
+      status: runUser?.status ?? null,
       outcomes: countOutcomes(entriesByUser.get(userKey) ?? []),
       findingCounts: countSeverities(findings),
       suppressedCount: findings.filter((f) => f.suppressed).length,
       periods,
       finalDrift: drifts.length > 0 ? drifts[drifts.length - 1]! : null,
-      openingBalance: pickOpeningBalance(findings, periods),
+      openingBalance: pickOpeningBalance(findings, periods, runUser?.flexBalance ?? null),
       findings,
     };
   });
 
   const findingCounts = countSeverities(sortedFindings);
   const usersWithBlocking = users.filter((u) => u.findingCounts.blocking > 0).length;
-  const severityOf = (s: FindingSeverity): number => (s === "blocking" ? 0 : s === "warning" ? 1 : 2);
+  const severityOf = (s: Severity): number => (s === "blocking" ? 0 : s === "warning" ? 1 : 2);
+  const matches = input.entries.filter((e) => e.outcome === "match").length;
   return {
     run: input.run,
     otherRuns: input.otherRuns,
-    optionsText: formatRunOptions(input.run.optionsJson),
+    optionsText: formatRunOptions(input.run.options),
     verdict: decideVerdict(input.run.status, findingCounts, usersWithBlocking),
     totals: {
       users: users.length,
       entries: input.entries.length,
-      matches: input.entries.filter((e) => e.outcome === "match").length,
+      compared: input.entries.filter((e) => e.outcome !== "skipped").length,
+      matches,
       findings: findingCounts,
       suppressed: sortedFindings.filter((f) => f.suppressed).length,
       usersWithBlocking,
@@ -240,9 +230,9 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
     users,
     editabilityRegressions: sortedFindings
       .filter((f) => f.kind === "editability_regression")
-      .sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || severityOf(a.severity) - severityOf(b.severity) || compareKeys(a.userKey ?? "", b.userKey ?? "") || compareKeys(a.date ?? "", b.date ?? "")),
+      .sort((a, b) => Number(a.suppressed) - Number(b.suppressed) || severityOf(a.severity) - severityOf(b.severity) || (a.userKey ?? 0) - (b.userKey ?? 0) || compareText(a.date ?? "", b.date ?? "")),
     runFindings: sortedFindings.filter((f) => f.userKey === null),
     suppressions: buildSuppressions(input.suppressions, sortedFindings),
-    requestSummary: summariseRequests(input),
+    requestSummary: [...input.requests].sort((a, b) => compareText(a.system, b.system)),
   };
 }

@@ -1,5 +1,5 @@
 import { addDays, isoWeekOf, isoWeekStart, lastDayOfMonth } from "../../domain/calendar.js";
-import type { ReportFindingRecord, ReportTimeInfoRecord } from "./html-report-input.js";
+import type { FindingRecord, TimeInfoRow } from "./html-report-input.js";
 
 export interface PeriodStats {
   worked: number | null;
@@ -29,8 +29,9 @@ export interface OpeningBalance {
   hours: number | null;
   /** The stored value when it was not a number (shown as is). */
   rawValue: string | null;
+  /** The day the Milltime balance was read for (end of the last period). */
   asOf: string | null;
-  source: "flex_balance_unavailable" | "time_info" | "none";
+  source: "flex_balance_unavailable" | "run_users" | "time_info" | "none";
 }
 
 function describePeriod(start: string, end: string): { label: string; longLabel: string } {
@@ -51,7 +52,7 @@ export function roundHours(value: number): number {
  * One point per period, oldest first, with the cumulative flex drift: how far a Kleer-era flex
  * figure would have wandered from Milltime's by the end of each period.
  */
-export function buildPeriodPoints(records: readonly ReportTimeInfoRecord[]): PeriodPoint[] {
+export function buildPeriodPoints(records: readonly TimeInfoRow[]): PeriodPoint[] {
   const sorted = [...records].sort((a, b) => (a.periodStart < b.periodStart ? -1 : a.periodStart > b.periodStart ? 1 : a.periodEnd < b.periodEnd ? -1 : 1));
   let drift: number | null = null;
   return sorted.map((r) => {
@@ -72,16 +73,25 @@ export function buildPeriodPoints(records: readonly ReportTimeInfoRecord[]): Per
 
 /**
  * The flex balance a user must start with in Kleer-era Toki: the legacy balance at the end of
- * the range. The `flex_balance_unavailable` finding states it; without one, the last period's
- * Milltime balance is the best the report holds.
+ * the range. The `flex_balance_unavailable` finding states it; without one, the user's stored
+ * `flex_balance`, then the last period's Milltime balance, are the best the report holds.
  */
-export function pickOpeningBalance(findings: readonly ReportFindingRecord[], periods: readonly PeriodPoint[]): OpeningBalance {
+export function pickOpeningBalance(findings: readonly FindingRecord[], periods: readonly PeriodPoint[], storedBalance: number | null = null): OpeningBalance {
+  const lastEnd = periods.length > 0 ? periods[periods.length - 1]!.periodEnd : null;
   const finding = findings.find((f) => f.kind === "flex_balance_unavailable" && f.legacyValue !== null);
   if (finding && finding.legacyValue !== null) {
-    const hours = Number(finding.legacyValue.trim());
-    const numeric = finding.legacyValue.trim() !== "" && Number.isFinite(hours);
-    return { hours: numeric ? hours : null, rawValue: numeric ? null : finding.legacyValue, asOf: finding.date, source: "flex_balance_unavailable" };
+    const text = finding.legacyValue.trim();
+    const hours = Number(text);
+    const numeric = text !== "" && Number.isFinite(hours);
+    const periodEnd = finding.details?.["periodEnd"];
+    return {
+      hours: numeric ? hours : null,
+      rawValue: numeric ? null : finding.legacyValue,
+      asOf: typeof periodEnd === "string" ? periodEnd : finding.date,
+      source: "flex_balance_unavailable",
+    };
   }
+  if (storedBalance !== null) return { hours: storedBalance, rawValue: null, asOf: lastEnd, source: "run_users" };
   for (let i = periods.length - 1; i >= 0; i -= 1) {
     const p = periods[i]!;
     if (p.legacyFlexBalance !== null) return { hours: p.legacyFlexBalance, rawValue: null, asOf: p.periodEnd, source: "time_info" };

@@ -35,14 +35,14 @@ function sha256(text: string): string {
 }
 
 /** Users that get a detail section: the most severe first, then by key, up to the limit. */
-export function selectDetailedUsers(users: readonly UserReport[], limit: number): Set<string> {
+export function selectDetailedUsers(users: readonly UserReport[], limit: number): Set<number> {
   const ranked = users
     .map((u, index) => ({ u, index }))
     .sort((a, b) => b.u.findingCounts.blocking - a.u.findingCounts.blocking || b.u.findingCounts.warning - a.u.findingCounts.warning || a.index - b.index);
   return new Set(ranked.slice(0, Math.max(0, limit)).map((r) => r.u.userKey));
 }
 
-function renderUserDetails(model: HtmlReportModel, detailed: Set<string>, limits: TableLimits, fullListHint: string): string {
+function renderUserDetails(model: HtmlReportModel, detailed: Set<number>, limits: TableLimits, fullListHint: string): string {
   const sections = model.users.filter((u) => detailed.has(u.userKey)).map((u) => renderUserSection(u, { limits, fullListHint }));
   const left = model.users.length - detailed.size;
   const note = left > 0

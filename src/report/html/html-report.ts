@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
-import { ConfigError } from "../../domain/errors.js";
+import type Database from "better-sqlite3";
 import { globalRedactor, type SecretRedactor } from "../../http/redact.js";
+import { openReportDatabase } from "../report-store.js";
 import { loadHtmlReportInput } from "./html-report-loader.js";
 import { buildHtmlReportModel, type VerdictLevel } from "./html-report-model.js";
 import { renderHtmlReport, type HtmlRenderOptions } from "./html-report-render.js";
@@ -48,18 +47,12 @@ export function renderHtmlReportFromDatabase(db: Database.Database, options: { r
 }
 
 /**
- * `toki-parity report FILE --format html [--run ID] --out OUT`: reads the report file (read-only),
- * renders one self-contained page and writes it atomically (temp file + rename).
+ * `toki-parity report FILE --format html [--run ID] --out OUT`: reads the report file (it must
+ * exist; nothing is written to it), renders one self-contained page and writes it atomically
+ * (temp file + rename).
  */
 export async function writeHtmlReport(options: WriteHtmlReportOptions): Promise<WriteHtmlReportResult> {
-  const reportFile = resolve(options.reportFile);
-  if (!existsSync(reportFile)) throw new ConfigError(`report file ${options.reportFile} does not exist`);
-  let db: Database.Database;
-  try {
-    db = new Database(reportFile, { readonly: true, fileMustExist: true });
-  } catch (error) {
-    throw new ConfigError(`cannot open report file ${options.reportFile}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
-  }
+  const db = openReportDatabase(options.reportFile, { mustExist: true });
   let rendered: ReturnType<typeof renderHtmlReportFromDatabase>;
   try {
     rendered = renderHtmlReportFromDatabase(db, {

@@ -12,8 +12,10 @@ export function renderRunSection(model: HtmlReportModel, limits: TableLimits, ge
     ["Range", run.fromDate || run.toDate ? `${renderValue(run.fromDate)} – ${renderValue(run.toDate)}` : renderValue(null)],
     ["Started", escapeHtml(run.startedAt)],
     ["Finished", renderValue(run.finishedAt)],
+    ["Period", renderValue(run.period)],
     ["Tool version", renderValue(run.toolVersion)],
   ];
+  if (run.errorMessage !== null) facts.push(["Error", escapeHtml(run.errorMessage)]);
   if (generatedAt !== null) facts.push(["Page generated", escapeHtml(generatedAt)]);
   const requests = renderTable(
     {
@@ -22,10 +24,9 @@ export function renderRunSection(model: HtmlReportModel, limits: TableLimits, ge
       columns: [
         { label: "System" },
         { label: "Requests", numeric: true },
-        { label: "Failed", numeric: true },
-        { label: "Retried", numeric: true },
+        { label: "Failed (no 2xx)", numeric: true },
+        { label: "Attempts", numeric: true },
         { label: "Total time (s)", numeric: true },
-        { label: "Slowest (ms)", numeric: true },
       ],
       items: model.requestSummary,
       rowHeader: true,
@@ -33,9 +34,8 @@ export function renderRunSection(model: HtmlReportModel, limits: TableLimits, ge
         escapeHtml(r.system),
         formatCount(r.requests),
         formatCount(r.failed),
-        formatCount(r.retried),
+        formatCount(r.attempts),
         (r.totalDurationMs / 1000).toFixed(1),
-        formatCount(Math.round(r.maxDurationMs)),
       ],
       emptyText: "The run recorded no provider requests.",
     },

@@ -7,7 +7,7 @@ export interface SectionContext {
   limits: TableLimits;
   fullListHint: string;
   /** Anchor of a user's rendered detail section, or null when it was not rendered. */
-  userHref: (userKey: string) => string | null;
+  userHref: (userKey: number) => string | null;
 }
 
 const VERDICT_SYMBOL: Record<HtmlReportModel["verdict"]["level"], string> = {
@@ -17,9 +17,9 @@ const VERDICT_SYMBOL: Record<HtmlReportModel["verdict"]["level"], string> = {
   incomplete: "⚠",
 };
 
-function userLink(ctx: SectionContext, userKey: string): string {
+function userLink(ctx: SectionContext, userKey: number): string {
   const href = ctx.userHref(userKey);
-  return href ? `<a href="#${escapeHtml(href)}">${escapeHtml(userKey)}</a>` : escapeHtml(userKey);
+  return href ? `<a href="#${escapeHtml(href)}">${userKey}</a>` : String(userKey);
 }
 
 export function renderVerdictSection(model: HtmlReportModel, ctx: SectionContext): string {
@@ -27,7 +27,7 @@ export function renderVerdictSection(model: HtmlReportModel, ctx: SectionContext
   const facts: Array<[string, string]> = [
     ["Users", formatCount(totals.users)],
     ["Entries compared", formatCount(totals.entries)],
-    ["Matching entries", `${formatCount(totals.matches)} (${formatPercent(totals.matches, totals.entries)})`],
+    ["Matching entries", `${formatCount(totals.matches)} (${formatPercent(totals.matches, totals.compared)})`],
     ["Blocking findings", formatCount(totals.findings.blocking)],
     ["Warnings", formatCount(totals.findings.warning)],
     ["Info", formatCount(totals.findings.info)],
@@ -53,6 +53,17 @@ export function renderVerdictSection(model: HtmlReportModel, ctx: SectionContext
   );
 }
 
+const USER_STATUS_TEXT: Record<NonNullable<UserReport["status"]>, string> = {
+  compared: "compared",
+  unmapped: "✖ not mapped to Kleer",
+  source_error: "✖ source error",
+};
+
+function renderUserStatus(status: UserReport["status"]): string {
+  if (status === null) return renderValue(null);
+  return status === "compared" ? USER_STATUS_TEXT[status] : `<strong>${escapeHtml(USER_STATUS_TEXT[status])}</strong>`;
+}
+
 export function renderUsersSection(model: HtmlReportModel, ctx: SectionContext): string {
   const table = renderTable<UserReport>(
     {
@@ -60,6 +71,7 @@ export function renderUsersSection(model: HtmlReportModel, ctx: SectionContext):
       caption: "Per-user summary: entries compared, matches and active findings (follow a user's name for the details)",
       columns: [
         { label: "User" },
+        { label: "Status" },
         { label: "Entries", numeric: true },
         { label: "Matches", numeric: true },
         { label: "Mismatches", numeric: true },
@@ -73,6 +85,7 @@ export function renderUsersSection(model: HtmlReportModel, ctx: SectionContext):
       rowHeader: true,
       renderRow: (u) => [
         userLink(ctx, u.userKey),
+        renderUserStatus(u.status),
         formatCount(u.outcomes.total),
         formatCount(u.outcomes.match),
         formatCount(u.outcomes.mismatch),
@@ -91,6 +104,12 @@ export function renderUsersSection(model: HtmlReportModel, ctx: SectionContext):
   return `<section id="users" aria-labelledby="users-h"><h2 id="users-h">Users</h2>${table}</section>`;
 }
 
+const OPENING_BALANCE_SOURCE: Partial<Record<UserReport["openingBalance"]["source"], string>> = {
+  flex_balance_unavailable: "Milltime FlexTimeCurrent (flex_balance_unavailable finding)",
+  run_users: "Milltime FlexTimeCurrent (user summary)",
+  time_info: "last Milltime period read",
+};
+
 export function renderOpeningBalancesSection(model: HtmlReportModel, ctx: SectionContext): string {
   const table = renderTable<UserReport>(
     {
@@ -105,9 +124,7 @@ export function renderOpeningBalancesSection(model: HtmlReportModel, ctx: Sectio
           ? `<strong>${escapeHtml(formatSignedHours(u.openingBalance.hours))}</strong>`
           : u.openingBalance.rawValue !== null ? escapeHtml(u.openingBalance.rawValue) : renderValue(null),
         renderDate(u.openingBalance.asOf),
-        u.openingBalance.source === "flex_balance_unavailable"
-          ? "flex_balance_unavailable finding"
-          : u.openingBalance.source === "time_info" ? "last Milltime period read" : renderValue(null),
+        OPENING_BALANCE_SOURCE[u.openingBalance.source] ?? renderValue(null),
       ],
       emptyText: "The run recorded no users.",
       fullListHint: ctx.fullListHint,
@@ -151,7 +168,7 @@ export function renderSuppressionsSection(model: HtmlReportModel, ctx: SectionCo
       columns: [{ label: "Kind" }, { label: "User" }, { label: "Scope" }, { label: "Reason" }, { label: "Findings hidden", numeric: true }, { label: "Source" }],
       items: model.suppressions,
       renderRow: (s) => [
-        s.kind === null ? "any kind" : renderKind(s.kind),
+        renderKind(s.kind),
         s.userKey === null ? "all users" : userLink(ctx, s.userKey),
         renderValue(s.scope),
         escapeHtml(s.reason),

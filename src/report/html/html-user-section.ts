@@ -25,6 +25,7 @@ function periodNoun(periods: readonly PeriodPoint[], count: number): string {
   return `${count} ${weekly ? "week" : "period"}${count === 1 ? "" : "s"}`;
 }
 
+/** The opening balance with the day it was read for. */
 export function renderOpeningBalance(balance: OpeningBalance): string {
   if (balance.hours === null && balance.rawValue === null) return `<span class="none">not recorded</span>`;
   const value = balance.hours !== null ? `${escapeHtml(formatSignedHours(balance.hours))} h` : escapeHtml(balance.rawValue ?? "");
@@ -121,7 +122,11 @@ export function renderUserSection(user: UserReport, ctx: UserSectionContext): st
   const facts =
     `<dl class="facts"><div><dt>Opening flex balance needed at cutover</dt><dd>${renderOpeningBalance(user.openingBalance)}</dd></div>` +
     `<div><dt>Cumulative flex drift at end of range</dt><dd><strong>${escapeHtml(formatSignedHours(user.finalDrift))} h</strong></dd></div>` +
-    `<div><dt>Entries compared</dt><dd>${escapeHtml(formatCount(o.total))} (${escapeHtml(outcomes)})</dd></div></dl>`;
+    `<div><dt>Entries compared</dt><dd>${escapeHtml(formatCount(o.total))} (${escapeHtml(outcomes)})</dd></div>` +
+    (user.status !== null && user.status !== "compared"
+      ? `<div><dt>Comparison</dt><dd><strong>${user.status === "unmapped" ? "✖ not mapped to a Kleer user: entries not compared" : "✖ a source could not be read: comparison incomplete"}</strong></dd></div>`
+      : "") +
+    `</dl>`;
   const findings = renderFindingsTable({
     id: `${user.anchor}-findings`,
     caption: `Findings for user ${user.userKey} (${user.findings.length}${user.suppressedCount > 0 ? `, ${user.suppressedCount} suppressed` : ""})`,
@@ -132,7 +137,7 @@ export function renderUserSection(user: UserReport, ctx: UserSectionContext): st
     emptyText: "No findings for this user.",
   });
   return (
-    `<details class="user" id="${escapeHtml(user.anchor)}"><summary><h3>User ${escapeHtml(user.userKey)}</h3>` +
+    `<details class="user" id="${escapeHtml(user.anchor)}"><summary><h3>User ${user.userKey}</h3>` +
     `<span class="tally">${renderUserTally(user)}</span></summary><div class="user-body">${facts}` +
     `<h4>Statistics per period</h4>${renderCharts(user)}${renderChartData(user, ctx.limits, ctx.fullListHint)}` +
     `<h4>Findings</h4>${findings}</div></details>`

@@ -1,6 +1,6 @@
 export * from "./html-report-input.js";
 export { buildHtmlReportModel, decideVerdict, formatRunOptions, userAnchor } from "./html-report-model.js";
-export type { HtmlReportModel, KindCount, OpeningBalance, PeriodPoint, RequestSummary, SuppressionView, UserReport, Verdict, VerdictLevel } from "./html-report-model.js";
+export type { HtmlReportModel, KindCount, OpeningBalance, PeriodPoint, SuppressionView, UserReport, Verdict, VerdictLevel } from "./html-report-model.js";
 export { renderHtmlReport, DEFAULT_MAX_USER_DETAILS, type HtmlRenderOptions } from "./html-report-render.js";
 export { loadHtmlReportInput } from "./html-report-loader.js";
 export { renderHtmlReportFromDatabase, writeHtmlReport, type WriteHtmlReportOptions, type WriteHtmlReportResult } from "./html-report.js";

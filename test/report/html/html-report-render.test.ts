@@ -5,8 +5,8 @@ import { renderHtmlReport } from "../../../src/report/html/html-report-render.js
 import { renderNoteDiff } from "../../../src/report/html/html-note-diff.js";
 import { renderTable } from "../../../src/report/html/html-table.js";
 import { escapeHtml, formatSignedHours } from "../../../src/report/html/html-format.js";
-import type { HtmlReportInput, ReportFindingRecord } from "../../../src/report/html/html-report-input.js";
-import { buildSampleInput, SCRIPT_NOTE } from "./html-report-fixture.js";
+import type { FindingRecord, HtmlReportInput } from "../../../src/report/html/html-report-input.js";
+import { buildFinding, buildSampleInput, SCRIPT_NOTE } from "./html-report-fixture.js";
 
 function render(input: HtmlReportInput = buildSampleInput(), options: Parameters<typeof renderHtmlReport>[1] = {}): string {
   return renderHtmlReport(buildHtmlReportModel(input), options);
@@ -16,21 +16,10 @@ function count(haystack: string, needle: RegExp): number {
   return [...haystack.matchAll(needle)].length;
 }
 
-function manyFindings(n: number, userKey: string): ReportFindingRecord[] {
-  return Array.from({ length: n }, (_, i) => ({
-    kind: "hours_mismatch",
-    severity: "blocking" as const,
-    userKey,
-    date: "2026-01-05",
-    legacyId: `L${String(i).padStart(5, "0")}`,
-    kleerId: `K${i}`,
-    field: "hours",
-    legacyValue: "1",
-    kleerValue: "2",
-    message: `row ${i}`,
-    suppressed: false,
-    suppressionReason: null,
-  }));
+function manyFindings(n: number, userKey: number): FindingRecord[] {
+  return Array.from({ length: n }, (_, i) =>
+    buildFinding({ kind: "hours_mismatch", severity: "blocking", userKey, date: "2026-01-05", legacyId: `L${String(i).padStart(5, "0")}`, kleerId: `K${i}`, field: "hours", legacyValue: "1", kleerValue: "2", message: `row ${i}` }),
+  );
 }
 
 describe("renderHtmlReport", () => {
@@ -41,12 +30,14 @@ describe("renderHtmlReport", () => {
     expect(html).not.toContain("<script>window.__pwned");
     expect(count(html, /<script/g)).toBe(1);
     const input = buildSampleInput();
-    input.entries.push({ userKey: `<img src=x onerror="alert(1)">`, date: null, legacyId: null, kleerId: null, outcome: "match" });
-    input.run.command = `parity"><b>`;
+    input.findings = [...input.findings, buildFinding({ kind: `<img src=x onerror="alert(1)">`, severity: "info", userKey: 101, field: "</td>", message: "<b>bold</b>" })];
+    input.run = { ...input.run, command: `compare"><b>`, errorMessage: "<i>x</i>" };
+    input.suppressions = [{ ...input.suppressions[0]!, reason: "<u>reason</u>" }];
     const hostile = render(input);
     expect(hostile).not.toContain("<img src=x");
     expect(hostile).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
-    expect(hostile).not.toContain(`parity"><b>`);
+    expect(hostile).not.toContain(`compare"><b>`);
+    for (const tag of ["<b>bold", "<i>x", "<u>reason", "</td></span>"]) expect(hostile).not.toContain(tag);
   });
 
   it("references nothing outside the file: no src, only in-page links, no CSS urls", () => {
@@ -79,6 +70,7 @@ describe("renderHtmlReport", () => {
       expect(html).toContain(`<details class="user" id="user-${user}">`);
     }
     expect(html).toMatch(/id="opening-balances"[\s\S]*<strong>\+3\.25<\/strong>/);
+    expect(html).toContain("20260302T060000Z-0001");
     expect(html).toContain("Editability regressions: 2 entries locked in Milltime but editable in Kleer");
     expect(html).toContain("Payroll closed February in Kleer first (agreed with HR)");
     expect(html).not.toContain("kleer-secret-token-123");
@@ -100,7 +92,7 @@ describe("renderHtmlReport", () => {
 
   it("collapses long tables into pages and caps the rendered rows with a note", () => {
     const input = buildSampleInput();
-    input.findings.push(...manyFindings(2600, "101"));
+    input.findings = [...input.findings, ...manyFindings(2600, 101)];
     const big = render(input, { rowsPerPage: 100, maxRowsPerTable: 2000 });
     const table = /<table class="data" id="user-101-findings"[^>]*>[\s\S]*?<\/table>/.exec(big)![0];
     expect(table).toContain('data-paged="100" data-rows="2000"');
