@@ -1,0 +1,152 @@
+import { performance } from "node:perf_hooks";
+import { Agent, getSetCookies, Headers, request, type Cookie, type Dispatcher, type FormData } from "undici";
+import { ProviderHttpError } from "../domain/errors.js";
+import { excerptBody } from "../http/redact.js";
+import type { RequestRecorder } from "../http/request-log.js";
+
+/** A desktop Chrome User-Agent: Milltime's API is the web UI's, so the client looks like a browser. */
+export const MILLTIME_USER_AGENT =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+/** Request timeout Toki used for every Milltime call. */
+export const MILLTIME_TIMEOUT_MS = 30_000;
+/** Toki's own tenant; tenant-specific, so it is configuration everywhere. */
+export const DEFAULT_MILLTIME_INSTANCE_ID = "000224.1";
+
+/** A keep-alive connection pool for Milltime calls; share one between the clients of many users. */
+export function createMilltimeDispatcher(): Dispatcher {
+  return new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 8 });
+}
+
+/** Strips trailing slashes so that `base + "/api/login"` and store paths join with one `/`. */
+export function normaliseMilltimeUrl(baseUrl: string): string {
+  return baseUrl.trim().replace(/\/+$/, "");
+}
+
+export interface MilltimeHttpRequest {
+  method: "GET" | "POST";
+  /** Path below the base URL, starting with `/`. */
+  path: string;
+  /** The path with values templated out, for the request log and errors. */
+  route: string;
+  headers: Record<string, string>;
+  body?: FormData | undefined;
+}
+
+export interface MilltimeHttpResponse {
+  status: number;
+  contentType: string;
+  setCookies: Cookie[];
+  text: string;
+}
+
+/** The one function every Milltime HTTP call goes through. */
+export type MilltimeSend = (req: MilltimeHttpRequest) => Promise<MilltimeHttpResponse>;
+
+export interface MilltimeSendOptions {
+  baseUrl: string;
+  dispatcher: Dispatcher;
+  recorder: RequestRecorder;
+  timeoutMs: number;
+}
+
+export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
+  const base = normaliseMilltimeUrl(options.baseUrl);
+  return async (req) => {
+    const started = performance.now();
+    let status: number | undefined;
+    try {
+      const res = await request(`${base}${req.path}`, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body ?? null,
+        dispatcher: options.dispatcher,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      status = res.statusCode;
+      const text = await res.body.text();
+      const cookieHeaders = new Headers();
+      const raw = res.headers["set-cookie"];
+      for (const value of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) cookieHeaders.append("set-cookie", value);
+      const contentType = res.headers["content-type"];
+      return {
+        status: res.statusCode,
+        contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? "",
+        setCookies: getSetCookies(cookieHeaders),
+        text,
+      };
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      const reason = timedOut ? `no answer within ${options.timeoutMs} ms` : (error as Error).message;
+      throw new ProviderHttpError(
+        "UNREACHABLE",
+        `Milltime ${req.method} ${req.route} failed: ${reason}`,
+        { system: "milltime", status, method: req.method, route: req.route },
+        { cause: error },
+      );
+    } finally {
+      options.recorder.record({
+        system: "milltime",
+        method: req.method,
+        route: req.route,
+        status,
+        attempts: 1,
+        durationMs: Math.round(performance.now() - started),
+      });
+    }
+  };
+}
+
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+const SESSION_COOKIE = /(milltimesessionid|CSRFToken)=[^;\s"]+/gi;
+
+/** Redacted, folded, ≤256 characters; JWTs and session cookies are cut out even if never registered. */
+export function sanitisedExcerpt(text: string): string {
+  return excerptBody(text.replace(JWT_LIKE, "[redacted-jwt]").replace(SESSION_COOKIE, "$1=[redacted]"));
+}
+
+function describeBody(res: MilltimeHttpResponse): string {
+  const start = res.text.trimStart();
+  if (start === "") return "an empty body";
+  if (/^<\?xml/i.test(start) || /xml/i.test(res.contentType)) return "XML";
+  if (/^<(!doctype|html)/i.test(start) || /html/i.test(res.contentType)) return "HTML";
+  if (start.startsWith("{") || start.startsWith("[")) return "truncated or malformed JSON";
+  return "a non-JSON body";
+}
+
+/** 401/403 → AUTH_FAILED; any other status outside 2xx → PROVIDER_ERROR. Excerpts are sanitised. */
+export function failureForStatus(req: MilltimeHttpRequest, res: MilltimeHttpResponse, who: string): ProviderHttpError {
+  const details = {
+    system: "milltime" as const,
+    status: res.status,
+    method: req.method,
+    route: req.route,
+    bodyExcerpt: sanitisedExcerpt(res.text),
+  };
+  if (res.status === 401 || res.status === 403) {
+    return new ProviderHttpError(
+      "AUTH_FAILED",
+      `Milltime refused ${req.method} ${req.route} for ${who} with ${res.status}: the session is invalid or has expired`,
+      details,
+    );
+  }
+  return new ProviderHttpError(
+    "PROVIDER_ERROR",
+    `Milltime answered ${res.status} to ${req.method} ${req.route} for ${who}: ${describeBody(res)}: ${details.bodyExcerpt}`,
+    details,
+  );
+}
+
+/** Parses a 2xx body as JSON; HTML, XML, empty and truncated bodies become INVALID_RESPONSE. */
+export function parseJsonBody(req: MilltimeHttpRequest, res: MilltimeHttpResponse, who: string): unknown {
+  try {
+    return JSON.parse(res.text) as unknown;
+  } catch (error) {
+    const excerpt = sanitisedExcerpt(res.text);
+    throw new ProviderHttpError(
+      "INVALID_RESPONSE",
+      `Milltime answered ${req.method} ${req.route} for ${who} with ${describeBody(res)} instead of JSON: ${excerpt}`,
+      { system: "milltime", status: res.status, method: req.method, route: req.route, bodyExcerpt: excerpt },
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { isIsoDate } from "../domain/calendar.js";
+
+/**
+ * Milltime's wire types, exactly as strict as Toki's deserializer was (see
+ * shared/reference/milltime-api.md §5). Only this folder imports them.
+ */
+
+const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
+
+/** `{"rows": [...], "success": true|false}`; write replies may add `data`, failures a message. */
+export const envelopeSchema = z.object({
+  rows: z.array(z.unknown()),
+  success: z.boolean(),
+});
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+export const projectSearchRowSchema = z.object({
+  id: z.number().int(),
+  userid: z.string(),
+  projectid: z.string(),
+  projectname: z.string(),
+  projectnr: z.unknown(),
+  leadername: z.string(),
+  planningtype: z.number().int(),
+  isfavorite: z.boolean(),
+  customernames: z.string().nullable(),
+  ismember: z.boolean(),
+  isleader: z.boolean(),
+});
+export type ProjectSearchRow = z.infer<typeof projectSearchRowSchema>;
+
+export const phaseActivitySchema = z.object({
+  userid: z.string(),
+  projectid: z.string(),
+  activity: z.string(),
+  activityname: z.string(),
+  name: z.string(),
+  phaseid: z.string(),
+  phasename: z.string(),
+  phaseorder: z.number().int(),
+  isfavorite: z.boolean(),
+  requirenote: z.boolean().nullable(),
+  planningtype: z.number().int(),
+  variationid: z.unknown(),
+  absencetype: z.unknown(),
+  projplandescription: z.unknown(),
+  planningtaskid: z.unknown(),
+  planningtaskname: z.unknown(),
+  timedistributiontype: z.unknown(),
+});
+
+export const projectPhaseActivityRowSchema = z.object({
+  phaseid: z.string(),
+  phasename: z.string(),
+  activities: z.array(phaseActivitySchema),
+});
+export type ProjectPhaseActivityRow = z.infer<typeof projectPhaseActivityRowSchema>;
+
+export const projectRegistrationSchema = z.object({
+  projectregistrationid: z.string(),
+  userid: z.string(),
+  regday: isoDate,
+  projectid: z.string(),
+  projectname: z.string(),
+  activity: z.string(),
+  activityname: z.string(),
+  /** The hours part; a float in Toki's deserializer. */
+  projtimehh: z.number(),
+  /** The minutes part; null happens. */
+  projtimemm: z.number().int().nullable(),
+  usernote: z.string().nullable(),
+  /** 0/1/2 in practice; any other number counts as 0, null too. */
+  attestlevel: z.number().int().nullable(),
+  favoritetype: z.unknown(),
+  customernames: z.string().nullable(),
+});
+export type ProjectRegistrationWire = z.infer<typeof projectRegistrationSchema>;
+
+export const calendarDaySchema = z.object({
+  regday: isoDate,
+  regweek: z.string(),
+  week: z.number().int(),
+  stdtime: z.number().nullable(),
+  holiday: z.boolean(),
+  monthday: z.number().int(),
+  month: z.number().int(),
+  attestlevel: z.number().int(),
+  weeklyattestlevel: z.number().int(),
+  flexdiff: z.object({ hh: z.number().nullable(), mm: z.number().int().nullable() }),
+  projectregistrations: z.array(projectRegistrationSchema),
+});
+export type CalendarDayWire = z.infer<typeof calendarDaySchema>;
+
+export const calendarWeekSchema = z.object({
+  weeknr: z.number().int(),
+  attestlevel: z.number().int(),
+  days: z.array(calendarDaySchema),
+});
+
+export const userCalendarRowSchema = z.object({
+  previousAttestLevel: z.number().int(),
+  attestLevel: z.number().int(),
+  month: z.number().int(),
+  user_startdate: z.string(),
+  user_enddate: z.string().nullable(),
+  weeks: z.array(calendarWeekSchema),
+});
+export type UserCalendarRow = z.infer<typeof userCalendarRowSchema>;
+
+export const timeInfoRowSchema = z.object({
+  FlexTimePreviousPeriod: z.number().nullable(),
+  FlexTimePeriodExcl: z.number(),
+  FlexTimePeriodIncl: z.number(),
+  FlexTimeCurrent: z.number(),
+  FlexWithdrawal: z.number(),
+  ScheduledPeriodTime: z.number(),
+  WorkedPeriodTime: z.number(),
+  AbsencePeriodTime: z.number(),
+  WorkedPeriodWithAbsenceTime: z.number(),
+  PeriodTimeLeft: z.number(),
+  Overtimes: z.array(z.object({ key: z.string(), value: z.number(), label: z.string() })).nullable(),
+  MTInfoDetailRow: z.array(z.unknown()),
+});
+export type TimeInfoRow = z.infer<typeof timeInfoRowSchema>;
+
+/** JWT header of `milltimesessionid` (never verified, only read). */
+export const sessionJwtHeaderSchema = z.object({
+  alg: z.string(),
+  typ: z.string(),
+  sub: z.string(),
+});
+
+/** JWT payload of `milltimesessionid`; `userid` is the Milltime user id. */
+export const sessionJwtPayloadSchema = z.object({
+  exp: z.number(),
+  iat: z.number(),
+  instancedb: z.string(),
+  instanceid: z.string(),
+  instancename: z.string(),
+  ruserid: z.string(),
+  sid: z.string(),
+  sub: z.string(),
+  userid: z.string(),
+});
+export type SessionJwtPayload = z.infer<typeof sessionJwtPayloadSchema>;
