@@ -14,7 +14,16 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   for (const define of commandDefinitions) program.addCommand(define());
+  applyExitOverride(program);
   return program;
+}
+
+/** commander does not pass exitOverride to added commands; without it a bad flag would process.exit. */
+function applyExitOverride(command: Command): void {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    applyExitOverride(sub);
+  }
 }
 
 function describe(error: unknown): string {

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { defineAuditCommand } from "./audit.js";
 
 /**
  * Every top-level command, in the order `--help` lists them. Each entry builds a commander
  * Command whose action parses flags into `<Name>Options` and calls one library function.
  */
-export const commandDefinitions: Array<() => Command> = [];
+export const commandDefinitions: Array<() => Command> = [defineAuditCommand];
