@@ -45,9 +45,10 @@ tr.has-blocking th{border-left:4px solid var(--blocking)}
 .suppressed-tag{font-size:.8em;font-style:italic}
 .message{color:#333}
 .none{color:var(--muted)}
-.value{white-space:pre-wrap;overflow-wrap:break-word}
-.date,.id{white-space:nowrap}
-.note-diff{white-space:pre-wrap;overflow-wrap:break-word}
+.value{white-space:pre-wrap;overflow-wrap:anywhere}
+.date,.id,.field{white-space:nowrap}
+table.findings td:nth-child(2){min-width:20em}
+.note-diff{white-space:pre-wrap;overflow-wrap:anywhere}
 del{background:#fde2e2;color:#7a0010;text-decoration:line-through;text-decoration-thickness:2px}
 ins{background:#dff3e2;color:#0d4d1a;text-decoration:underline;text-decoration-thickness:2px}
 .table-note,.empty{color:var(--muted);font-style:italic}

@@ -45,6 +45,13 @@ export function renderSeverity(severity: Severity): string {
   return `<span class="sev sev-${severity}"><span aria-hidden="true">${label.symbol}</span> ${label.text}</span>`;
 }
 
+/** A count in a column already headed by the severity: symbol + number (the word for screen readers). */
+export function renderSeverityCount(severity: Severity, count: number): string {
+  if (count === 0) return "0";
+  const label = SEVERITY_LABEL[severity];
+  return `<span class="sev sev-${severity}"><span aria-hidden="true">${label.symbol}</span><span class="sr-only">${label.text}:</span> ${COUNT.format(count)}</span>`;
+}
+
 export function severityText(severity: Severity): string {
   return SEVERITY_LABEL[severity].text;
 }

@@ -47,6 +47,16 @@ export function renderHtmlReportFromDatabase(db: Database.Database, options: { r
 }
 
 /**
+ * The `html` entry of the report command's format map (`REPORT_FORMATS` in report-formats.ts):
+ * renders the chosen run of the open report file. The page carries no "generated at" stamp here
+ * (the map's sources have no clock); {@link writeHtmlReport} adds one.
+ */
+export function renderHtmlReportSource(source: { db: Database.Database; runId: string | undefined; reportFile: string }): { text: string; runId: string } {
+  const rendered = renderHtmlReportFromDatabase(source.db, { runId: source.runId, reportFileName: source.reportFile });
+  return { text: rendered.html, runId: rendered.runId };
+}
+
+/**
  * `toki-parity report FILE --format html [--run ID] --out OUT`: reads the report file (it must
  * exist; nothing is written to it), renders one self-contained page and writes it atomically
  * (temp file + rename).

@@ -1,5 +1,5 @@
 import { renderEditabilityTable, renderFindingsTable } from "./html-findings.js";
-import { describeKind, escapeHtml, formatCount, formatPercent, formatSignedHours, renderDate, renderKind, renderSeverity, renderValue } from "./html-format.js";
+import { describeKind, escapeHtml, formatCount, formatPercent, formatSignedHours, renderDate, renderKind, renderSeverityCount, renderValue } from "./html-format.js";
 import type { HtmlReportModel, UserReport } from "./html-report-model.js";
 import { renderTable, type TableLimits } from "./html-table.js";
 
@@ -79,7 +79,7 @@ export function renderUsersSection(model: HtmlReportModel, ctx: SectionContext):
         { label: "Extra in Kleer", numeric: true },
         { label: "Blocking", numeric: true },
         { label: "Warnings", numeric: true },
-        { label: "Flex drift (h)", numeric: true },
+        { label: "Cumulative flex drift (h)", numeric: true },
       ],
       items: model.users,
       rowHeader: true,
@@ -91,8 +91,8 @@ export function renderUsersSection(model: HtmlReportModel, ctx: SectionContext):
         formatCount(u.outcomes.mismatch),
         formatCount(u.outcomes.missing_in_kleer),
         formatCount(u.outcomes.extra_in_kleer),
-        u.findingCounts.blocking > 0 ? `${renderSeverity("blocking")} ${formatCount(u.findingCounts.blocking)}` : "0",
-        u.findingCounts.warning > 0 ? `${renderSeverity("warning")} ${formatCount(u.findingCounts.warning)}` : "0",
+        renderSeverityCount("blocking", u.findingCounts.blocking),
+        renderSeverityCount("warning", u.findingCounts.warning),
         escapeHtml(formatSignedHours(u.finalDrift)),
       ],
       rowClass: (u) => (u.findingCounts.blocking > 0 ? "has-blocking" : null),

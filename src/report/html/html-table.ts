@@ -28,6 +28,8 @@ export interface TableSpec<T> {
   renderRow: (item: T) => readonly string[];
   rowClass?: (item: T) => string | null;
   rowHeader?: boolean;
+  /** Extra class on the table (for column widths). */
+  className?: string;
   /** Shown instead of an empty table. */
   emptyText: string;
   /** Where the rows beyond the cap can be read (appended to the truncation note). */
@@ -65,7 +67,7 @@ export function renderTable<T>(spec: TableSpec<T>, limits: TableLimits = DEFAULT
         `${formatCount(hidden)} more are not rendered to keep this page usable.${spec.fullListHint ? ` ${escapeHtml(spec.fullListHint)}` : ""}</p>`
       : "";
   return (
-    `<div class="table-wrap"><table class="data" id="${escapeHtml(spec.id)}"${paged}>` +
+    `<div class="table-wrap"><table class="data${spec.className ? ` ${escapeHtml(spec.className)}` : ""}" id="${escapeHtml(spec.id)}"${paged}>` +
     `<caption>${escapeHtml(spec.caption)}</caption><thead><tr>${head}</tr></thead>${bodies.join("")}</table>${note}</div>`
   );
 }

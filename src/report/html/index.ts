@@ -3,7 +3,7 @@ export { buildHtmlReportModel, decideVerdict, formatRunOptions, userAnchor } fro
 export type { HtmlReportModel, KindCount, OpeningBalance, PeriodPoint, SuppressionView, UserReport, Verdict, VerdictLevel } from "./html-report-model.js";
 export { renderHtmlReport, DEFAULT_MAX_USER_DETAILS, type HtmlRenderOptions } from "./html-report-render.js";
 export { loadHtmlReportInput } from "./html-report-loader.js";
-export { renderHtmlReportFromDatabase, writeHtmlReport, type WriteHtmlReportOptions, type WriteHtmlReportResult } from "./html-report.js";
+export { renderHtmlReportFromDatabase, renderHtmlReportSource, writeHtmlReport, type WriteHtmlReportOptions, type WriteHtmlReportResult } from "./html-report.js";
 export { renderLineChart, type ChartSeries, type LineChartSpec } from "./html-chart.js";
 export { renderNoteDiff } from "./html-note-diff.js";
 export { escapeHtml } from "./html-format.js";

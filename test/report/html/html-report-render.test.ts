@@ -94,7 +94,7 @@ describe("renderHtmlReport", () => {
     const input = buildSampleInput();
     input.findings = [...input.findings, ...manyFindings(2600, 101)];
     const big = render(input, { rowsPerPage: 100, maxRowsPerTable: 2000 });
-    const table = /<table class="data" id="user-101-findings"[^>]*>[\s\S]*?<\/table>/.exec(big)![0];
+    const table = /<table class="data findings" id="user-101-findings"[^>]*>[\s\S]*?<\/table>/.exec(big)![0];
     expect(table).toContain('data-paged="100" data-rows="2000"');
     expect(count(table, /<tr class="finding/g)).toBe(2000);
     expect(count(table, /<tbody class="more">/g)).toBe(19);
