@@ -63,7 +63,7 @@ export interface HtmlReportModel {
   totals: {
     users: number;
     entries: number;
-    /** Entries that count for the match rate (all but `skipped`). */
+    /** Legacy entries that count for the match rate (all but `skipped`), as the gate counts them. */
     compared: number;
     matches: number;
     findings: SeverityCounts;
@@ -211,7 +211,12 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
   const findingCounts = countSeverities(sortedFindings);
   const usersWithBlocking = users.filter((u) => u.findingCounts.blocking > 0).length;
   const severityOf = (s: Severity): number => (s === "blocking" ? 0 : s === "warning" ? 1 : 2);
-  const matches = input.entries.filter((e) => e.outcome === "match").length;
+  // The gate's match rate: from the per-user totals when the file has them, else from the entry rows.
+  const matches = input.users.length > 0 ? input.users.reduce((n, u) => n + u.matches, 0) : input.entries.filter((e) => e.outcome === "match").length;
+  const compared =
+    input.users.length > 0
+      ? input.users.reduce((n, u) => n + u.compared, 0)
+      : input.entries.filter((e) => e.outcome !== "skipped" && e.outcome !== "extra_in_kleer").length;
   return {
     run: input.run,
     otherRuns: input.otherRuns,
@@ -220,7 +225,7 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
     totals: {
       users: users.length,
       entries: input.entries.length,
-      compared: input.entries.filter((e) => e.outcome !== "skipped").length,
+      compared,
       matches,
       findings: findingCounts,
       suppressed: sortedFindings.filter((f) => f.suppressed).length,

@@ -26,8 +26,8 @@ export function renderVerdictSection(model: HtmlReportModel, ctx: SectionContext
   const { verdict, totals } = model;
   const facts: Array<[string, string]> = [
     ["Users", formatCount(totals.users)],
-    ["Entries compared", formatCount(totals.entries)],
-    ["Matching entries", `${formatCount(totals.matches)} (${formatPercent(totals.matches, totals.compared)})`],
+    ["Legacy entries compared", formatCount(totals.compared)],
+    ["Match rate", `${formatPercent(totals.matches, totals.compared)} (${formatCount(totals.matches)} matching)`],
     ["Blocking findings", formatCount(totals.findings.blocking)],
     ["Warnings", formatCount(totals.findings.warning)],
     ["Info", formatCount(totals.findings.info)],

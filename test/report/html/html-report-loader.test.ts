@@ -60,6 +60,8 @@ describe("loadHtmlReportInput", () => {
     const byKind = (k: { kind: string; blocking: number; warning: number; info: number; suppressed: number }) => [k.kind, k.blocking, k.warning, k.info, k.suppressed];
     expect(model.kindCounts.map(byKind).sort()).toEqual(storeCounts.map(byKind).sort());
     expect(model.users.find((u) => u.userKey === 104)!.status).toBe("source_error");
+    expect(model.totals.compared).toBe(input.users.reduce((n, u) => n + u.compared, 0));
+    expect(model.totals.matches).toBe(input.entries.filter((e) => e.outcome === "match").length);
     expect(model.users.find((u) => u.userKey === 101)!.openingBalance).toMatchObject({ hours: 14.75, asOf: "2026-03-01", source: "flex_balance_unavailable" });
     // User 102: Kleer counts half an hour more absence each week, so Kleer-era flex drifts up 0.5 h a week.
     expect(model.users.find((u) => u.userKey === 102)!.finalDrift).toBe(4);

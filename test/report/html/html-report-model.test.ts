@@ -55,7 +55,8 @@ describe("buildHtmlReportModel", () => {
     const u104 = model.users.find((u) => u.userKey === 104)!;
     expect(u104.suppressedCount).toBe(1);
     expect(u104.findingCounts.warning).toBe(0);
-    expect(model.totals).toMatchObject({ users: 4, entries: 160, matches: 153 });
+    // Match rate as the gate counts it: Kleer-only rows (extra_in_kleer) and skipped rows are not compared.
+    expect(model.totals).toMatchObject({ users: 4, entries: 160, compared: 159, matches: 153 });
   });
 
   it("computes the cumulative flex drift as the running sum of Kleer − Milltime period flex", () => {
