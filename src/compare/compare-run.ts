@@ -30,6 +30,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
   const periods = splitByPeriod(range, period);
   const timeZone = options.timeZone ?? "Europe/Stockholm";
   const relinks = options.relinks ?? new Map<string, string>();
+  const relinkTargets = new Set(relinks.values());
   const redactor = options.redactor ?? globalRedactor;
   const logger = options.logger ?? silentLogger;
   const mapping = indexMapping(options.mapping);
@@ -65,7 +66,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
     const recorder = createBufferedRecorder();
     const sources = await readUserSources(user, periods, range, options, recorder, redactor);
     if (fatal) return;
-    const result = compareUserParity({ user, range, periods, timeZone, mapping, relinks, ...sources }, rules);
+    const result = compareUserParity({ user, range, periods, timeZone, mapping, relinks, relinkTargets, ...sources }, rules);
     store.writeUserBatch(runId, { user, result, requests: recorder.drain() });
     summary.add(result);
     done++;

@@ -123,10 +123,12 @@ export function matchEntries(input: MatchEntriesInput): MatchEntriesResult {
     if (legacyById.has(named)) addClaim(named, event, "foreign_id");
     else foreignNamed.set(event.registrationId, named);
   }
-  for (const [legacyId, kleerId] of [...input.relinks].sort(([a], [b]) => compareIds(a, b))) {
-    const event = kleerById.get(kleerId);
-    if (!event || !legacyById.has(legacyId) || claimedEvents.has(kleerId) || foreignNamed.has(kleerId)) continue;
-    addClaim(legacyId, event, "relink");
+  // Looked up per legacy entry (in id order): the relink map may hold the whole company.
+  for (const entry of legacy) {
+    const kleerId = input.relinks.get(entry.registrationId);
+    const event = kleerId === undefined ? undefined : kleerById.get(kleerId);
+    if (!event || claimedEvents.has(event.registrationId) || foreignNamed.has(event.registrationId)) continue;
+    addClaim(entry.registrationId, event, "relink");
   }
 
   const pairs: EntryPair[] = [];

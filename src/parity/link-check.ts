@@ -16,6 +16,8 @@ export interface CheckHistoryLinksInput {
   kleerEntries: readonly TimeEntry[] | null;
   kleerEventIds: ReadonlySet<string>;
   relinks: ReadonlyMap<string, string>;
+  /** The Kleer ids of `relinks` (computed from it when absent; pass it when the map is large). */
+  relinkTargets?: ReadonlySet<string> | undefined;
   toleranceHours: number;
 }
 
@@ -28,7 +30,7 @@ export interface CheckHistoryLinksInput {
 export function checkHistoryLinks(input: CheckHistoryLinksInput): FindingDraft[] {
   const legacyById = new Map(input.legacyEntries.map((e) => [e.registrationId, e]));
   const kleerById = new Map((input.kleerEntries ?? []).map((e) => [e.registrationId, e]));
-  const relinkTargets = new Set(input.relinks.values());
+  const relinkTargets = input.relinkTargets ?? new Set(input.relinks.values());
   const out: FindingDraft[] = [];
   const links = [...input.links].sort((a, b) => a.historyId - b.historyId || compareIds(a.registrationId, b.registrationId));
   for (const link of links) {

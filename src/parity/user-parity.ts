@@ -56,7 +56,10 @@ export interface UserParityInput {
   periods: readonly DateRange[];
   timeZone: string;
   mapping: MappingIndex;
+  /** legacy registration id → Kleer event id; may hold every user's relinks. */
   relinks: ReadonlyMap<string, string>;
+  /** The Kleer ids of `relinks`, computed once per run by the caller (else per user). */
+  relinkTargets?: ReadonlySet<string> | undefined;
   /** Legacy entries of the range plus margin; null when Milltime could not be read. */
   legacyEntries: readonly TimeEntry[] | null;
   /** One per period; null when not read. */
@@ -150,6 +153,7 @@ export function compareUserParity(input: UserParityInput, rules: ParityRules): U
         kleerEntries: listing ? listing.entries : null,
         kleerEventIds: new Set(listing ? [...listing.entries, ...listing.skipped].map((e) => e.registrationId) : []),
         relinks: input.relinks,
+        relinkTargets: input.relinkTargets,
         toleranceHours: rules.tolerances.linkHours,
       }),
     );
@@ -220,7 +224,11 @@ function compareEntries(
 
   // Kleer events Toki's listing skips, by the registration their foreign id or a relink names.
   const skippedFor = new Map<string, string>();
-  const relinkedTo = new Map([...input.relinks].map(([legacyId, kleerId]) => [kleerId, legacyId]));
+  const relinkedTo = new Map<string, string>();
+  for (const entry of legacyAll) {
+    const kleerId = input.relinks.get(entry.registrationId);
+    if (kleerId !== undefined && !relinkedTo.has(kleerId)) relinkedTo.set(kleerId, entry.registrationId);
+  }
   for (const s of [...listing.skipped].sort((a, b) => compareIds(a.registrationId, b.registrationId))) {
     const named = legacyIdFromForeignId(s.foreignId) ?? relinkedTo.get(s.registrationId) ?? null;
     if (named !== null && !skippedFor.has(named)) skippedFor.set(named, s.registrationId);
