@@ -24,6 +24,7 @@ import {
   toActivities,
   toDayStatuses,
   toProject,
+  uniqueEvents,
 } from "./kleer-mapping.js";
 import type { KleerClientProject, KleerEvent, KleerEventRestriction } from "./kleer-schema.js";
 
@@ -111,7 +112,7 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
         ]),
       ),
     ]);
-    const events = chunks.flatMap(([e]) => e);
+    const events = uniqueEvents(chunks.flatMap(([e]) => e));
     const statuses = dayStatusesByDate(chunks.flatMap(([, s]) => s));
     const listing = mapEvents(events, indexLookups(projects, activities), statuses);
     for (const s of listing.skipped) {
@@ -148,7 +149,7 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
         emptyWhenNoPayroll(client.listPayrollEvents(q)),
       ]);
     });
-    const events = fetched.flatMap(([e]) => e);
+    const events = uniqueEvents(fetched.flatMap(([e]) => e));
     const schedule = fetched.flatMap(([, s]) => s);
     const payroll = fetched.flatMap(([, , p]) => p);
     return periods.map((period) => computeStatsForRange(period, events, schedule, payroll));

@@ -129,6 +129,15 @@ export function mapEvent(event: KleerEvent, lookups: KleerNameLookups, dayStatus
   return { kind: "entry", entry };
 }
 
+/**
+ * Events merged from month chunks, each id once (first occurrence kept). Kleer's range semantics
+ * are unverified; should it ever return an event in two chunks, it must not count twice.
+ */
+export function uniqueEvents(events: readonly KleerEvent[]): KleerEvent[] {
+  const seen = new Set<number>();
+  return events.filter((e) => !seen.has(e.id.id) && seen.add(e.id.id));
+}
+
 /** Maps a list of events in order into Toki's listing plus what it skips. */
 export function mapEvents(
   events: readonly KleerEvent[],

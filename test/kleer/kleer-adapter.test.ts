@@ -152,6 +152,18 @@ describe("Kleer adapter: reading", () => {
   });
 });
 
+describe("Kleer adapter: chunk merging", () => {
+  it("counts an event once even if Kleer returned it for two month chunks", async () => {
+    const row = { id: { id: 1 }, user: { id: 5512 }, activity: { id: 44310 }, "client-project": { id: 880022 }, date: "2026-05-31", hours: 2 };
+    const { adapter } = await startKit({
+      overrides: [http.get("*/company/:companyId/event", () => HttpResponse.json({ "event-readables": [row] }))],
+    });
+    const range = { from: "2026-05-25", to: "2026-06-07" };
+    expect((await adapter.getTimeEntries(range)).map((e) => e.registrationId)).toEqual(["1"]);
+    expect((await adapter.getTimeInfo(range)).workedHours).toBe(2);
+  });
+});
+
 describe("Kleer adapter: weekly stats", () => {
   it("computes worked, scheduled, absence and the derived figures for one range", async () => {
     const { adapter } = await startKit();
