@@ -13,7 +13,7 @@ export const runConfigSchema = z
   .object({
     from: isoDate.describe("First day of the range (inclusive)."),
     to: isoDate.describe("Last day of the range (inclusive)."),
-    period: z.enum(["week", "month"]).default("week").describe("Period for TimeInfo/weekly-stats comparison."),
+    period: z.enum(["week", "month"]).optional().describe("Period for TimeInfo/weekly-stats comparison; the rules file's period, else week, when absent."),
     users: z.array(z.number().int().positive()).optional().describe("Toki user ids to process; all mapped users when absent."),
     timeZone: z.string().default("Europe/Stockholm").describe("Zone of the local registration day."),
     concurrency: z.number().int().min(1).max(64).default(4).describe("Users processed at once."),

@@ -1,8 +1,11 @@
 import type { Command } from "commander";
 import { defineAuditCommand } from "./audit.js";
+import { defineCompareCommand } from "./compare.js";
+import { defineGateCommand } from "./gate.js";
+import { defineReportCommand } from "./report.js";
 
 /**
  * Every top-level command, in the order `--help` lists them. Each entry builds a commander
  * Command whose action parses flags into `<Name>Options` and calls one library function.
  */
-export const commandDefinitions: Array<() => Command> = [defineAuditCommand];
+export const commandDefinitions: Array<() => Command> = [defineCompareCommand, defineGateCommand, defineReportCommand, defineAuditCommand];

@@ -1,0 +1,27 @@
+import { Command } from "commander";
+import { SingleBar, Presets } from "cli-progress";
+import { formatCompareSummary } from "../../compare/index.js";
+import { compareFromConfig } from "../../run/run-compare.js";
+import { addRunFlags, runConfigFromFlags, type RunFlagValues } from "../run-flags.js";
+
+export function defineCompareCommand(): Command {
+  const command = new Command("compare").description(
+    "Compare what Toki showed from Milltime with what it will show from Kleer (read-only on both sides) and write a parity run to the report file.",
+  );
+  addRunFlags(command).action(async (flags: RunFlagValues) => {
+    const { config, warnings } = runConfigFromFlags(flags);
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    const bar = process.stderr.isTTY ? new SingleBar({ format: "users {bar} {value}/{total} · {blocking} blocking", stream: process.stderr }, Presets.shades_classic) : undefined;
+    let blocking = 0;
+    const summary = await compareFromConfig(config, {
+      onProgress: (p) => {
+        blocking += p.blocking;
+        if (!bar) return;
+        if (p.done === 1) bar.start(p.total, 0, { blocking });
+        bar.update(p.done, { blocking });
+      },
+    }).finally(() => bar?.stop());
+    process.stdout.write(`${formatCompareSummary(summary)}\nReport: ${config.reportFile} (run ${summary.runId})\n`);
+  });
+  return command;
+}

@@ -1,0 +1,72 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Dispatcher } from "undici";
+import { runCompare, loadRulesFile, readRangeOf, type CompareProgress, type CompareSummary } from "../compare/index.js";
+import type { RunConfig } from "../config/run-config.js";
+import { silentLogger, systemClock, type Clock, type Logger } from "../domain/ports.js";
+import { createReportStore, openReportDatabase } from "../report/index.js";
+import { TOOL_VERSION } from "../cli/tool-version.js";
+import { openRunSources } from "./run-sources.js";
+
+export interface CompareFromConfigDeps {
+  clock?: Clock;
+  logger?: Logger;
+  kleerDispatcher?: Dispatcher;
+  milltimeDispatcher?: Dispatcher;
+  onProgress?: (progress: CompareProgress) => void;
+  /** Recorded in the run. @default "compare" */
+  command?: string;
+}
+
+/** What the options_json column of a compare run holds: the settings, never a secret. */
+export function describeRunOptions(config: RunConfig): Record<string, unknown> {
+  return {
+    period: config.period ?? null,
+    users: config.users ?? null,
+    shard: config.shard ? `${config.shard.index}/${config.shard.count}` : null,
+    timeZone: config.timeZone,
+    concurrency: config.concurrency,
+    kleer: { baseUrl: config.kleer.baseUrl, companyId: config.kleer.companyId },
+    milltime: config.milltime.snapshotDir ? { snapshot: config.milltime.snapshotDir } : { url: config.milltime.url ?? null },
+    history: config.history ? config.history.replace(/\/\/([^:/@]+):[^@/]*@/, "//$1:***@") : null,
+    mapping: config.mappingFile,
+    rules: config.rulesFile ?? null,
+  };
+}
+
+/** Opens every source named by the configuration, runs a compare and closes everything again. */
+export async function compareFromConfig(config: RunConfig, deps: CompareFromConfigDeps = {}): Promise<CompareSummary> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger;
+  const rules = await loadRulesFile(config.rulesFile);
+  mkdirSync(dirname(config.reportFile), { recursive: true });
+  const db = openReportDatabase(config.reportFile);
+  const store = createReportStore(db, { clock });
+  const sources = await openRunSources(config, deps);
+  const range = { from: config.from, to: config.to };
+  const readRange = readRangeOf(range);
+  try {
+    return await runCompare({
+      range,
+      period: config.period,
+      users: sources.users,
+      legacyReaderFor: (user, recorder) => sources.milltime.readerFor(user.tokiUserId, recorder),
+      kleerReaderFor: (user, recorder) => sources.kleer.adapterFor(user.kleerUserId, recorder),
+      historyLinksFor: (tokiUserId) => sources.history.linksFor(tokiUserId, readRange),
+      mapping: sources.mapping,
+      rules,
+      store,
+      clock,
+      timeZone: config.timeZone,
+      concurrency: config.concurrency,
+      onProgress: deps.onProgress,
+      toolVersion: TOOL_VERSION,
+      command: deps.command ?? "compare",
+      runOptions: describeRunOptions(config),
+      logger,
+    });
+  } finally {
+    await sources.close();
+    db.close();
+  }
+}

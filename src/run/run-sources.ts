@@ -1,0 +1,214 @@
+import { Agent, type Dispatcher } from "undici";
+import type { CutoverMapping, UserLink } from "../domain/cutover-mapping.js";
+import { ConfigError } from "../domain/errors.js";
+import { silentLogger, systemClock, type Clock, type Logger } from "../domain/ports.js";
+import { isInShard } from "../domain/shard.js";
+import type { DateRange } from "../domain/time-entry.js";
+import type { TimerHistoryLink } from "../domain/timer-history.js";
+import { globalRedactor } from "../http/redact.js";
+import type { RequestRecorder } from "../http/request-log.js";
+import { openTimerHistorySource, type TimerHistorySource } from "../history/index.js";
+import { createKleerAdapter, createKleerClient, createKleerCompanyLookups, type KleerAdapter, type KleerClient } from "../kleer/index.js";
+import { loadMappingFile } from "../mapping/index.js";
+import {
+  createMilltimeClient,
+  createMilltimeDispatcher,
+  createMilltimeReader,
+  loadMilltimeCredentials,
+  openMilltimeSnapshot,
+  type MilltimeCredential,
+  type MilltimeReader,
+  type MilltimeSnapshot,
+} from "../milltime/index.js";
+import type { RunConfig } from "../config/run-config.js";
+
+/** Kleer connections kept open for a run (shared by every user's client). */
+export const KLEER_RUN_CONNECTIONS = 8;
+
+/** The Kleer side of a run: one keep-alive agent and company lookups shared by every user. */
+export interface KleerRunSide {
+  /** A client for company-wide calls (user/me, users, projects, activities). */
+  companyClient: KleerClient;
+  /** An adapter for one Kleer user whose requests are recorded to `recorder`. */
+  adapterFor(kleerUserId: number, recorder: RequestRecorder): KleerAdapter;
+  close(): Promise<void>;
+}
+
+export interface OpenKleerSideOptions {
+  baseUrl: string;
+  token: string;
+  companyId: number;
+  timeZone: string;
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  /** Injected dispatcher (tests); otherwise a keep-alive agent owned by the side. */
+  dispatcher?: Dispatcher | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
+  globalRedactor.add(options.token);
+  const dispatcher = options.dispatcher ?? new Agent({ connections: KLEER_RUN_CONNECTIONS, keepAliveTimeout: 10_000 });
+  // Company lookups are fetched once per run; their requests are recorded with the user whose
+  // read triggered them, so the requests table counts each exactly once.
+  let currentRecorder: RequestRecorder | undefined;
+  const routing: RequestRecorder = { record: (entry) => currentRecorder?.record(entry) };
+  const base = { baseUrl: options.baseUrl, token: options.token, companyId: options.companyId, dispatcher, timeoutMs: options.timeoutMs };
+  const companyClient = createKleerClient({ ...base, recorder: routing });
+  const lookups = createKleerCompanyLookups(companyClient);
+  return {
+    companyClient,
+    adapterFor(kleerUserId, recorder) {
+      currentRecorder = recorder;
+      const client = createKleerClient({ ...base, recorder });
+      return createKleerAdapter({ client, kleerUserId, timeZone: options.timeZone, clock: options.clock, logger: options.logger, lookups });
+    },
+    async close() {
+      if (!options.dispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/** The Milltime side of a run: live (credentials + login per user) or an offline snapshot. */
+export interface MilltimeRunSide {
+  describe(): string;
+  /** Toki user ids the side can read (credential rows or snapshot users). */
+  tokiUserIds(): number[];
+  readerFor(tokiUserId: number, recorder: RequestRecorder): MilltimeReader;
+  close(): Promise<void>;
+}
+
+export interface OpenMilltimeSideOptions {
+  url?: string | undefined;
+  credentialsFile?: string | undefined;
+  snapshotDir?: string | undefined;
+  instanceId?: string | undefined;
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  dispatcher?: Dispatcher | undefined;
+}
+
+export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promise<MilltimeRunSide> {
+  const logger = options.logger ?? silentLogger;
+  if (options.snapshotDir) {
+    const snapshot: MilltimeSnapshot = await openMilltimeSnapshot(options.snapshotDir);
+    return {
+      describe: () => `Milltime snapshot ${options.snapshotDir}`,
+      tokiUserIds: () => snapshot.manifest.users.map((u) => u.tokiUserId),
+      readerFor: (tokiUserId) => createMilltimeReader({ source: { kind: "snapshot", snapshot, tokiUserId }, logger }),
+      close: async () => {},
+    };
+  }
+  if (!options.url || !options.credentialsFile) {
+    throw new ConfigError("the Milltime side needs --milltime-snapshot DIR, or --milltime-url URL with --milltime-credentials FILE");
+  }
+  const credentials = await loadMilltimeCredentials(options.credentialsFile);
+  const byUser = new Map<number, MilltimeCredential>(credentials.map((c) => [c.tokiUserId, c]));
+  const dispatcher = options.dispatcher ?? createMilltimeDispatcher();
+  const url = options.url;
+  return {
+    describe: () => `Milltime ${new URL(url).host} (${credentials.length} credential rows)`,
+    tokiUserIds: () => [...byUser.keys()],
+    readerFor(tokiUserId, recorder) {
+      const credential = byUser.get(tokiUserId);
+      if (!credential) throw new ConfigError(`no Milltime credentials for Toki user ${tokiUserId} in ${options.credentialsFile}`);
+      const client = createMilltimeClient({
+        baseUrl: url,
+        credentials: credential,
+        instanceId: options.instanceId ?? credential.instanceId,
+        who: `Toki user ${tokiUserId} (${credential.username})`,
+        dispatcher,
+        recorder,
+        clock: options.clock,
+        logger,
+      });
+      return createMilltimeReader({ source: { kind: "live", client }, logger });
+    },
+    async close() {
+      if (!options.dispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/** Timer-history links per user; a file is read once and grouped, PostgreSQL is queried per user. */
+export interface HistoryRunSide {
+  describe(): string;
+  linksFor(tokiUserId: number, range: DateRange): Promise<TimerHistoryLink[]>;
+  source: TimerHistorySource | undefined;
+}
+
+export function openHistorySide(spec: string | undefined, timeZone: string, logger: Logger = silentLogger): HistoryRunSide {
+  if (!spec) return { describe: () => "no timer history", linksFor: async () => [], source: undefined };
+  const source = openTimerHistorySource(spec, { timeZone, logger });
+  const isDatabase = /^postgres(ql)?:\/\//i.test(spec.trim());
+  let grouped: Promise<Map<number, TimerHistoryLink[]>> | undefined;
+  const readGrouped = async (range: DateRange) => {
+    const map = new Map<number, TimerHistoryLink[]>();
+    for await (const link of source.read({ range })) {
+      const list = map.get(link.tokiUserId) ?? [];
+      list.push(link);
+      map.set(link.tokiUserId, list);
+    }
+    return map;
+  };
+  return {
+    source,
+    describe: () => source.describe(),
+    async linksFor(tokiUserId, range) {
+      if (isDatabase) {
+        const out: TimerHistoryLink[] = [];
+        for await (const link of source.read({ range, tokiUserIds: [tokiUserId] })) out.push(link);
+        return out;
+      }
+      grouped ??= readGrouped(range);
+      return (await grouped).get(tokiUserId) ?? [];
+    },
+  };
+}
+
+/**
+ * The users a run processes: every mapped user plus every user the Milltime side knows (a user
+ * with legacy data but no mapping row is an unmapped user, not a silent omission), filtered by
+ * `--users` and `--shard`, in Toki user id order.
+ */
+export function selectRunUsers(mapping: CutoverMapping, legacyUserIds: readonly number[], config: Pick<RunConfig, "users" | "shard">): UserLink[] {
+  const byId = new Map<number, UserLink>(mapping.users.map((u) => [u.tokiUserId, u]));
+  for (const id of legacyUserIds) if (!byId.has(id)) byId.set(id, { tokiUserId: id });
+  const wanted = config.users ? new Set(config.users) : undefined;
+  return [...byId.values()]
+    .filter((u) => (wanted ? wanted.has(u.tokiUserId) : true) && isInShard(u.tokiUserId, config.shard))
+    .sort((a, b) => a.tokiUserId - b.tokiUserId);
+}
+
+/** Everything a compare or replay run reads from, opened from one validated configuration. */
+export interface RunSources {
+  mapping: CutoverMapping;
+  kleer: KleerRunSide;
+  milltime: MilltimeRunSide;
+  history: HistoryRunSide;
+  users: UserLink[];
+  close(): Promise<void>;
+}
+
+export async function openRunSources(
+  config: RunConfig,
+  deps: { clock?: Clock; logger?: Logger; kleerDispatcher?: Dispatcher; milltimeDispatcher?: Dispatcher } = {},
+): Promise<RunSources> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? silentLogger;
+  const { mapping } = await loadMappingFile(config.mappingFile);
+  const milltime = await openMilltimeSide({ ...config.milltime, clock, logger, dispatcher: deps.milltimeDispatcher });
+  const kleer = openKleerSide({ ...config.kleer, timeZone: config.timeZone, clock, logger, dispatcher: deps.kleerDispatcher });
+  const history = openHistorySide(config.history, config.timeZone, logger);
+  const users = selectRunUsers(mapping, milltime.tokiUserIds(), config);
+  return {
+    mapping,
+    kleer,
+    milltime,
+    history,
+    users,
+    async close() {
+      await Promise.all([kleer.close(), milltime.close()]);
+    },
+  };
+}
