@@ -139,7 +139,7 @@ export async function loginWith(send: MilltimeSend, credentials: MilltimeLoginCr
     const reason = error instanceof TokiError ? error.message : "undecodable";
     throw new InvalidResponseError(`Milltime login for ${who}: ${reason}`, "milltimesessionid", { cause: error });
   }
-  const expiresAt = sessionCookie.expires instanceof Date ? sessionCookie.expires : new Date(payload.exp * 1000);
+  const expiresAt = sessionCookie.expires !== undefined ? new Date(sessionCookie.expires) : new Date(payload.exp * 1000);
   return { csrfToken, sessionId, instanceId, userId: payload.userid, expiresAt };
 }
 

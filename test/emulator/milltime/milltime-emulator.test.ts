@@ -64,7 +64,7 @@ describe("Milltime emulator: login", () => {
     expect(csrf).toMatch(/^[0-9a-f]{48}$/);
     expect(status).toBe(200);
     const sessionCookie = cookies.find((c) => c.name === "milltimesessionid");
-    expect(sessionCookie?.expires?.toISOString()).toBe("2026-05-12T09:00:00.000Z");
+    expect(new Date(sessionCookie?.expires ?? 0).toISOString()).toBe("2026-05-12T09:00:00.000Z");
     const [header, payload] = (sessionCookie?.value ?? "").split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString("utf8")) as Record<string, unknown>);
     expect(header).toEqual({ alg: "HS512", typ: "JWT", sub: "201" });
     expect(payload).toMatchObject({ exp: Date.parse("2026-05-12T09:00:00Z") / 1000, iat: Date.parse("2026-05-12T08:00:00Z") / 1000, instanceid: "000224.1", userid: "201", ruserid: "201", sub: "201" });
