@@ -7,6 +7,7 @@ import type { TimerHistoryLink } from "../domain/timer-history.js";
 import { assertTimeZone, classifyHistoryRow, toRowFilter, type HistoryRowFilter, type RawHistoryRow } from "./history-row.js";
 import {
   DEFAULT_HISTORY_TIME_ZONE,
+  copySummary,
   emptySummary,
   type HistoryQuery,
   type HistoryReadSummary,
@@ -161,5 +162,5 @@ export function createFileHistorySource(options: FileHistorySourceOptions): Time
     summary.complete = true;
   }
 
-  return { describe: () => description, read, summary: () => current };
+  return { describe: () => description, read, summary: () => copySummary(current) };
 }

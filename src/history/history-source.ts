@@ -74,6 +74,11 @@ export function emptySummary(source: string): HistoryReadSummary {
   return { source, rowsRead: 0, links: 0, skipped: { noEndTime: 0, noRegistrationId: 0 }, badRows: [], complete: false };
 }
 
+/** A copy callers may keep: later reads do not change it. */
+export function copySummary(summary: HistoryReadSummary): HistoryReadSummary {
+  return { ...summary, skipped: { ...summary.skipped }, badRows: summary.badRows.map((b) => ({ ...b })) };
+}
+
 /** Reads a whole source into memory (for small exports and tests). */
 export async function readAllTimerHistory(
   source: TimerHistorySource,

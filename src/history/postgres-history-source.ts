@@ -7,6 +7,7 @@ import { assertTimeZone, classifyHistoryRow, rangeBounds, type RawHistoryRow } f
 import {
   DEFAULT_HISTORY_PAGE_SIZE,
   DEFAULT_HISTORY_TIME_ZONE,
+  copySummary,
   emptySummary,
   type HistoryQuery,
   type HistoryReadSummary,
@@ -154,7 +155,7 @@ export function createPostgresHistorySource(options: PostgresHistorySourceOption
   return {
     describe: () => description,
     read,
-    summary: () => current,
+    summary: () => copySummary(current),
     async listTokiUsers() {
       const client = await connect();
       try {
