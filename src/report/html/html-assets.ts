@@ -83,6 +83,13 @@ footer{color:var(--muted);font-size:.8rem;padding:24px 20px}
   .charts{grid-template-columns:repeat(2,1fr)}
   a{color:inherit;text-decoration:none}
   .table-wrap{overflow:visible}
+  header,main,footer{max-width:none;padding:0}
+  table.data{font-size:7.5pt;table-layout:auto}
+  table.data th,table.data td{padding:2px 4px}
+  .value{overflow-wrap:break-word}
+  .message,.note-diff,.id{overflow-wrap:anywhere}
+  table.findings td:nth-child(2){min-width:0;width:30%}
+  .date,.id,.field,.sev{white-space:normal}
   tr.suppressed{background:none;font-style:italic}
 }
 `;

@@ -68,9 +68,10 @@ function marker(style: SeriesStyle, x: number, y: number, stroke: string, toolti
   const cx = fmt(x);
   const cy = fmt(y);
   const inner = tooltip === undefined ? "" : `<title>${escapeHtml(tooltip)}</title>`;
-  if (style === "legacy") return `<circle cx="${cx}" cy="${cy}" r="3.2" fill="${stroke}">${inner}</circle>`;
+  if (style === "legacy") return `<circle cx="${cx}" cy="${cy}" r="2.8" fill="${stroke}">${inner}</circle>`;
   if (style === "kleer") {
-    return `<rect x="${fmt(x - 3.2)}" y="${fmt(y - 3.2)}" width="6.4" height="6.4" fill="#fff" stroke="${stroke}" stroke-width="1.6">${inner}</rect>`;
+    // Hollow and larger than the Milltime dot: where both agree, the dot shows inside the square.
+    return `<rect x="${fmt(x - 4.5)}" y="${fmt(y - 4.5)}" width="9" height="9" fill="none" stroke="${stroke}" stroke-width="1.6" pointer-events="all">${inner}</rect>`;
   }
   return `<path d="M${cx} ${fmt(y - 4)}L${fmt(x + 4)} ${cy}L${cx} ${fmt(y + 4)}L${fmt(x - 4)} ${cy}Z" fill="${stroke}">${inner}</path>`;
 }

@@ -117,8 +117,9 @@ describe.skipIf(!haveChromium && !inCi)(`HTML report in Chromium${haveChromium |
     expect(await page.locator("#user-101-findings del").first().innerText()).toContain("<script>");
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
 
+    // The screenshot shows user 101 open: charts, hours and note differences side by side.
     mkdirSync(REPORTS_DIR, { recursive: true });
-    await page.locator("details#user-101 > summary").click();
+    await page.locator("details#user-102 > summary").click();
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(REPORTS_DIR, "html-report.png"), fullPage: true });
 
