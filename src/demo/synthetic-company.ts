@@ -140,6 +140,8 @@ export interface SyntheticCompanyOptions {
   plantEveryKind?: boolean;
   /** One user without Kleer mapping and one with a wrong password. @default false */
   plantUserProblems?: boolean;
+  /** One Kleer user without a payroll record (scheduled and absence read as zero). @default false */
+  plantPayrollMissing?: boolean;
   timeZone?: string;
 }
 
@@ -154,7 +156,7 @@ const PROJECTS = [
   { name: "Kompetensutveckling", number: "P-0010" },
   { name: "Tidrapportering Toki", number: "P-1200" },
 ];
-const ACTIVITIES = ["Utveckling", "Möte", "Projektledning", "Test", "Dokumentation", "Support", "Administration", "Utbildning"];
+const ACTIVITIES = ["Utveckling", "Möte", "Projektledning", "Test", "Dokumentation", "Support", "Administration", "Utbildning", "Konferens"];
 const PROJECT_ACTIVITIES = [[0, 1, 2, 3], [0, 1, 3, 4], [5, 1, 0], [0, 2, 3, 4], [6, 1], [7, 1], [0, 1, 3]];
 const NOTES = ["Sprintplanering", "Kodgranskning", "Felsökning i rapporter", "Kundmöte", "", "Daglig avstämning", "Releaseförberedelser", "Dokumenterade API:t", "Test av inloggning", "Veckomöte", "Workshop med kund", "Migrering av data"];
 const HOLIDAYS = new Set(["2026-01-01", "2026-01-06", "2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14", "2026-06-19", "2026-12-24", "2026-12-25", "2026-12-31", "2025-12-24", "2025-12-25", "2025-12-26", "2025-12-31", "2025-06-20", "2025-05-01", "2025-05-29", "2025-04-18", "2025-04-21", "2025-01-01", "2025-01-06"]);
@@ -211,6 +213,7 @@ export function generateSyntheticCompany(options: SyntheticCompanyOptions): Synt
     (users[users.length - 1] as SyntheticUser).kleerUserId = null;
     (users[users.length - 2] as SyntheticUser).wrongPassword = true;
   }
+  if (options.plantPayrollMissing && users.length >= 3) (users[2] as SyntheticUser).hasPayroll = false;
 
   const projects: SyntheticProject[] = PROJECTS.map((p, i) => ({
     milltimeProjectId: milltimeId("3000000000", 241970 + i * 13),
@@ -226,9 +229,10 @@ export function generateSyntheticCompany(options: SyntheticCompanyOptions): Synt
     name,
     mapped: true,
   }));
-  // The last project ("Tidrapportering Toki") and activity ("Utbildning") are planted unmapped when asked.
+  // The last project ("Tidrapportering Toki") and activity ("Konferens", on no project until
+  // planted) are left out of the mapping when asked.
   const unmappedProjectIndex = projects.length - 1;
-  const unmappedActivityIndex = 7;
+  const unmappedActivityIndex = ACTIVITIES.length - 1;
 
   const registrations: LegacyRegistration[] = [];
   const schedule: DaySchedule[] = [];
@@ -354,6 +358,8 @@ export function generateSyntheticCompany(options: SyntheticCompanyOptions): Synt
     const mark = (extra: Partial<SeededDiscrepancy> = {}): void => {
       seeded.push({ kind, tokiUserId: reg.tokiUserId, date: reg.date, legacyId: reg.registrationId, kleerId: event.id, ...extra });
     };
+    // Entry-level discrepancies keep the legacy id in the foreign-id, so they pair by evidence (a).
+    if (kind !== "extra_in_kleer" && kind !== "projectless_event") event.foreignId = `milltime:${reg.registrationId}`;
     switch (kind) {
       case "missing_in_kleer":
         return mark({ kleerId: undefined });

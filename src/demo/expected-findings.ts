@@ -1,0 +1,87 @@
+import { inRange, splitByPeriod, type PeriodKind } from "../domain/calendar.js";
+import type { DateRange } from "../domain/time-entry.js";
+import type { SyntheticCompany } from "./synthetic-company.js";
+
+/** TimeInfo/flex tolerance the default rules use (one minute). */
+const TIME_INFO_TOLERANCE_HOURS = 1 / 60;
+
+interface PeriodFigures {
+  worked: number;
+  scheduled: number;
+  absence: number;
+}
+
+function figuresKinds(legacy: PeriodFigures, kleer: PeriodFigures): string[] {
+  const derived = (f: PeriodFigures) => {
+    const covered = f.worked + f.absence;
+    return { ...f, covered, remaining: Math.max(0, f.scheduled - covered), flex: covered - f.scheduled };
+  };
+  const a = derived(legacy);
+  const b = derived(kleer);
+  const differs = (x: number, y: number) => Math.abs(x - y) > TIME_INFO_TOLERANCE_HOURS + 1e-9;
+  const kinds: string[] = [];
+  if (differs(a.worked, b.worked)) kinds.push("timeinfo_worked_mismatch");
+  if (differs(a.scheduled, b.scheduled)) kinds.push("timeinfo_scheduled_mismatch");
+  if (differs(a.absence, b.absence)) kinds.push("timeinfo_absence_mismatch");
+  if (differs(a.covered, b.covered)) kinds.push("timeinfo_covered_mismatch");
+  if (differs(a.remaining, b.remaining)) kinds.push("timeinfo_remaining_mismatch");
+  if (differs(a.flex, b.flex)) kinds.push("flex_period_mismatch");
+  return kinds;
+}
+
+/**
+ * The findings a compare run over the whole company must produce, derived independently from
+ * the planted discrepancies and from both sides' raw figures (a cross-check of the engine).
+ */
+export function expectedFindingCounts(company: SyntheticCompany, period: PeriodKind = "week", range: DateRange = company.range): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const add = (kind: string, n = 1) => {
+    if (n > 0) counts[kind] = (counts[kind] ?? 0) + n;
+  };
+  for (const s of company.seeded) {
+    if (!inRange(s.date, range)) continue;
+    switch (s.kind) {
+      case "schedule_difference":
+      case "absence_difference":
+        break;
+      case "unmapped_project":
+      case "unmapped_activity":
+        // Nothing in Kleer carries such an entry, so it is also missing there.
+        add(s.kind);
+        add("missing_in_kleer");
+        break;
+      default:
+        add(s.kind);
+    }
+  }
+  const periods = splitByPeriod(range, period);
+  for (const user of company.users) {
+    if (user.wrongPassword) {
+      add("source_error");
+      continue;
+    }
+    add("flex_balance_unavailable");
+    if (user.kleerUserId === null) {
+      add("unmapped_user");
+      continue;
+    }
+    const regs = company.registrations.filter((r) => r.tokiUserId === user.tokiUserId);
+    const events = company.kleerEvents.filter((e) => e.kleerUserId === user.kleerUserId && e.kleerProjectId !== null);
+    const schedule = company.schedule.filter((s) => s.tokiUserId === user.tokiUserId);
+    const absences = company.absences.filter((a) => a.tokiUserId === user.tokiUserId);
+    for (const p of periods) {
+      const legacy: PeriodFigures = {
+        worked: regs.filter((r) => inRange(r.date, p)).reduce((sum, r) => sum + r.minutes / 60, 0),
+        scheduled: schedule.filter((s) => inRange(s.date, p)).reduce((sum, s) => sum + s.milltimeHours, 0),
+        absence: absences.filter((a) => inRange(a.date, p)).reduce((sum, a) => sum + a.hours, 0),
+      };
+      const kleer: PeriodFigures = {
+        worked: events.filter((e) => inRange(e.date, p)).reduce((sum, e) => sum + e.hours, 0),
+        scheduled: user.hasPayroll ? schedule.filter((s) => inRange(s.date, p)).reduce((sum, s) => sum + s.kleerHours, 0) : 0,
+        absence: user.hasPayroll ? absences.filter((a) => a.inKleer && inRange(a.date, p)).reduce((sum, a) => sum + a.hours, 0) : 0,
+      };
+      for (const kind of figuresKinds(legacy, kleer)) add(kind);
+    }
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,112 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { formatCompareSummary, type CompareSummary } from "../compare/index.js";
+import { parseRunConfig, type RunConfig } from "../config/run-config.js";
+import { ConfigError } from "../domain/errors.js";
+import { startKleerEmulator } from "../emulator/kleer/index.js";
+import { startMilltimeEmulator } from "../emulator/milltime/milltime-emulator.js";
+import { exportReport, isReportFormat } from "../report/index.js";
+import { compareFromConfig } from "../run/run-compare.js";
+import { DEMO_FILES } from "./demo-fixtures.js";
+
+/** The bundled fixtures/demo/ folder (works from src/ and from dist/). */
+export function demoFixturesDir(): string {
+  for (const rel of ["../../fixtures/demo", "../../../fixtures/demo"]) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, DEMO_FILES.kleerSeed))) return dir;
+  }
+  throw new ConfigError("the demo fixtures (fixtures/demo/) are missing from this installation");
+}
+
+export interface RunDemoOptions {
+  /** Folder for the report files. @default "reports" */
+  outDir?: string;
+  /** @default a random token per run (the demo proves no secret reaches its outputs) */
+  kleerToken?: string;
+  write?: (text: string) => void;
+}
+
+export interface RunDemoResult {
+  compare: CompareSummary;
+  files: { sqlite: string; junit: string; md: string; html: string; json: string };
+  expected: Record<string, number>;
+  actual: Record<string, number>;
+  findingsMatchSeeded: boolean;
+}
+
+function readJson<T>(dir: string, name: string): T {
+  return JSON.parse(readFileSync(join(dir, name), "utf8")) as T;
+}
+
+function countsByKind(summary: CompareSummary): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, c] of Object.entries(summary.findingsByKind)) {
+    const total = c.blocking + c.warning + c.info + c.suppressed;
+    if (total > 0) out[kind] = total;
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The demo: both emulators on ephemeral loopback ports, seeded from fixtures/demo/, a full
+ * compare, and the report exported as SQLite, JUnit, Markdown, JSON and HTML.
+ */
+export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResult> {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const dir = demoFixturesDir();
+  const outDir = resolve(options.outDir ?? "reports");
+  const token = options.kleerToken ?? `demo-${randomBytes(12).toString("hex")}`;
+  const companyId = 4875;
+  const expectedFile = readJson<{ range: { from: string; to: string }; findingsByKind: Record<string, number> }>(dir, DEMO_FILES.expected);
+
+  const files = {
+    sqlite: join(outDir, "demo.sqlite"),
+    junit: join(outDir, "demo.junit.xml"),
+    md: join(outDir, "demo.md"),
+    html: join(outDir, "demo.html"),
+    json: join(outDir, "demo.json"),
+  };
+  for (const f of [files.sqlite, `${files.sqlite}-wal`, `${files.sqlite}-shm`]) rmSync(f, { force: true });
+
+  write("Starting the Kleer and Milltime emulators on 127.0.0.1 …\n");
+  const kleer = await startKleerEmulator({ seed: readJson(dir, DEMO_FILES.kleerSeed), token, companyId });
+  const milltime = await startMilltimeEmulator({ seed: readJson(dir, DEMO_FILES.milltimeSeed) });
+  try {
+    write(`  Kleer    ${kleer.url}/v1 (company ${companyId})\n  Milltime ${milltime.url}/cgi/mt.cgi\n`);
+    const parsed = parseRunConfig({
+      from: expectedFile.range.from,
+      to: expectedFile.range.to,
+      period: "week",
+      kleer: { baseUrl: `${kleer.url}/v1`, token, companyId },
+      milltime: { url: `${milltime.url}/cgi/mt.cgi`, credentialsFile: join(dir, DEMO_FILES.credentials) },
+      history: join(dir, DEMO_FILES.history),
+      mappingFile: join(dir, DEMO_FILES.mapping),
+      reportFile: files.sqlite,
+    });
+    if (!parsed.config) throw new ConfigError("the demo configuration is invalid", parsed.errors);
+    const config: RunConfig = parsed.config;
+    write(`Comparing ${config.from} … ${config.to} for every mapped user …\n`);
+    const compare = await compareFromConfig(config, { command: "demo" });
+    write(`${formatCompareSummary(compare)}\n`);
+
+    await exportReport({ reportFile: files.sqlite, format: "junit", outFile: files.junit });
+    await exportReport({ reportFile: files.sqlite, format: "md", outFile: files.md });
+    await exportReport({ reportFile: files.sqlite, format: "json", outFile: files.json });
+    if (isReportFormat("html")) await exportReport({ reportFile: files.sqlite, format: "html", outFile: files.html });
+
+    const actual = countsByKind(compare);
+    const expected = expectedFile.findingsByKind;
+    const findingsMatchSeeded = JSON.stringify(actual) === JSON.stringify(expected);
+    write(
+      findingsMatchSeeded
+        ? "Findings match the seeded discrepancies kind for kind.\n"
+        : `Findings differ from the seeded discrepancies:\n  expected ${JSON.stringify(expected)}\n  actual   ${JSON.stringify(actual)}\n`,
+    );
+    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n  ${files.html}\n`);
+    return { compare, files, expected, actual, findingsMatchSeeded };
+  } finally {
+    await Promise.all([kleer.close(), milltime.close()]);
+  }
+}
