@@ -155,7 +155,7 @@ export function createMilltimeClient(options: MilltimeClientOptions): MilltimeCl
       );
     }
     if (current) logger.info("milltime session expired, logging in again", { user: credentials.username });
-    pendingLogin ??= loginWith(send, { username: credentials.username, password: credentials.password, instanceId }, userAgent).finally(() => {
+    pendingLogin ??= loginWith(send, { username: credentials.username, password: credentials.password, instanceId }, userAgent, who).finally(() => {
       pendingLogin = undefined;
     });
     current = await pendingLogin;

@@ -91,9 +91,13 @@ export interface MilltimeLoginCredentials {
 }
 
 /** The two `POST {url}/api/login` calls, over the caller's send function. */
-export async function loginWith(send: MilltimeSend, credentials: MilltimeLoginCredentials, userAgent: string): Promise<MilltimeSession> {
+export async function loginWith(
+  send: MilltimeSend,
+  credentials: MilltimeLoginCredentials,
+  userAgent: string,
+  who = `user ${credentials.username}`,
+): Promise<MilltimeSession> {
   const instanceId = credentials.instanceId ?? DEFAULT_MILLTIME_INSTANCE_ID;
-  const who = `user ${credentials.username}`;
   globalRedactor.add(credentials.password);
 
   const first: MilltimeHttpRequest = { method: "POST", path: LOGIN_ROUTE, route: LOGIN_ROUTE, headers: { "user-agent": userAgent } };
