@@ -40,10 +40,48 @@ export function writeDemoFixtures(dir: string): void {
   write(DEMO_FILES.credentials, credentialsOf(company));
   write(DEMO_FILES.mapping, mappingOf(company));
   write(DEMO_FILES.history, historyExportOf(company));
+  write(DEMO_FILES.suppressions, acceptKnownRules(company));
   write(DEMO_FILES.expected, {
     range: company.range,
     period: "week",
     findingsByKind: expectedFindingCounts(company),
     seeded: company.seeded,
   });
+}
+
+const REASONS: Record<string, string> = {
+  missing_in_kleer: "Deleted in Milltime before the cutover; the team agreed not to carry it over (ticket CUT-101)",
+  extra_in_kleer: "Registered directly in Kleer during the parallel run (ticket CUT-102)",
+  duplicate_in_kleer: "Duplicate from the first import attempt; removed in Kleer by the admin (ticket CUT-103)",
+  date_mismatch: "Early-morning timer start stored under the UTC date by the old importer (ticket CUT-104)",
+  hours_mismatch: "Corrected in Kleer by payroll after the import (ticket CUT-105)",
+  project_mismatch: "Re-booked to the right project in Kleer by the project lead (ticket CUT-106)",
+  activity_mismatch: "Re-booked to the right activity in Kleer (ticket CUT-107)",
+  editability_regression: "Week re-opened on request in Kleer; will be certified again (ticket CUT-108)",
+  unmapped_project: "Internal project closed before the cutover; not migrated (ticket CUT-109)",
+  unmapped_activity: "Conference activity discontinued; not migrated (ticket CUT-110)",
+  unmapped_user: "Consultant left before the cutover; no Kleer account (ticket CUT-111)",
+  source_error: "Milltime password rotated; the user's data comes from the snapshot instead (ticket CUT-112)",
+};
+
+/**
+ * The rules file a cutover team would write after reviewing the demo's blocking findings: each
+ * known, accepted difference is suppressed narrowly (by user and id) with its reason.
+ */
+export function acceptKnownRules(company: SyntheticCompany): unknown {
+  const suppressions: Array<Record<string, unknown>> = [];
+  for (const s of company.seeded) {
+    const reason = REASONS[s.kind];
+    if (!reason) continue;
+    const narrow = s.legacyId !== undefined ? { legacy_id: s.legacyId } : s.kleerId !== undefined ? { kleer_id: s.kleerId } : {};
+    suppressions.push({ kind: s.kind, user_key: s.tokiUserId, ...narrow, reason });
+    if (s.kind === "unmapped_project" || s.kind === "unmapped_activity") {
+      suppressions.push({ kind: "missing_in_kleer", user_key: s.tokiUserId, legacy_id: s.legacyId, reason });
+    }
+  }
+  for (const u of company.users) {
+    if (u.kleerUserId === null) suppressions.push({ kind: "unmapped_user", user_key: u.tokiUserId, reason: REASONS.unmapped_user });
+    if (u.wrongPassword) suppressions.push({ kind: "source_error", user_key: u.tokiUserId, reason: REASONS.source_error });
+  }
+  return { version: 1, suppressions };
 }

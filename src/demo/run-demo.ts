@@ -7,7 +7,7 @@ import { parseRunConfig, type RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../domain/errors.js";
 import { startKleerEmulator } from "../emulator/kleer/index.js";
 import { startMilltimeEmulator } from "../emulator/milltime/milltime-emulator.js";
-import { exportReport, isReportFormat } from "../report/index.js";
+import { exportReport, isReportFormat, runGate, type GateResult } from "../report/index.js";
 import { compareFromConfig } from "../run/run-compare.js";
 import { DEMO_FILES } from "./demo-fixtures.js";
 
@@ -30,7 +30,11 @@ export interface RunDemoOptions {
 
 export interface RunDemoResult {
   compare: CompareSummary;
-  files: { sqlite: string; junit: string; md: string; html: string; json: string };
+  files: { sqlite: string; junit: string; md: string; html: string; json: string; accepted: string };
+  /** `gate` on the raw run (fails: the seeded discrepancies are blocking). */
+  gate: GateResult;
+  /** `gate` on the run with the team's suppressions (passes). */
+  acceptedGate: GateResult;
   expected: Record<string, number>;
   actual: Record<string, number>;
   findingsMatchSeeded: boolean;
@@ -67,8 +71,9 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     md: join(outDir, "demo.md"),
     html: join(outDir, "demo.html"),
     json: join(outDir, "demo.json"),
+    accepted: join(outDir, "demo-accepted.sqlite"),
   };
-  for (const f of [files.sqlite, `${files.sqlite}-wal`, `${files.sqlite}-shm`]) rmSync(f, { force: true });
+  for (const f of [files.sqlite, files.accepted]) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${f}${suffix}`, { force: true });
 
   write("Starting the Kleer and Milltime emulators on 127.0.0.1 …\n");
   const kleer = await startKleerEmulator({ seed: readJson(dir, DEMO_FILES.kleerSeed), token, companyId });
@@ -94,7 +99,8 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     await exportReport({ reportFile: files.sqlite, format: "junit", outFile: files.junit });
     await exportReport({ reportFile: files.sqlite, format: "md", outFile: files.md });
     await exportReport({ reportFile: files.sqlite, format: "json", outFile: files.json });
-    if (isReportFormat("html")) await exportReport({ reportFile: files.sqlite, format: "html", outFile: files.html });
+    const htmlWritten = isReportFormat("html");
+    if (htmlWritten) await exportReport({ reportFile: files.sqlite, format: "html", outFile: files.html });
 
     const actual = countsByKind(compare);
     const expected = expectedFile.findingsByKind;
@@ -104,8 +110,16 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
         ? "Findings match the seeded discrepancies kind for kind.\n"
         : `Findings differ from the seeded discrepancies:\n  expected ${JSON.stringify(expected)}\n  actual   ${JSON.stringify(actual)}\n`,
     );
-    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n  ${files.html}\n`);
-    return { compare, files, expected, actual, findingsMatchSeeded };
+
+    const gate = runGate({ reportFile: files.sqlite, maxBlocking: 0 });
+    write(`\ntoki-parity gate ${files.sqlite} --max-blocking 0\n  ${gate.reason}\n`);
+    write(`Re-running compare with the team's reviewed suppressions (${DEMO_FILES.suppressions}) …\n`);
+    await compareFromConfig({ ...config, reportFile: files.accepted, rulesFile: join(dir, DEMO_FILES.suppressions) }, { command: "demo" });
+    const acceptedGate = runGate({ reportFile: files.accepted, maxBlocking: 0 });
+    write(`toki-parity gate ${files.accepted} --max-blocking 0\n  ${acceptedGate.reason}\n`);
+
+    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n${htmlWritten ? `  ${files.html}\n` : ""}  ${files.accepted}\n`);
+    return { compare, files, expected, actual, findingsMatchSeeded, gate, acceptedGate };
   } finally {
     await Promise.all([kleer.close(), milltime.close()]);
   }

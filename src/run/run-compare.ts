@@ -6,7 +6,7 @@ import type { RunConfig } from "../config/run-config.js";
 import { silentLogger, systemClock, type Clock, type Logger } from "../domain/ports.js";
 import { createReportStore, openReportDatabase } from "../report/index.js";
 import { TOOL_VERSION } from "../cli/tool-version.js";
-import { openRunSources } from "./run-sources.js";
+import { openRunSources, type RunSources } from "./run-sources.js";
 
 export interface CompareFromConfigDeps {
   clock?: Clock;
@@ -34,6 +34,18 @@ export function describeRunOptions(config: RunConfig): Record<string, unknown> {
   };
 }
 
+/**
+ * Checks, before any user is processed, what would fail every user alike: a Kleer token or
+ * company that does not authenticate, an unreachable Kleer host or history database. These end
+ * the command (exit 3) instead of becoming one source error per user.
+ */
+export async function preflightSources(sources: RunSources): Promise<void> {
+  await sources.kleer.companyClient.getCurrentUser();
+  if (sources.history.source) {
+    for await (const _ of sources.history.source.read({ tokiUserIds: [] })) break;
+  }
+}
+
 /** Opens every source named by the configuration, runs a compare and closes everything again. */
 export async function compareFromConfig(config: RunConfig, deps: CompareFromConfigDeps = {}): Promise<CompareSummary> {
   const clock = deps.clock ?? systemClock;
@@ -46,6 +58,7 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
   const range = { from: config.from, to: config.to };
   const readRange = readRangeOf(range);
   try {
+    await preflightSources(sources);
     return await runCompare({
       range,
       period: config.period,

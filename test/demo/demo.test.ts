@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runDemo, type RunDemoResult } from "../../src/demo/run-demo.js";
+import { generateDemoCompany } from "../../src/demo/demo-fixtures.js";
+import { credentialsOf, toKleerSeed, toMilltimeSeed } from "../../src/demo/company-seeds.js";
+import { parseKleerEmulatorSeed } from "../../src/emulator/kleer/index.js";
+import { parseMilltimeSeed } from "../../src/emulator/milltime/milltime-emulator-seed.js";
+
+const outDir = mkdtempSync(join(tmpdir(), "toki-parity-demo-"));
+let result: RunDemoResult;
+let printed = "";
+
+describe("the demo", () => {
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it("runs compare end to end against both emulators and finds exactly the seeded discrepancies", async () => {
+    result = await runDemo({ outDir, kleerToken: "demo-secret-token-4711", write: (t) => void (printed += t) });
+    expect(result.findingsMatchSeeded).toBe(true);
+    expect(result.actual).toEqual(result.expected);
+    expect(result.compare.users).toBe(10);
+    expect(result.compare.usersUnmapped).toBe(1);
+    expect(result.compare.usersWithSourceErrors).toBe(1);
+    expect(result.compare.matches).toBeGreaterThan(800);
+  }, 120_000);
+
+  it("writes the report files and prints their paths", () => {
+    for (const f of [result.files.sqlite, result.files.junit, result.files.md, result.files.json, result.files.accepted]) {
+      expect(existsSync(f)).toBe(true);
+      expect(printed).toContain(f);
+    }
+    const junit = readFileSync(result.files.junit, "utf8");
+    expect(junit).toMatch(/^<\?xml/);
+    expect(junit).toContain("<failure");
+    const md = readFileSync(result.files.md, "utf8");
+    expect(md).toContain("missing_in_kleer");
+  });
+
+  it("fails the gate on the raw run and passes it with the reviewed suppressions", () => {
+    expect(result.gate.passed).toBe(false);
+    expect(result.gate.blocking).toBeGreaterThan(0);
+    expect(result.acceptedGate.passed).toBe(true);
+    expect(result.acceptedGate.blocking).toBe(0);
+  });
+
+  it("never prints or stores the Kleer token or a Milltime password", () => {
+    const passwords = credentialsOf(generateDemoCompany()).map((c) => c.password);
+    const outputs = [printed, ...[result.files.junit, result.files.md, result.files.json].map((f) => readFileSync(f, "utf8")), readFileSync(result.files.sqlite).toString("latin1")];
+    for (const text of outputs) {
+      expect(text).not.toContain("demo-secret-token-4711");
+      for (const p of passwords) expect(text).not.toContain(p);
+    }
+  });
+});
+
+describe("the demo fixtures", () => {
+  it("are what the generator produces (regenerate with `npx tsx scripts/make-demo-fixtures.ts`)", () => {
+    const company = generateDemoCompany();
+    const dir = join(import.meta.dirname, "../../fixtures/demo");
+    expect(JSON.parse(readFileSync(join(dir, "kleer-seed.json"), "utf8"))).toEqual(JSON.parse(JSON.stringify(toKleerSeed(company))));
+    expect(JSON.parse(readFileSync(join(dir, "milltime-seed.json"), "utf8"))).toEqual(JSON.parse(JSON.stringify(toMilltimeSeed(company))));
+  });
+
+  it("parse with both emulators' seed schemas", () => {
+    const dir = join(import.meta.dirname, "../../fixtures/demo");
+    expect(() => parseKleerEmulatorSeed(JSON.parse(readFileSync(join(dir, "kleer-seed.json"), "utf8")))).not.toThrow();
+    expect(() => parseMilltimeSeed(JSON.parse(readFileSync(join(dir, "milltime-seed.json"), "utf8")))).not.toThrow();
+  });
+});
