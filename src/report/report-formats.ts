@@ -3,6 +3,7 @@ import { loadRunReport, type RunReport } from "./report-data.js";
 import { formatJsonReport } from "./report-json.js";
 import { formatJunitReport } from "./report-junit.js";
 import { formatMarkdownReport } from "./report-markdown.js";
+import { renderHtmlReportSource } from "./html/html-report.js";
 import type { ReportReader } from "./report-reader.js";
 
 /** What a format renders from: the open report file and the chosen run. */
@@ -35,6 +36,7 @@ export const REPORT_FORMATS = {
   json: fromRunReport(formatJsonReport),
   junit: fromRunReport(formatJunitReport),
   md: fromRunReport(formatMarkdownReport),
+  html: renderHtmlReportSource,
 } satisfies Record<string, ReportRenderer>;
 
 export type ReportFormat = keyof typeof REPORT_FORMATS;

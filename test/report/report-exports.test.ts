@@ -151,7 +151,7 @@ describe("exportReport", () => {
 
   it("refuses unknown formats and missing files", async () => {
     const { file } = reportFile();
-    expect(REPORT_FORMAT_NAMES).toEqual(["json", "junit", "md"]);
+    expect(REPORT_FORMAT_NAMES).toEqual(["json", "junit", "md", "html"]);
     await expect(exportReport({ reportFile: file, format: "pdf" })).rejects.toThrow(/unknown report format "pdf"/);
     await expect(exportReport({ reportFile: join(dirs[0]!, "nope.sqlite"), format: "md" })).rejects.toThrow(/cannot open report file/);
   });
