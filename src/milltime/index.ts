@@ -30,3 +30,4 @@ export {
 export { openMilltimeSnapshot, type MilltimeSnapshot } from "./milltime-snapshot-source.js";
 export { type MilltimeSnapshotManifest, type SnapshotUser, MILLTIME_SNAPSHOT_MANIFEST } from "./milltime-snapshot-manifest.js";
 export { MILLTIME_READ_STORES, type MilltimeReadStore, type MilltimeStoreRequest, type MilltimeFilter } from "./milltime-stores.js";
+export { runMilltimeExport, type MilltimeExportOptions } from "./milltime-export-run.js";

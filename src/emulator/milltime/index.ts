@@ -1,6 +1,9 @@
 /** The Milltime emulator: login flow, read stores, write stores (logged), seed, faults. */
 export {
   startMilltimeEmulator,
+  runMilltimeEmulator,
+  type EmulatorMilltimeOptions,
+  type RunMilltimeEmulatorIo,
   MILLTIME_EMULATOR_SESSION_TTL_SECONDS,
   type MilltimeEmulatorOptions,
   type RunningMilltimeEmulator,

@@ -83,3 +83,42 @@ export async function startMilltimeEmulator(options: MilltimeEmulatorOptions = {
     dump: () => state.dump(),
   };
 }
+
+/** What `toki-parity emulator milltime` passes to `runMilltimeEmulator`. */
+export interface EmulatorMilltimeOptions {
+  /** @default 0 */
+  port?: number | undefined;
+  /** A seed JSON file. @default the bundled small company */
+  seedFile?: string | undefined;
+  instanceId?: string | undefined;
+  sessionTtlSeconds?: number | undefined;
+  faults?: FaultOptionsInput | undefined;
+}
+
+export interface RunMilltimeEmulatorIo {
+  write(text: string): void;
+  /** Aborted on SIGINT/SIGTERM: the server closes and the promise resolves. */
+  stop: AbortSignal;
+}
+
+/** Serves the emulator until `stop` aborts; prints where it listens and who can log in (never passwords). */
+export async function runMilltimeEmulator(options: EmulatorMilltimeOptions, io: RunMilltimeEmulatorIo): Promise<void> {
+  const seedFile = options.seedFile ?? smallCompanySeedPath();
+  const seed = await loadMilltimeSeed(seedFile);
+  const emulator = await startMilltimeEmulator({
+    seed,
+    port: options.port,
+    instanceId: options.instanceId,
+    sessionTtlSeconds: options.sessionTtlSeconds,
+    faults: options.faults,
+  });
+  try {
+    io.write(`Milltime emulator listening on ${emulator.milltimeUrl} (instance ${emulator.instanceId})\n`);
+    io.write(`seed: ${seedFile}\n`);
+    io.write(`users: ${emulator.state.seed.users.map((u) => `${u.username} (${u.userId})`).join(", ")} — passwords are in the seed file\n`);
+    io.write("Ctrl+C stops it.\n");
+    if (!io.stop.aborted) await new Promise<void>((resolve) => io.stop.addEventListener("abort", () => resolve(), { once: true }));
+  } finally {
+    await emulator.close();
+  }
+}

@@ -1,0 +1,74 @@
+import { Command, InvalidArgumentError } from "commander";
+import { runMilltimeEmulator, type EmulatorMilltimeOptions } from "../../emulator/milltime/index.js";
+
+const DEFAULT_PORT = 8788;
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError("must be a number from 0 to 1");
+  return n;
+}
+
+interface EmulatorMilltimeFlags {
+  port: number;
+  seed?: string;
+  instanceId?: string;
+  sessionTtl?: number;
+  latency?: number;
+  errorRate?: number;
+  rateLimitRate?: number;
+  dropRate?: number;
+  faultSeed?: number;
+}
+
+/** Turns the parsed flags into the library's options. */
+export function toEmulatorMilltimeOptions(flags: EmulatorMilltimeFlags): EmulatorMilltimeOptions {
+  return {
+    port: flags.port,
+    seedFile: flags.seed,
+    instanceId: flags.instanceId,
+    sessionTtlSeconds: flags.sessionTtl,
+    faults: {
+      latencyMs: flags.latency,
+      errorRate: flags.errorRate,
+      rateLimitRate: flags.rateLimitRate,
+      dropRate: flags.dropRate,
+      seed: flags.faultSeed,
+    },
+  };
+}
+
+/** `emulator milltime`: serves a Milltime emulator on 127.0.0.1 until SIGINT/SIGTERM. */
+export function defineEmulatorMilltimeCommand(): Command {
+  return new Command("milltime")
+    .description("Serve a Milltime emulator (login flow, read stores, logged write stores) on 127.0.0.1 until Ctrl+C.")
+    .option("--port <n>", "port on 127.0.0.1 (0 = any free port)", integer("--port", 0, 65535), DEFAULT_PORT)
+    .option("--seed <file>", "seed file (default: the bundled fixtures/milltime/small-company.json)")
+    .option("--instance-id <id>", "instance id a login must send (default: the seed's)")
+    .option("--session-ttl <seconds>", "session lifetime", integer("--session-ttl", 1, 31_536_000))
+    .option("--latency <ms>", "delay added before every response", integer("--latency", 0, 600_000))
+    .option("--error-rate <r>", "share of requests answered 502/503/504 (0..1)", rate)
+    .option("--rate-limit-rate <r>", "share of requests answered 429 (0..1)", rate)
+    .option("--drop-rate <r>", "share of requests whose connection is dropped (0..1)", rate)
+    .option("--fault-seed <n>", "seed of the fault dice", integer("--fault-seed", 0, 2_147_483_647))
+    .action(async (flags: EmulatorMilltimeFlags) => {
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        await runMilltimeEmulator(toEmulatorMilltimeOptions(flags), { write: (text) => process.stdout.write(text), stop: controller.signal });
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
+}

@@ -1,0 +1,63 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { isIsoDate } from "../../domain/calendar.js";
+import { DEFAULT_MILLTIME_INSTANCE_ID, MILLTIME_EXPORT_CONCURRENCY } from "../../milltime/index.js";
+import { runMilltimeExport, type MilltimeExportOptions } from "../../milltime/milltime-export-run.js";
+import { CommandExit, ExitCode } from "../exit-codes.js";
+
+function isoDate(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError("expected a real date in YYYY-MM-DD form");
+  return value;
+}
+
+function concurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 32) throw new InvalidArgumentError("must be an integer from 1 to 32");
+  return n;
+}
+
+interface MilltimeExportFlags {
+  from: string;
+  to: string;
+  credentials: string;
+  out: string;
+  milltimeUrl?: string;
+  instanceId: string;
+  concurrency: number;
+}
+
+/** Turns the parsed flags into the library's options. */
+export function toMilltimeExportOptions(flags: MilltimeExportFlags, write: (text: string) => void): MilltimeExportOptions {
+  return {
+    from: flags.from,
+    to: flags.to,
+    credentialsFile: flags.credentials,
+    outDir: flags.out,
+    baseUrl: flags.milltimeUrl,
+    instanceId: flags.instanceId,
+    concurrency: flags.concurrency,
+    write,
+  };
+}
+
+/** `milltime`: the legacy side's commands; `milltime export` writes an offline snapshot. */
+export function defineMilltimeCommand(): Command {
+  const exportCommand = new Command("export")
+    .description("Read every user's Milltime data for a range (read-only) and write the raw replies plus a checksummed manifest to a directory.")
+    .requiredOption("--from <date>", "first day (YYYY-MM-DD)", isoDate)
+    .requiredOption("--to <date>", "last day (YYYY-MM-DD)", isoDate)
+    .requiredOption("--credentials <file>", "Milltime credentials JSON (one row per Toki user)")
+    .requiredOption("--out <dir>", "snapshot directory (created; must be empty)")
+    .addOption(new Option("--milltime-url <url>", "Milltime CGI entry point, e.g. https://tenant.milltime.se/cgi/mt.cgi").env("TOKI_MILLTIME__URL"))
+    .addOption(new Option("--instance-id <id>", "Milltime instance id sent at login").env("TOKI_MILLTIME__INSTANCE_ID").default(DEFAULT_MILLTIME_INSTANCE_ID))
+    .option("--concurrency <n>", "users exported at once", concurrency, MILLTIME_EXPORT_CONCURRENCY)
+    .action(async (flags: MilltimeExportFlags) => {
+      const result = await runMilltimeExport(toMilltimeExportOptions(flags, (text) => process.stdout.write(text)));
+      if (result.failedUsers.length > 0) {
+        throw new CommandExit(
+          ExitCode.SourceUnreachable,
+          `${result.failedUsers.length} of ${result.manifest.users.length} users could not be exported; the snapshot records their errors`,
+        );
+      }
+    });
+  return new Command("milltime").description("The legacy Milltime side (read-only).").addCommand(exportCommand);
+}
