@@ -11,3 +11,4 @@ export * from "./report-junit.js";
 export * from "./report-markdown.js";
 export * from "./report-formats.js";
 export * from "./report-export.js";
+export * from "./report-merge.js";

@@ -1,6 +1,9 @@
 import { Command, Option } from "commander";
 import { exportReport } from "../../report/report-export.js";
 import { REPORT_FORMAT_NAMES } from "../../report/report-formats.js";
+import { mergeReports } from "../../report/report-merge.js";
+import { systemClock } from "../../domain/ports.js";
+import { TOOL_VERSION } from "../tool-version.js";
 
 interface ReportFlags {
   format: string;
@@ -15,8 +18,21 @@ export interface ReportCommandIo {
 
 /** `toki-parity report FILE [--format json|junit|md] [--run ID] [--out F]`: exports one run. */
 export function defineReportCommand(io: ReportCommandIo = { write: (text) => void process.stdout.write(text) }): Command {
+  const merge = new Command("merge")
+    .description("Combine the latest run of each shard report (compare --shard i/n) into one run of OUT.")
+    .argument("<out>", "report file to write the merged run to")
+    .argument("<inputs...>", "shard report files")
+    .exitOverride()
+    .action((out: string, inputs: string[]) => {
+      const result = mergeReports({ outFile: out, inputs, clock: systemClock, toolVersion: TOOL_VERSION });
+      io.write(
+        `merged ${result.mergedRuns.map((r) => `${r.file} (run ${r.runId}, ${r.users} users)`).join(", ")}\n` +
+          `into run ${result.runId} of ${out}: ${result.users} users, ${result.findings} findings\n`,
+      );
+    });
   return new Command("report")
-    .description("Export one run of a report file as JSON, JUnit XML or Markdown (to stdout or --out).")
+    .addCommand(merge)
+    .description("Export one run of a report file as JSON, JUnit XML, Markdown or a self-contained HTML page (to stdout or --out); `report merge` combines shard reports.")
     .argument("<file>", "SQLite report file")
     .addOption(new Option("--format <format>", "output format").choices(REPORT_FORMAT_NAMES).default("md"))
     .option("--run <id>", "run to export (default: the latest run)")
