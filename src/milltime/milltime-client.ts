@@ -26,6 +26,7 @@ import {
   type UserCalendarRow,
 } from "./milltime-schema.js";
 import {
+  MILLTIME_READ_STORES,
   parseRows,
   parseSingleRow,
   projectPhaseActivityRequest,
@@ -164,6 +165,10 @@ export function createMilltimeClient(options: MilltimeClientOptions): MilltimeCl
   }
 
   async function fetchStore(request: MilltimeStoreRequest): Promise<MilltimeStoreReply> {
+    // The type already allows only the read stores; this also stops untyped callers.
+    if (!(MILLTIME_READ_STORES as readonly string[]).includes(request.store)) {
+      throw new TokiError("REFUSED", `the Milltime reader only reads ${MILLTIME_READ_STORES.join(", ")}; refusing ${String(request.store)}`);
+    }
     const session = await ensureSession();
     const req: MilltimeHttpRequest = {
       method: "GET",

@@ -247,6 +247,9 @@ describe("Milltime reader: read-only", () => {
     const writer: TimeTrackingWriter = reader;
     // @ts-expect-error the Milltime client has no method for a write store
     expect(client.createRegistration).toBeUndefined();
+    const refused = await client.fetchStore({ store: "ProjectRegistrationReact" as never, filter: [] }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "REFUSED" });
+    expect(em.requestLog).toEqual([]);
     expect(Object.keys(writer).sort()).toEqual(["getActivities", "getProjects", "getTimeEntries", "getTimeInfo", "listTimeEntries"]);
   });
 });
