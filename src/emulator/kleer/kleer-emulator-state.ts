@@ -77,15 +77,34 @@ export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): 
   let dayStatusByKey: Map<string, KleerSeedDayStatus>;
   let payroll: KleerEmulatorPayrollEvent[];
   let nextEventId: number;
+  // Per-user indexes, rebuilt lazily after any change: a benchmark company has ~300k events.
+  let version = 0;
+  const indexes = new Map<string, { version: number; byUser: Map<number, unknown[]> }>();
+  function rowsOf<T extends { userId: number }>(name: string, rows: () => readonly T[], userId: number): T[] {
+    let index = indexes.get(name);
+    if (!index || index.version !== version) {
+      const byUser = new Map<number, unknown[]>();
+      for (const row of rows()) {
+        const list = byUser.get(row.userId);
+        if (list) list.push(row);
+        else byUser.set(row.userId, [row]);
+      }
+      index = { version, byUser };
+      indexes.set(name, index);
+    }
+    return (index.byUser.get(userId) ?? []) as T[];
+  }
 
   const key = (userId: number, date: IsoDate) => `${userId}|${date}`;
 
   function load(input: KleerEmulatorSeedInput): void {
     data = parseKleerEmulatorSeed(input);
     dayStatusByKey = new Map(data.dayStatuses.map((d) => [key(d.userId, d.date), d]));
-    let nextPayrollId = Math.max(0, ...data.payrollEvents.map((p) => p.id ?? 0)) + 1;
+    // reduce, not Math.max(...rows): a benchmark-sized seed would overflow the call stack.
+    let nextPayrollId = data.payrollEvents.reduce((max, p) => Math.max(max, p.id ?? 0), 0) + 1;
     payroll = data.payrollEvents.map((p) => ({ ...p, id: p.id ?? nextPayrollId++ }));
-    nextEventId = Math.max(0, ...data.events.map((e) => e.id)) + 1;
+    nextEventId = data.events.reduce((max, e) => Math.max(max, e.id), 0) + 1;
+    version++;
   }
   load(initial);
 
@@ -154,6 +173,7 @@ export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): 
         dayStatusByKey.set(key(userId, date), { userId, date, status, ...(registrationUserId === undefined ? {} : { registrationUserId }) });
       }
       for (const event of data.events) if (event.userId === userId && inBounds(event.date, range.from, range.to)) event.status = status;
+      version++;
       return days.length;
     },
     integrationUser: () => {
@@ -166,22 +186,31 @@ export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): 
     projects: ({ activeOnly }) => clone(data.projects.filter((p) => !activeOnly || p.active)),
     event: (id) => clone(data.events.find((e) => e.id === id)),
     events: ({ userId, from, to }) =>
-      clone(data.events.filter((e) => (userId === undefined || e.userId === userId) && inBounds(e.date, from, to)).sort(byDateThenId)),
+      clone(
+        (userId === undefined ? data.events : rowsOf("events", () => data.events, userId))
+          .filter((e) => inBounds(e.date, from, to))
+          .sort(byDateThenId),
+      ),
     dayStatuses: (userId, range) =>
       clone(
-        [...dayStatusByKey.values()]
-          .filter((d) => d.userId === userId && inBounds(d.date, range.from, range.to))
+        rowsOf("dayStatuses", () => [...dayStatusByKey.values()], userId)
+          .filter((d) => inBounds(d.date, range.from, range.to))
           .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
       ),
     schedule: (userId, range) =>
-      clone(data.payrollSchedule.filter((s) => s.userId === userId && inBounds(s.date, range.from, range.to)).sort((a, b) => (a.date < b.date ? -1 : 1))),
+      clone(
+        rowsOf("schedule", () => data.payrollSchedule, userId)
+          .filter((s) => inBounds(s.date, range.from, range.to))
+          .sort((a, b) => (a.date < b.date ? -1 : 1)),
+      ),
     payrollEvents: (userId, range) =>
-      clone(payroll.filter((p) => p.userId === userId && inBounds(p.date, range.from, range.to)).sort(byDateThenId)),
+      clone(rowsOf("payroll", () => payroll, userId).filter((p) => inBounds(p.date, range.from, range.to)).sort(byDateThenId)),
     createEvent(input) {
       const refusal = validate(input);
       if (refusal) return refusal;
       const event = toEvent(nextEventId++, input, "open", true);
       data.events.push(event);
+      version++;
       return { ok: true, id: event.id };
     },
     updateEvent(id, input) {
@@ -191,6 +220,7 @@ export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): 
       const refusal = refuseChangeOf(existing) ?? validate(input);
       if (refusal) return refusal;
       data.events[index] = toEvent(id, input, "open", existing.invoiceable);
+      version++;
       return { ok: true, id };
     },
     deleteEvent(id) {
@@ -200,6 +230,7 @@ export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): 
       const refusal = refuseChangeOf(existing);
       if (refusal) return refusal;
       data.events.splice(index, 1);
+      version++;
       return { ok: true, id };
     },
   };
