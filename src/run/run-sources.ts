@@ -115,7 +115,7 @@ export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promis
       const client = createMilltimeClient({
         baseUrl: url,
         credentials: credential,
-        instanceId: options.instanceId ?? credential.instanceId,
+        instanceId: credential.instanceId ?? options.instanceId,
         who: `Toki user ${tokiUserId} (${credential.username})`,
         dispatcher,
         recorder,

@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { defineAuditCommand } from "./audit.js";
 import { defineCompareCommand } from "./compare.js";
 import { defineDemoCommand } from "./demo.js";
+import { defineEmulatorCommand } from "./emulator.js";
+import { defineMilltimeCommand } from "./milltime-export.js";
 import { defineGateCommand } from "./gate.js";
 import { defineReportCommand } from "./report.js";
 
@@ -9,4 +11,4 @@ import { defineReportCommand } from "./report.js";
  * Every top-level command, in the order `--help` lists them. Each entry builds a commander
  * Command whose action parses flags into `<Name>Options` and calls one library function.
  */
-export const commandDefinitions: Array<() => Command> = [defineDemoCommand, defineCompareCommand, defineGateCommand, defineReportCommand, defineAuditCommand];
+export const commandDefinitions: Array<() => Command> = [defineDemoCommand, defineCompareCommand, defineGateCommand, defineReportCommand, defineMilltimeCommand, defineAuditCommand, defineEmulatorCommand];
