@@ -132,6 +132,102 @@ export const REPORT_MIGRATIONS: readonly ReportMigration[] = [
       CREATE INDEX suppressions_by_run ON suppressions (run_id);
     `,
   },
+  {
+    version: 2,
+    description: "replay: per-run target, per-user plan status, plan rows, write journal, cleanup log",
+    sql: `
+      CREATE TABLE replay_runs (
+        run_id           TEXT PRIMARY KEY,
+        mode             TEXT NOT NULL CHECK (mode IN ('dry-run', 'apply')),
+        kleer_base_url   TEXT NOT NULL,
+        kleer_company_id INTEGER NOT NULL,
+        time_zone        TEXT NOT NULL,
+        compare_run_id   TEXT
+      );
+      CREATE TABLE replay_users (
+        run_id           TEXT NOT NULL,
+        user_key         INTEGER NOT NULL,
+        milltime_user_id TEXT,
+        kleer_user_id    INTEGER,
+        status           TEXT NOT NULL CHECK (status IN ('planned', 'source_error')),
+        entries          INTEGER NOT NULL,
+        error_system     TEXT,
+        error_message    TEXT,
+        PRIMARY KEY (run_id, user_key)
+      );
+      CREATE TABLE replay_plan (
+        run_id              TEXT NOT NULL,
+        user_key            INTEGER NOT NULL,
+        legacy_id           TEXT NOT NULL,
+        date                TEXT NOT NULL,
+        kleer_user_id       INTEGER,
+        kleer_project_id    INTEGER,
+        kleer_project_name  TEXT,
+        kleer_activity_id   INTEGER,
+        kleer_activity_name TEXT,
+        hours               REAL NOT NULL,
+        minutes             INTEGER NOT NULL,
+        note                TEXT NOT NULL,
+        foreign_id          TEXT NOT NULL,
+        start_time          TEXT NOT NULL,
+        end_time            TEXT NOT NULL,
+        start_source        TEXT NOT NULL CHECK (start_source IN ('history', 'synthetic')),
+        action              TEXT NOT NULL CHECK (action IN ('create', 'skip-existing', 'blocked')),
+        reason_code         TEXT,
+        reason              TEXT,
+        existing_event_id   TEXT,
+        PRIMARY KEY (run_id, user_key, legacy_id)
+      );
+      CREATE TABLE replay_journal (
+        id             INTEGER PRIMARY KEY,
+        run_id         TEXT NOT NULL,
+        user_key       INTEGER NOT NULL,
+        legacy_id      TEXT NOT NULL,
+        foreign_id     TEXT NOT NULL,
+        kleer_user_id  INTEGER NOT NULL,
+        attempt        INTEGER NOT NULL,
+        intent_at      TEXT NOT NULL,
+        outcome        TEXT CHECK (outcome IN ('created', 'failed', 'resolved-existing')),
+        kleer_event_id TEXT,
+        resolved_by    TEXT CHECK (resolved_by IN ('reply', 'lookup')),
+        error_code     TEXT,
+        error_message  TEXT,
+        outcome_at     TEXT
+      );
+      CREATE INDEX replay_journal_by_run ON replay_journal (run_id, user_key, legacy_id);
+      CREATE INDEX replay_journal_by_event ON replay_journal (kleer_event_id) WHERE kleer_event_id IS NOT NULL;
+      CREATE TABLE replay_cleanup (
+        id             INTEGER PRIMARY KEY,
+        cleanup_run_id TEXT NOT NULL,
+        replay_run_id  TEXT NOT NULL,
+        user_key       INTEGER NOT NULL,
+        legacy_id      TEXT NOT NULL,
+        kleer_event_id TEXT NOT NULL,
+        action         TEXT NOT NULL CHECK (action IN ('deleted', 'already-gone', 'kept', 'would-delete')),
+        reason         TEXT,
+        at             TEXT NOT NULL
+      );
+      CREATE INDEX replay_cleanup_by_replay_run ON replay_cleanup (replay_run_id);
+    `,
+  },
+  {
+    version: 3,
+    description: "probe: one row per contract-probe step (verdict, detail, duration, the step's requests)",
+    sql: `
+      CREATE TABLE probe_steps (
+        id            INTEGER PRIMARY KEY,
+        run_id        TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        step          TEXT NOT NULL,
+        verdict       TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'skip')),
+        detail        TEXT NOT NULL,
+        duration_ms   REAL NOT NULL,
+        requests_json TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (run_id, seq)
+      );
+      CREATE INDEX probe_steps_by_run ON probe_steps (run_id);
+    `,
+  },
 ];
 
 /** The highest schema version this tool writes. */

@@ -16,6 +16,10 @@ export interface CompareFromConfigDeps {
   onProgress?: (progress: CompareProgress) => void;
   /** Recorded in the run. @default "compare" */
   command?: string;
+  /** legacy registration id → Kleer event id (e.g. what a replay run created). @default none */
+  relinks?: ReadonlyMap<string, string>;
+  /** Extra keys for the run's options_json, e.g. `{ replayRun }` (never secrets). */
+  runOptions?: Record<string, unknown>;
 }
 
 /** What the options_json column of a compare run holds: the settings, never a secret. */
@@ -75,7 +79,8 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
       onProgress: deps.onProgress,
       toolVersion: TOOL_VERSION,
       command: deps.command ?? "compare",
-      runOptions: describeRunOptions(config),
+      runOptions: { ...describeRunOptions(config), ...deps.runOptions },
+      relinks: deps.relinks,
       logger,
     });
   } finally {

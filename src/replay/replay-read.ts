@@ -1,0 +1,130 @@
+import { addDays } from "../domain/calendar.js";
+import { indexMapping, type CutoverMapping, type UserLink } from "../domain/cutover-mapping.js";
+import type { TimeTrackingClient, TimeTrackingReader } from "../domain/ports.js";
+import type { DateRange, TimeEntryListing, TimeEntryStatus } from "../domain/time-entry.js";
+import type { TimeInfo } from "../domain/time-info.js";
+import type { TimerHistoryLink } from "../domain/timer-history.js";
+import type { RequestRecorder } from "../http/request-log.js";
+import { planUserEntries, type KleerUserFacts } from "./replay-plan.js";
+import type { PlanRow } from "./replay-types.js";
+
+/** Days listed beyond each end of the range when looking for events that already carry a foreign-id. */
+export const REPLAY_LISTING_MARGIN_DAYS = 1;
+
+/** The Kleer side replay needs for one user: Toki's port (read + write + day statuses). */
+export type ReplayKleerClient = TimeTrackingClient;
+
+/** A mapped user (has a Kleer user id). */
+export type ReplayMappedUser = UserLink & { kleerUserId: number };
+
+/** The sources replay reads and writes, per user. */
+export interface ReplaySources {
+  legacyReaderFor(user: UserLink, recorder: RequestRecorder): TimeTrackingReader<TimeInfo> | Promise<TimeTrackingReader<TimeInfo>>;
+  kleerClientFor(user: ReplayMappedUser, recorder: RequestRecorder): ReplayKleerClient | Promise<ReplayKleerClient>;
+  /** The user's timer-history links (those outside the range are ignored). */
+  historyLinksFor(tokiUserId: number): Promise<TimerHistoryLink[]>;
+}
+
+/** The range listed for existing events: the replay range widened by the margin. */
+export function listingRangeOf(range: DateRange): DateRange {
+  return { from: addDays(range.from, -REPLAY_LISTING_MARGIN_DAYS), to: addDays(range.to, REPLAY_LISTING_MARGIN_DAYS) };
+}
+
+/** foreign-id → event ids (ascending numerically) over the listed entries AND the skipped events. */
+export function indexForeignIds(listing: TimeEntryListing): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (foreignId: string | undefined, id: string) => {
+    if (!foreignId) return;
+    const list = out.get(foreignId) ?? [];
+    if (!list.includes(id)) list.push(id);
+    out.set(foreignId, list);
+  };
+  for (const e of listing.entries) add(e.foreignId, e.registrationId);
+  for (const s of listing.skipped) add(s.foreignId, s.registrationId);
+  for (const list of out.values()) list.sort((a, b) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0));
+  return out;
+}
+
+/** A failure reading one of a user's sources. */
+export class ReplaySourceError extends Error {
+  constructor(
+    readonly system: "milltime" | "kleer" | "history",
+    readonly cause: unknown,
+  ) {
+    super(`${system} could not be read`);
+    this.name = "ReplaySourceError";
+  }
+}
+
+async function reading<T>(system: "milltime" | "kleer" | "history", read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new ReplaySourceError(system, error);
+  }
+}
+
+export interface PlannedUser {
+  rows: PlanRow[];
+  /** The foreign-id index read while planning (reused by apply in the same process). */
+  existing: Map<string, string[]> | null;
+}
+
+/**
+ * Reads one user's legacy entries, timer-history links and Kleer facts (visible projects,
+ * allowed activities, day statuses, events already carrying a foreign-id — one listing) and
+ * plans every entry. A failing source throws ReplaySourceError naming it.
+ */
+export async function planUser(
+  user: UserLink,
+  range: DateRange,
+  mapping: CutoverMapping,
+  timeZone: string,
+  sources: ReplaySources,
+  recorder: RequestRecorder,
+): Promise<PlannedUser> {
+  const index = indexMapping(mapping);
+  const kleerUserId = user.kleerUserId;
+  const [entries, links, kleer] = await Promise.all([
+    reading("milltime", async () => (await sources.legacyReaderFor(user, recorder)).getTimeEntries(range)),
+    reading("history", () => sources.historyLinksFor(user.tokiUserId)),
+    kleerUserId === undefined
+      ? Promise.resolve(null)
+      : reading("kleer", () => readKleerFacts({ ...user, kleerUserId }, range, mapping, sources, recorder)),
+  ]);
+  const rows = planUserEntries({
+    user,
+    entries,
+    mapping: index,
+    links: links.filter((l) => l.tokiUserId === user.tokiUserId),
+    timeZone,
+    kleer: kleer?.facts ?? null,
+  });
+  return { rows, existing: kleer ? new Map([...kleer.facts.existing].map(([k, v]) => [k, [...v]])) : null };
+}
+
+async function readKleerFacts(
+  user: ReplayMappedUser,
+  range: DateRange,
+  mapping: CutoverMapping,
+  sources: ReplaySources,
+  recorder: RequestRecorder,
+): Promise<{ facts: KleerUserFacts }> {
+  const client = await sources.kleerClientFor(user, recorder);
+  const [projects, statuses, listing] = await Promise.all([
+    client.getProjects(),
+    client.getTimeEntryDayStatuses(range),
+    client.listTimeEntries(listingRangeOf(range)),
+  ]);
+  const visibleProjects = new Map<number, string>();
+  for (const p of projects) visibleProjects.set(Number(p.id), p.name);
+  // Only the mapped projects the user can see need their activity rules (company lookups are shared).
+  const wanted = new Set(mapping.projects.map((p) => p.kleerProjectId).filter((id) => visibleProjects.has(id)));
+  const allowedActivities = new Map<number, Map<number, string>>();
+  for (const projectId of [...wanted].sort((a, b) => a - b)) {
+    const activities = await client.getActivities(String(projectId), range);
+    allowedActivities.set(projectId, new Map(activities.map((a) => [Number(a.id), a.name])));
+  }
+  const dayStatuses = new Map<string, TimeEntryStatus>(statuses.map((s) => [s.date, s.status]));
+  return { facts: { visibleProjects, allowedActivities, dayStatuses, existing: indexForeignIds(listing) } };
+}

@@ -1,0 +1,283 @@
+import pLimit from "p-limit";
+import type { CutoverMapping, UserLink } from "../domain/cutover-mapping.js";
+import { ConfigError, TokiError } from "../domain/errors.js";
+import { silentLogger, type Clock, type Logger } from "../domain/ports.js";
+import type { DateRange } from "../domain/time-entry.js";
+import { globalRedactor, type SecretRedactor } from "../http/redact.js";
+import { describeSourceError } from "../compare/compare-sources.js";
+import { createBufferedRecorder } from "../report/report-recorder.js";
+import type { ReportStore } from "../report/report-store.js";
+import { applyUserRows } from "./replay-apply.js";
+import { createReplayJournal, type ReplayJournal } from "./replay-journal.js";
+import { countPlan } from "./replay-plan.js";
+import { planUser, ReplaySourceError, type ReplaySources } from "./replay-read.js";
+import { createReplayPlanStore, type ReplayPlanStore } from "./replay-store.js";
+import type { PlanRow, ReplayMode, ReplaySummary, ReplayTarget, ReplayUserError } from "./replay-types.js";
+
+/** Users read at once, and create requests in flight, when the caller gives no concurrency. */
+export const DEFAULT_REPLAY_CONCURRENCY = 4;
+/** Plan rows returned for printing. */
+export const DEFAULT_PLAN_PREVIEW_ROWS = 20;
+
+export interface ReplayProgress {
+  phase: "plan" | "apply";
+  done: number;
+  total: number;
+  tokiUserId: number;
+}
+
+export interface RunReplayOptions {
+  /** The replayed range (inclusive): legacy entries whose registration day lies in it. */
+  range: DateRange;
+  /** The users to process (already filtered/sharded), with their mapped ids. */
+  users: readonly UserLink[];
+  mapping: CutoverMapping;
+  sources: ReplaySources;
+  /** The report store (a run with command `replay` is written to it). */
+  store: ReportStore;
+  clock: Clock;
+  /** Zone of the local registration day. */
+  timeZone: string;
+  mode: ReplayMode;
+  /** The Kleer host and company written to (recorded; a resume must use the same). */
+  target: Omit<ReplayTarget, "timeZone">;
+  /** Users read at once and creates in flight. @default DEFAULT_REPLAY_CONCURRENCY */
+  concurrency?: number | undefined;
+  /** Continue this replay run (apply mode only) instead of starting a new one. */
+  resumeRunId?: string | undefined;
+  toolVersion: string;
+  /** Extra options recorded in `options_json` (never secrets). */
+  runOptions?: Record<string, unknown> | undefined;
+  /** @default DEFAULT_PLAN_PREVIEW_ROWS */
+  previewRows?: number | undefined;
+  /** @default globalRedactor */
+  redactor?: SecretRedactor | undefined;
+  /** @default silentLogger */
+  logger?: Logger | undefined;
+  onProgress?: ((progress: ReplayProgress) => void) | undefined;
+}
+
+export interface ReplayRunResult {
+  summary: ReplaySummary;
+  /** The first plan rows of the run, in plan order. */
+  preview: PlanRow[];
+}
+
+function sameTarget(a: Omit<ReplayTarget, "timeZone">, b: Omit<ReplayTarget, "timeZone">): boolean {
+  return a.kleerBaseUrl.replace(/\/+$/, "") === b.kleerBaseUrl.replace(/\/+$/, "") && a.kleerCompanyId === b.kleerCompanyId;
+}
+
+/** Checks that a run can be resumed with these options; returns its id. */
+function openResumedRun(options: RunReplayOptions, store: ReportStore, plans: ReplayPlanStore, runId: string): string {
+  const run = store.getRun(runId);
+  const replay = plans.getRun(runId);
+  if (replay.mode !== "apply" || options.mode !== "apply")
+    throw new TokiError("USAGE", `--resume continues an applying run: ${replay.mode === "apply" ? "pass --apply" : `run ${runId} was a dry run; start a new run with --apply`}`);
+  if (!sameTarget(replay, options.target))
+    throw new TokiError("REFUSED", `run ${runId} wrote to ${replay.kleerBaseUrl} company ${replay.kleerCompanyId}; this invocation points at ${options.target.kleerBaseUrl} company ${options.target.kleerCompanyId}`);
+  if (replay.timeZone !== options.timeZone)
+    throw new ConfigError(`run ${runId} planned registration days in ${replay.timeZone}; pass --time-zone ${replay.timeZone}`);
+  if (run.fromDate !== options.range.from || run.toDate !== options.range.to)
+    throw new ConfigError(`run ${runId} replays ${run.fromDate} … ${run.toDate}, not ${options.range.from} … ${options.range.to}`);
+  const selected = new Set(options.users.map((u) => u.tokiUserId));
+  const outside = plans.readUsers(runId).filter((u) => !selected.has(u.userKey)).map((u) => u.userKey);
+  if (outside.length > 0)
+    throw new ConfigError(`run ${runId} also covers Toki users ${outside.join(", ")}, which this invocation does not select; pass the same --users/--shard`);
+  plans.reopenRun(runId);
+  return runId;
+}
+
+/**
+ * Replays the legacy entries of a range into Kleer, as Toki would have written them.
+ *
+ * Phase 1 plans every user (reads only) and stores the plan; phase 2 (apply mode) makes sure
+ * each planned entry ends with exactly one event carrying its foreign-id, journaling every
+ * create before sending it. A user whose sources cannot be read is recorded and gets no
+ * writes; anything else that fails (the store, a bug) marks the run failed and is rethrown.
+ * A resumed run plans only the users it has no plan for and then applies as usual.
+ */
+export async function runReplay(options: RunReplayOptions): Promise<ReplayRunResult> {
+  const { range, store, clock, mode, sources, timeZone } = options;
+  const concurrency = options.concurrency ?? DEFAULT_REPLAY_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}`);
+  if (range.from > range.to) throw new ConfigError(`the range starts ${range.from}, after its end ${range.to}`);
+  const redactor = options.redactor ?? globalRedactor;
+  const logger = options.logger ?? silentLogger;
+  const plans = createReplayPlanStore(store.db, { redactor });
+  const journal = createReplayJournal(store.db, { clock, redactor });
+  const started = clock.now().getTime();
+
+  let runId: string;
+  if (options.resumeRunId !== undefined) {
+    runId = openResumedRun(options, store, plans, options.resumeRunId);
+  } else {
+    runId = store.startRun({
+      command: "replay",
+      range,
+      toolVersion: options.toolVersion,
+      options: { ...options.runOptions, mode, from: range.from, to: range.to, timeZone, users: options.users.length, concurrency, kleer: { baseUrl: options.target.kleerBaseUrl, companyId: options.target.kleerCompanyId } },
+    });
+    plans.registerRun(runId, mode, { ...options.target, timeZone });
+  }
+  logger.info("replay run started", { runId, mode, resumed: options.resumeRunId !== undefined, users: options.users.length });
+
+  const applyErrors: ReplayUserError[] = [];
+  try {
+    const existingByUser = await planPhase(options, runId, plans, concurrency, logger);
+    if (mode === "apply") await applyPhase(options, runId, plans, journal, existingByUser, concurrency, redactor, logger, applyErrors);
+  } catch (error) {
+    store.failRun(runId, describeSourceError(error, redactor));
+    logger.warn("replay run failed", { runId });
+    throw error;
+  }
+
+  const summary = summarise(options, runId, plans, journal, applyErrors, clock.now().getTime() - started);
+  store.completeRun(runId, summary);
+  const preview = plans.readPlan(runId).slice(0, options.previewRows ?? DEFAULT_PLAN_PREVIEW_ROWS);
+  return { summary, preview };
+}
+
+async function planPhase(
+  options: RunReplayOptions,
+  runId: string,
+  plans: ReplayPlanStore,
+  concurrency: number,
+  logger: Logger,
+): Promise<Map<number, Map<string, string[]>>> {
+  const done = new Map(plans.readUsers(runId).map((u) => [u.userKey, u.status]));
+  const todo = options.users.filter((u) => done.get(u.tokiUserId) !== "planned");
+  const existingByUser = new Map<number, Map<string, string[]>>();
+  const limit = pLimit(concurrency);
+  let count = 0;
+  await Promise.all(
+    todo.map((user) =>
+      limit(async () => {
+        const recorder = createBufferedRecorder();
+        const ids = { userKey: user.tokiUserId, milltimeUserId: user.milltimeUserId ?? null, kleerUserId: user.kleerUserId ?? null };
+        try {
+          const planned = await planUser(user, options.range, options.mapping, options.timeZone, options.sources, recorder);
+          plans.writeUserPlan(runId, ids, planned.rows, recorder.drain());
+          if (planned.existing) existingByUser.set(user.tokiUserId, planned.existing);
+        } catch (error) {
+          if (!(error instanceof ReplaySourceError)) throw error;
+          const message = describeSourceError(error.cause, options.redactor ?? globalRedactor);
+          plans.writeUserError(runId, { ...ids, errorSystem: error.system, errorMessage: message }, recorder.drain());
+          logger.warn("replay: a source of the user could not be read; nothing of theirs is written", { runId, tokiUserId: user.tokiUserId, system: error.system });
+        }
+        options.onProgress?.({ phase: "plan", done: ++count, total: todo.length, tokiUserId: user.tokiUserId });
+      }),
+    ),
+  );
+  return existingByUser;
+}
+
+async function applyPhase(
+  options: RunReplayOptions,
+  runId: string,
+  plans: ReplayPlanStore,
+  journal: ReplayJournal,
+  existingByUser: Map<number, Map<string, string[]>>,
+  concurrency: number,
+  redactor: SecretRedactor,
+  logger: Logger,
+  applyErrors: ReplayUserError[],
+): Promise<void> {
+  const planned = new Map(plans.readUsers(runId).filter((u) => u.status === "planned").map((u) => [u.userKey, u]));
+  const users = options.users.filter((u): u is UserLink & { kleerUserId: number } => planned.has(u.tokiUserId) && u.kleerUserId !== undefined);
+  const userLimit = pLimit(concurrency);
+  const writeLimit = pLimit(concurrency);
+  let count = 0;
+  await Promise.all(
+    users.map((user) =>
+      userLimit(async () => {
+        const rows = plans.readPlan(runId, user.tokiUserId).filter((r) => r.action !== "blocked");
+        const recorder = createBufferedRecorder();
+        try {
+          if (rows.length > 0) {
+            const client = await options.sources.kleerClientFor(user, recorder);
+            await applyUserRows({
+              runId,
+              kleerUserId: user.kleerUserId,
+              rows,
+              client,
+              journal,
+              range: options.range,
+              existing: existingByUser.get(user.tokiUserId) ?? null,
+              writeLimit,
+              redactor,
+              logger,
+            });
+          }
+        } catch (error) {
+          // Listing the user's events failed: their entries stay unsettled for a resume.
+          if (error instanceof TokiError && !(error.code === "CONFIG" || error.code === "USAGE")) {
+            applyErrors.push({ tokiUserId: user.tokiUserId, system: "kleer", message: describeSourceError(error, redactor) });
+          } else {
+            throw error;
+          }
+        } finally {
+          plans.recordRequests(runId, user.tokiUserId, recorder.drain());
+        }
+        options.onProgress?.({ phase: "apply", done: ++count, total: users.length, tokiUserId: user.tokiUserId });
+      }),
+    ),
+  );
+}
+
+function summarise(
+  options: RunReplayOptions,
+  runId: string,
+  plans: ReplayPlanStore,
+  journal: ReplayJournal,
+  applyErrors: readonly ReplayUserError[],
+  durationMs: number,
+): ReplaySummary {
+  const users = plans.readUsers(runId);
+  const rows = plans.readPlan(runId);
+  const counts = countPlan(rows);
+  let created = 0;
+  let resolvedExisting = 0;
+  let failed = 0;
+  let unsettled = 0;
+  if (options.mode === "apply") {
+    const states = new Map<number, ReturnType<ReplayJournal["statesOf"]>>();
+    for (const row of rows) {
+      if (row.action === "blocked") continue;
+      let perUser = states.get(row.userKey);
+      if (!perUser) states.set(row.userKey, (perUser = journal.statesOf(runId, row.userKey)));
+      const state = perUser.get(row.legacyId);
+      if (state?.settled?.outcome === "created") created++;
+      else if (state?.settled) resolvedExisting++;
+      else if (state?.pending || !state) unsettled++;
+      else failed++;
+    }
+  }
+  const userErrors: ReplayUserError[] = [
+    ...users
+      .filter((u) => u.status === "source_error")
+      .map((u) => ({ tokiUserId: u.userKey, system: u.errorSystem ?? "milltime", message: u.errorMessage ?? "" })),
+    ...applyErrors,
+  ].sort((a, b) => a.tokiUserId - b.tokiUserId);
+  return {
+    runId,
+    mode: options.mode,
+    range: options.range,
+    resumed: options.resumeRunId !== undefined,
+    users: users.length,
+    usersPlanned: users.filter((u) => u.status === "planned").length,
+    usersWithSourceErrors: new Set(userErrors.map((e) => e.tokiUserId)).size,
+    entries: rows.length,
+    plannedCreate: counts.create,
+    plannedSkipExisting: counts.skipExisting,
+    blocked: counts.blocked,
+    blockedByReason: counts.byReason,
+    created,
+    resolvedExisting,
+    failed,
+    unsettled,
+    writeRequests: plans.countKleerRequests(runId, "PUT"),
+    userErrors,
+    compareRunId: null,
+    durationMs,
+  };
+}
