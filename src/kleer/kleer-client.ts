@@ -5,6 +5,7 @@ import { ConfigError, InvalidResponseError, ProviderHttpError, TokiError } from 
 import type { DateRange } from "../domain/time-entry.js";
 import { excerptBody, globalRedactor, SecretRedactor } from "../http/redact.js";
 import { nullRecorder, type RequestRecorder } from "../http/request-log.js";
+import { createRetryPolicy, gaveUpPhrase, runWithRetry, type RetryOptions } from "../http/retry.js";
 import {
   codeForStatus,
   describeNonJson,
@@ -51,8 +52,13 @@ export interface KleerClientOptions {
   dispatcher?: Dispatcher | undefined;
   /** Receives one record per request. @default nullRecorder */
   recorder?: RequestRecorder | undefined;
-  /** @default 30000 */
+  /** Per-try deadline. @default 30000 */
   timeoutMs?: number | undefined;
+  /**
+   * Retries of transient read failures (connection errors, timeouts, 429, 502/503/504); writes
+   * (PUT/POST/DELETE) are never retried. `false` turns retries off. @default 5 tries, 200 ms base, 5 s cap
+   */
+  retry?: RetryOptions | false | undefined;
 }
 
 export interface KleerEventQuery {
@@ -130,6 +136,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
   const baseHref = base.href.replace(/\/+$/, "");
   const companyId = options.companyId;
   const recorder = options.recorder ?? nullRecorder;
+  const retryPolicy = createRetryPolicy(options.retry);
   globalRedactor.add(options.token);
   const redactor = new SecretRedactor();
   redactor.add(options.token);
@@ -152,33 +159,41 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
     const where = `${spec.method} ${route}`;
     const url = `${baseHref}/company/${companyId}${spec.path}${search}`;
     const started = performance.now();
-    let status: number | undefined;
-    let contentType = "";
-    let text: string;
-    try {
+    // Only reads are retried: a write whose reply was lost may have been carried out, and the
+    // replay resolves that through its foreign-id lookup instead of writing again.
+    const retried = await runWithRetry(retryPolicy, spec.method === "GET", async () => {
       const response = await request(url, {
         method: spec.method,
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         dispatcher,
-        // One deadline for headers and body (undici's own timers are only accurate to ~1 s).
+        // One deadline per try for headers and body (undici's own timers are only accurate to ~1 s).
         signal: AbortSignal.timeout(timeoutMs),
       });
-      status = response.statusCode;
       const ct = response.headers["content-type"];
-      contentType = (Array.isArray(ct) ? ct.join(",") : (ct ?? "")).toLowerCase();
-      text = await response.body.text();
-    } catch (error) {
-      recorder.record({ system: "kleer", method: spec.method, route, status, attempts: 1, durationMs: performance.now() - started });
+      const retryAfter = response.headers["retry-after"];
+      return {
+        status: response.statusCode,
+        contentType: (Array.isArray(ct) ? ct.join(",") : (ct ?? "")).toLowerCase(),
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        text: await response.body.text(),
+      };
+    });
+    const { outcome, attempts } = retried;
+    const gaveUp = gaveUpPhrase(retried);
+    const lastStatus = outcome.ok ? outcome.reply.status : undefined;
+    recorder.record({ system: "kleer", method: spec.method, route, status: lastStatus, attempts, durationMs: performance.now() - started });
+    if (!outcome.ok) {
+      const { error } = outcome;
       const reason =
         error instanceof Error && error.name === "TimeoutError"
           ? `no complete reply within ${timeoutMs} ms`
           : error instanceof Error
             ? `${(error as { code?: string }).code ?? error.name}: ${error.message}`
             : String(error);
-      throw new TokiError("UNREACHABLE", sanitize(`Kleer is unreachable (${where}): ${reason}`), { cause: error });
+      throw new TokiError("UNREACHABLE", sanitize(`Kleer is unreachable (${where}): ${gaveUp}${reason}`), { cause: error });
     }
-    recorder.record({ system: "kleer", method: spec.method, route, status, attempts: 1, durationMs: performance.now() - started });
+    const { status, contentType, text } = outcome.reply;
 
     if (status < 200 || status > 299) {
       const details = { system: "kleer" as const, status, method: spec.method, route, bodyExcerpt: excerptBody(sanitize(text), redactor) };
@@ -194,7 +209,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
             : status === 404
               ? "Kleer found nothing"
               : "Kleer failed";
-      throw new ProviderHttpError(codeForStatus(status), sanitize(`${lead}: HTTP ${status} on ${where}: ${detail}`), details);
+      throw new ProviderHttpError(codeForStatus(status), sanitize(`${lead}: ${gaveUp}HTTP ${status} on ${where}: ${detail}`), details);
     }
 
     let json: unknown;

@@ -3,6 +3,7 @@ import { ConfigError, TokiError } from "../domain/errors.js";
 import { silentLogger, systemClock, type Clock, type Logger } from "../domain/ports.js";
 import type { DateRange } from "../domain/time-entry.js";
 import { nullRecorder, type RequestRecorder } from "../http/request-log.js";
+import { createRetryPolicy, type RetryOptions } from "../http/retry.js";
 import {
   createMilltimeDispatcher,
   createMilltimeSend,
@@ -66,8 +67,13 @@ export interface MilltimeClientOptions {
   logger?: Logger | undefined;
   /** @default MILLTIME_USER_AGENT (desktop Chrome) */
   userAgent?: string | undefined;
-  /** @default 30000 */
+  /** Per-try deadline. @default 30000 */
   timeoutMs?: number | undefined;
+  /**
+   * Retries of transient failures (connection errors, timeouts, 429, 502/503/504) of the store GETs
+   * and the two login POSTs. `false` turns retries off. @default 5 tries, 200 ms base, 5 s cap
+   */
+  retry?: RetryOptions | false | undefined;
 }
 
 /** A store reply as received (for snapshots) and parsed as JSON (for the reader). */
@@ -127,6 +133,7 @@ export function createMilltimeClient(options: MilltimeClientOptions): MilltimeCl
     dispatcher,
     recorder: options.recorder ?? nullRecorder,
     timeoutMs: options.timeoutMs ?? MILLTIME_TIMEOUT_MS,
+    retry: createRetryPolicy(options.retry),
   });
 
   const hasTokens = credentials.sessionId !== undefined || credentials.csrfToken !== undefined;

@@ -3,6 +3,7 @@ import { Agent, getSetCookies, Headers, request, type Cookie, type Dispatcher, t
 import { ProviderHttpError } from "../domain/errors.js";
 import { excerptBody } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
+import { gaveUpPhrase, runWithRetry, type RetryPolicy } from "../http/retry.js";
 
 /** A desktop Chrome User-Agent: Milltime's API is the web UI's, so the client looks like a browser. */
 export const MILLTIME_USER_AGENT =
@@ -30,6 +31,8 @@ export interface MilltimeHttpRequest {
   route: string;
   headers: Record<string, string>;
   body?: FormData | undefined;
+  /** A POST that changes nothing a user sees (the login) may be retried like a GET. @default method === "GET" */
+  retrySafe?: boolean | undefined;
 }
 
 export interface MilltimeHttpResponse {
@@ -37,6 +40,10 @@ export interface MilltimeHttpResponse {
   contentType: string;
   setCookies: Cookie[];
   text: string;
+  /** Tries made for this request (retries of transient failures included). */
+  attempts: number;
+  /** The reply is the last of a run of transient failures (429/502/503/504) that used up every try. */
+  exhausted: boolean;
 }
 
 /** The one function every Milltime HTTP call goes through. */
@@ -46,15 +53,17 @@ export interface MilltimeSendOptions {
   baseUrl: string;
   dispatcher: Dispatcher;
   recorder: RequestRecorder;
+  /** Per-try deadline. */
   timeoutMs: number;
+  /** Retries of transient failures of GETs and retry-safe POSTs (see src/http/retry.ts). */
+  retry: RetryPolicy;
 }
 
 export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
   const base = normaliseMilltimeUrl(options.baseUrl);
   return async (req) => {
     const started = performance.now();
-    let status: number | undefined;
-    try {
+    const retried = await runWithRetry(options.retry, req.retrySafe ?? req.method === "GET", async () => {
       const res = await request(`${base}${req.path}`, {
         method: req.method,
         headers: req.headers,
@@ -62,37 +71,42 @@ export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
         dispatcher: options.dispatcher,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
-      status = res.statusCode;
       const text = await res.body.text();
       const cookieHeaders = new Headers();
       const raw = res.headers["set-cookie"];
       for (const value of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) cookieHeaders.append("set-cookie", value);
       const contentType = res.headers["content-type"];
+      const retryAfter = res.headers["retry-after"];
       return {
         status: res.statusCode,
         contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? "",
         setCookies: getSetCookies(cookieHeaders),
         text,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
       };
-    } catch (error) {
+    });
+    const { outcome, attempts, exhausted } = retried;
+    options.recorder.record({
+      system: "milltime",
+      method: req.method,
+      route: req.route,
+      status: outcome.ok ? outcome.reply.status : undefined,
+      attempts,
+      durationMs: Math.round(performance.now() - started),
+    });
+    if (!outcome.ok) {
+      const { error } = outcome;
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       const reason = timedOut ? `no answer within ${options.timeoutMs} ms` : (error as Error).message;
       throw new ProviderHttpError(
         "UNREACHABLE",
-        `Milltime ${req.method} ${req.route} failed: ${reason}`,
-        { system: "milltime", status, method: req.method, route: req.route },
+        `Milltime ${req.method} ${req.route} failed: ${gaveUpPhrase(retried)}${reason}`,
+        { system: "milltime", status: undefined, method: req.method, route: req.route },
         { cause: error },
       );
-    } finally {
-      options.recorder.record({
-        system: "milltime",
-        method: req.method,
-        route: req.route,
-        status,
-        attempts: 1,
-        durationMs: Math.round(performance.now() - started),
-      });
     }
+    const { status, contentType, setCookies, text } = outcome.reply;
+    return { status, contentType, setCookies, text, attempts, exhausted };
   };
 }
 
@@ -129,9 +143,10 @@ export function failureForStatus(req: MilltimeHttpRequest, res: MilltimeHttpResp
       details,
     );
   }
+  const lead = res.exhausted ? `Milltime gave up after ${res.attempts} attempts: HTTP ${res.status}` : `Milltime answered ${res.status}`;
   return new ProviderHttpError(
     "PROVIDER_ERROR",
-    `Milltime answered ${res.status} to ${req.method} ${req.route} for ${who}: ${describeBody(res)}: ${details.bodyExcerpt}`,
+    `${lead} to ${req.method} ${req.route} for ${who}: ${describeBody(res)}: ${details.bodyExcerpt}`,
     details,
   );
 }

@@ -2,6 +2,7 @@ import { FormData, type Dispatcher } from "undici";
 import { InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
 import { globalRedactor } from "../http/redact.js";
 import { nullRecorder, type RequestRecorder } from "../http/request-log.js";
+import { createRetryPolicy, type RetryOptions } from "../http/retry.js";
 import {
   createMilltimeDispatcher,
   createMilltimeSend,
@@ -100,9 +101,11 @@ export async function loginWith(
   const instanceId = credentials.instanceId ?? DEFAULT_MILLTIME_INSTANCE_ID;
   globalRedactor.add(credentials.password);
 
-  const first: MilltimeHttpRequest = { method: "POST", path: LOGIN_ROUTE, route: LOGIN_ROUTE, headers: { "user-agent": userAgent } };
+  // Both login POSTs are retry-safe: the first only hands out a CSRF cookie, the second only
+  // opens a session; a repeated one leaves at most an unused session that expires on its own.
+  const first: MilltimeHttpRequest = { method: "POST", path: LOGIN_ROUTE, route: LOGIN_ROUTE, headers: { "user-agent": userAgent }, retrySafe: true };
   const csrfReply = await send(first);
-  if (csrfReply.status === 401 || csrfReply.status === 403 || csrfReply.status >= 500) throw failureForStatus(first, csrfReply, who);
+  if (csrfReply.status === 401 || csrfReply.status === 403 || csrfReply.status === 429 || csrfReply.status >= 500) throw failureForStatus(first, csrfReply, who);
   const csrfToken = csrfReply.setCookies.find((c) => c.name === "CSRFToken")?.value;
   if (!csrfToken) {
     throw new ProviderHttpError(
@@ -123,9 +126,10 @@ export async function loginWith(
     route: LOGIN_ROUTE,
     headers: { "user-agent": userAgent, "x-csrf-token": csrfToken, cookie: `CSRFToken=${csrfToken}` },
     body: form,
+    retrySafe: true,
   };
   const loginReply = await send(second);
-  if (loginReply.status >= 500) throw failureForStatus(second, loginReply, who);
+  if (loginReply.status === 429 || loginReply.status >= 500) throw failureForStatus(second, loginReply, who);
   const sessionCookie = loginReply.setCookies.find((c) => c.name === "milltimesessionid");
   if (!sessionCookie?.value) {
     throw new ProviderHttpError(
@@ -156,8 +160,10 @@ export interface MilltimeLoginOptions extends MilltimeLoginCredentials {
   recorder?: RequestRecorder | undefined;
   /** @default MILLTIME_USER_AGENT (desktop Chrome) */
   userAgent?: string | undefined;
-  /** @default 30000 */
+  /** Per-try deadline. @default 30000 */
   timeoutMs?: number | undefined;
+  /** Retries of transient failures of the two POSTs. `false` turns them off. @default 5 tries, 200 ms base, 5 s cap */
+  retry?: RetryOptions | false | undefined;
 }
 
 /**
@@ -172,6 +178,7 @@ export async function login(options: MilltimeLoginOptions): Promise<MilltimeSess
     dispatcher,
     recorder: options.recorder ?? nullRecorder,
     timeoutMs: options.timeoutMs ?? MILLTIME_TIMEOUT_MS,
+    retry: createRetryPolicy(options.retry),
   });
   try {
     return await loginWith(send, options, options.userAgent ?? MILLTIME_USER_AGENT);

@@ -279,7 +279,8 @@ describe("Kleer client error mapping", () => {
     const error = await failure(() => client.listActivities());
     expect(error).toMatchObject({ code: "UNREACHABLE" });
     expect(error.message).toContain("no complete reply within 100 ms");
-    expect(recorder.records).toEqual([expect.objectContaining({ status: undefined, attempts: 1 })]);
+    // A read is retried (src/http/retry.ts): five tries, one request row.
+    expect(recorder.records).toEqual([expect.objectContaining({ status: undefined, attempts: 5 })]);
   });
 
   it("rejects a bad configuration at creation", () => {
