@@ -1,0 +1,74 @@
+import { Command } from "commander";
+import { ConfigError } from "../../domain/errors.js";
+import { formatProbeJson, formatProbeText, parseProbeOptions, probeVerdict, runProbe, type ProbeDeps } from "../../probe/index.js";
+import { CommandExit, ExitCode } from "../exit-codes.js";
+
+interface ProbeFlags {
+  kleerUrl?: string;
+  kleerToken?: string;
+  kleerCompany?: string;
+  mapping?: string;
+  report?: string;
+  timeZone?: string;
+  user?: string;
+  from?: string;
+  to?: string;
+  lockedDate?: string;
+  apply?: boolean;
+  allowProduction?: boolean;
+  json?: boolean;
+}
+
+/** What tests inject; the CLI uses the real clock and environment. */
+export interface ProbeCommandDeps extends ProbeDeps {
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+function userIdOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`--user: not a Toki user id: ${text}`);
+  return Number(text.trim());
+}
+
+export function defineProbeCommand(deps: ProbeCommandDeps = {}): Command {
+  return new Command("probe")
+    .description(
+      "Contract round trip through the Kleer adapter for one mapped user: list projects and activities, then with --apply create, read back, edit, delete an event and check that a locked day refuses writes. Everything it creates is deleted again.",
+    )
+    .option("--kleer-url <url>", "Kleer API base URL (env TOKI_KLEER__BASE_URL; default production)")
+    .option("--kleer-token <token>", "Kleer integration token (env TOKI_KLEER__TOKEN; prefer the env)")
+    .option("--kleer-company <id>", "Kleer company id (env TOKI_KLEER__COMPANY_ID)")
+    .option("--mapping <file>", "Milltime→Kleer id mapping file (names the Kleer user)", "mapping.json")
+    .option("--report <file>", "SQLite report file the probe run is recorded in", "reports/parity.sqlite")
+    .option("--time-zone <zone>", "zone of 'today' and of the registration day", "Europe/Stockholm")
+    .option("--user <tokiUserId>", "mapped Toki user to probe as (default: the first mapped user with a Kleer user)")
+    .option("--from <date>", "first day of the probe window (default: 61 days before --to)")
+    .option("--to <date>", "last day of the probe window (default: today in --time-zone)")
+    .option("--locked-date <date>", "day to try the locked-day create on (default: the latest approved/certified day in the window)")
+    .option("--apply", "run the write steps (create, edit, delete, locked-day create); without it only the read steps run")
+    .option("--allow-production", "allow --apply against a production Kleer host (anything but loopback and test-api.kleer.se)")
+    .option("--json", "print the result as JSON")
+    .action(async (flags: ProbeFlags) => {
+      const env = deps.env ?? process.env;
+      const { options, warnings } = parseProbeOptions({
+        kleer: {
+          baseUrl: flags.kleerUrl ?? env.TOKI_KLEER__BASE_URL ?? undefined,
+          token: flags.kleerToken ?? env.TOKI_KLEER__TOKEN,
+          companyId: flags.kleerCompany ?? env.TOKI_KLEER__COMPANY_ID,
+        },
+        mappingFile: flags.mapping,
+        reportFile: flags.report,
+        timeZone: flags.timeZone,
+        tokiUserId: userIdOf(flags.user),
+        from: flags.from,
+        to: flags.to,
+        lockedDate: flags.lockedDate,
+        apply: flags.apply === true,
+        allowProduction: flags.allowProduction === true,
+      });
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+      const result = await runProbe(options, deps);
+      process.stdout.write(flags.json ? formatProbeJson(result) : formatProbeText(result));
+      if (!result.ok) throw new CommandExit(ExitCode.GateFailed, probeVerdict(result));
+    });
+}
