@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIsoDate } from "../domain/calendar.js";
 
 /**
  * Kleer's JSON wire format (kleer-api.md §2–§4): kebab-case keys, `{id}` references, plain
@@ -6,7 +7,8 @@ import { z } from "zod";
  * Only `src/kleer` imports these; the rest of the toolkit sees domain types.
  */
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a YYYY-MM-DD date");
+// A real calendar date: the pattern alone let 2026-02-30 through to the week-number maths.
+const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
 
 /** XSD `*-reference`: `{"id": <int>}`. */
 export const kleerReferenceSchema = z.object({ id: z.number().int() });
