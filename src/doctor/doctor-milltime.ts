@@ -145,9 +145,10 @@ async function verifyFiles(snapshot: MilltimeSnapshot, inScope: (id: number) => 
 }
 
 /**
- * `milltime` in snapshot mode: the manifest covers what compare reads for the range (the range
- * widened by a day each side for date shifts), every file of the users in scope exists with its
- * checksum, and each user's UserCalendar and TimeInfo replies for the range are there.
+ * `milltime` in snapshot mode: the manifest covers the range, every file of the users in scope
+ * exists with its checksum, and each user has every reply compare will ask for: UserCalendar for
+ * each month chunk of the range widened by a day each side (date shifts) and TimeInfo for each
+ * period of the range.
  */
 export async function checkMilltimeSnapshot(
   loaded: LoadedDoctorConfig,
@@ -171,14 +172,10 @@ export async function checkMilltimeSnapshot(
   const { manifest } = snapshot;
   const users = manifest.users.filter((u) => inScope(u.tokiUserId));
   const everyone = users.map((u) => ({ tokiUserId: u.tokiUserId, reason: "the snapshot does not cover the range" }));
-  if (manifest.range.from > needed.from || manifest.range.to < needed.to) {
+  if (manifest.range.from > range.from || manifest.range.to < range.to) {
     return {
       ...none,
-      outcome: fail(
-        `the snapshot covers ${manifest.range.from}..${manifest.range.to}; comparing ${range.from}..${range.to} reads ${needed.from}..${needed.to} (a day either side for date shifts)`,
-        exportHint(needed),
-        title,
-      ),
+      outcome: fail(`the snapshot covers ${manifest.range.from}..${manifest.range.to}, not the range ${range.from}..${range.to}`, exportHint(needed), title),
       unreadable: everyone,
     };
   }
