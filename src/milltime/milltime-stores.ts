@@ -114,12 +114,21 @@ function schemaError(error: z.ZodError, raw: unknown, ctx: StoreParseContext, pr
   );
 }
 
+/** A parsed reply as JSON text for an excerpt; one nested too deeply for JSON.stringify is named, not thrown. */
+function replyText(raw: unknown): string {
+  try {
+    return JSON.stringify(raw);
+  } catch {
+    return "(the reply is nested too deeply to quote)";
+  }
+}
+
 /** Checks the `{rows, success}` envelope; `success:false` is a failure even with HTTP 200. */
 export function parseEnvelope(raw: unknown, ctx: StoreParseContext): unknown[] {
   const result = envelopeSchema.safeParse(raw);
   if (!result.success) throw schemaError(result.error, raw, ctx, []);
   if (!result.data.success) {
-    const excerpt = sanitisedExcerpt(JSON.stringify(raw));
+    const excerpt = sanitisedExcerpt(replyText(raw));
     throw new ProviderHttpError(
       "PROVIDER_ERROR",
       `Milltime reported success:false for ${describeRequest(ctx.request)} for ${ctx.who}: ${excerpt}`,
