@@ -8,7 +8,6 @@ export interface MapFlagValues {
   from?: string;
   to?: string;
   users?: string;
-  timeZone?: string;
   concurrency?: string;
   kleerUrl?: string;
   kleerToken?: string;
@@ -29,7 +28,7 @@ export interface MapFlagValues {
 /** Where the map commands read from: both providers, and optionally Toki's users. */
 export interface MapSourceOptions {
   range: DateRange;
-  /** Zone of the local day for the timer-history file filter. @default "Europe/Stockholm" */
+  /** Zone the timer-history reader and the Kleer side are opened with (no range filter depends on it here). @default "Europe/Stockholm" */
   timeZone: string;
   /** Milltime accounts read at once. @default 4 */
   concurrency: number;
@@ -107,7 +106,6 @@ function sourceInput(flags: MapFlagValues, env: NodeJS.ProcessEnv) {
     from: flags.from,
     to: flags.to,
     users: parseUsers(flags.users),
-    timeZone: flags.timeZone,
     concurrency: numeric(flags.concurrency),
     kleer: {
       baseUrl: flags.kleerUrl ?? env.TOKI_KLEER__BASE_URL ?? undefined,

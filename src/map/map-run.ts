@@ -1,6 +1,7 @@
 import { realpath, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Dispatcher } from "undici";
-import { TokiError } from "../domain/errors.js";
+import { ConfigError, TokiError } from "../domain/errors.js";
 import { silentLogger, systemClock, type Clock, type Logger } from "../domain/ports.js";
 import type { DateRange } from "../domain/time-entry.js";
 import {
@@ -87,6 +88,8 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 
 /** `--out` may replace the `--mapping` file itself, or anything with `--force`; nothing else. */
 async function guardOut(options: MapSuggestOptions): Promise<void> {
+  const dir = dirname(options.outFile);
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new ConfigError(`--out ${options.outFile}: the directory ${dir} does not exist`);
   if (options.force || !(await exists(options.outFile))) return;
   if (options.mappingFile && (await sameFile(options.outFile, options.mappingFile))) return;
   throw new TokiError("REFUSED", `${options.outFile} exists; refusing to overwrite it (write to a new file, pass the same file as --mapping, or add --force)`);
@@ -171,7 +174,10 @@ export async function runMapSuggest(options: MapSuggestOptions, deps: MapRunDeps
       { range: options.range, existing: existing?.mapping, concurrency: options.concurrency, logger: deps.logger },
     );
     const document = mergeSuggestionIntoDocument(existing?.document, run.suggestion, { minConfidence: options.minConfidence });
-    await writeMappingFile(options.outFile, document);
+    await writeMappingFile(options.outFile, document).catch((error: unknown) => {
+      if (error instanceof TokiError) throw error;
+      throw new ConfigError(`cannot write ${options.outFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, [], { cause: error });
+    });
     const warnings: string[] = [];
     if (tokiUsers.users.length === 0) {
       warnings.push("no Toki user with an email was found, so no user was matched to Kleer: give --history (Toki's database or an export with user_email) or --toki-users FILE");

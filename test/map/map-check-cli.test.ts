@@ -80,7 +80,7 @@ describe("toki-parity map check on the demo company", () => {
     expect(nobody.stderr).toContain("no Milltime account to read");
   });
 
-  it("exits 2 for a missing or invalid mapping and 3 when Kleer refuses the token", async () => {
+  it("exits 2 for a missing or invalid mapping, 3 when Kleer refuses the token or is unreachable", async () => {
     const dir = tempDir();
     const missing = await cli("map", "check", ...sourceArgs(em), "--mapping", join(dir, "nope.json"));
     expect(missing.code).toBe(2);
@@ -101,6 +101,10 @@ describe("toki-parity map check on the demo company", () => {
     expect(badToken.code).toBe(3);
     expect(badToken.stderr).toContain("AUTH_FAILED");
     expect(badToken.stderr).not.toContain("wrong-token-515151");
+
+    const down = await cli("map", "check", ...sourceArgs(em).map((a) => (a === em.kleerUrl ? "http://127.0.0.1:1/v1" : a)), "--mapping", demoMapping);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain("UNREACHABLE");
   });
 });
 

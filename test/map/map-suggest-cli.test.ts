@@ -277,6 +277,9 @@ describe("toki-parity map suggest", () => {
     expect(reversed.stderr).toContain("--from 2026-12-01 is after --to 2026-11-22");
     const noOut = await cli("map", "suggest", ...sourceArgs(em));
     expect(noOut.code).toBe(2);
+    const noDir = await cli("map", "suggest", ...sourceArgs(em), "--out", join(dir, "missing", "mapping.json"));
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toContain(`the directory ${join(dir, "missing")} does not exist`);
 
     const bad = writeJson(join(dir, "bad.json"), { projects: [{ milltimeProjectId: 300000000000241970, kleerProjectId: 901 }] });
     const badMapping = await cli("map", "suggest", ...sourceArgs(em), "--mapping", bad, "--out", out);

@@ -10,6 +10,7 @@ import {
   runMapSuggest,
   type MapFlagValues,
 } from "../../map/index.js";
+import { globalRedactor } from "../../http/redact.js";
 import { CommandExit, ExitCode } from "../exit-codes.js";
 
 /** The source flags both subcommands take (defaults come from map-options). */
@@ -27,7 +28,6 @@ function addMapSourceFlags(command: Command): Command {
     .option("--history <source>", "timer history (postgres:// URL or CSV/JSON export): Toki users and emails")
     .option("--toki-users <file>", "JSON [{tokiUserId, email}] listing Toki's users (instead of --history)")
     .option("--users <ids>", "comma-separated Toki user ids whose Milltime accounts are read (default: all)")
-    .option("--time-zone <zone>", "zone of the local day for the history file", "Europe/Stockholm")
     .option("--concurrency <n>", "Milltime accounts read at once", "4");
 }
 
@@ -52,7 +52,7 @@ export function defineMapCommand(): Command {
       const { options, warnings } = mapSuggestOptionsFromFlags(flags);
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       const result = await runMapSuggest(options, { progress });
-      process.stdout.write(formatMapSuggestSummary(result));
+      process.stdout.write(globalRedactor.redact(formatMapSuggestSummary(result)));
     });
 
   const check = addMapSourceFlags(
@@ -67,7 +67,7 @@ export function defineMapCommand(): Command {
       const { options, warnings } = mapCheckOptionsFromFlags(flags);
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       const result = await runMapCheck(options, { progress });
-      process.stdout.write(options.json ? mapCheckJson(result) : formatMapCheckReport(result));
+      process.stdout.write(globalRedactor.redact(options.json ? mapCheckJson(result) : formatMapCheckReport(result)));
       const reason = mapCheckFailureReason(result);
       if (reason !== undefined) throw new CommandExit(ExitCode.GateFailed, reason);
     });
