@@ -8,17 +8,16 @@ export async function runReadSteps(ctx: ProbeContext): Promise<void> {
   const { adapter, runner, kleerUserId, window } = ctx;
   let projects: Project[] = [];
 
-  await runner.run("list-projects", async () => {
+  const projectsStep = await runner.run("list-projects", async () => {
     projects = await adapter.getProjects();
     if (projects.length === 0) {
-      ctx.blockedBy = "no project is visible to the user";
       return stepFail(`no project is visible to Kleer user ${kleerUserId}: nothing can be written (add the user to a project in my.kleer.se)`);
     }
     return stepPass(`${projects.length} project${projects.length === 1 ? "" : "s"} visible to Kleer user ${kleerUserId}`);
   });
 
   await runner.run("list-activities", async () => {
-    if (projects.length === 0) return stepSkip("not run: no visible project");
+    if (projectsStep.verdict !== "pass") return stepSkip("not run: list-projects failed");
     const candidates: Array<{ project: Project; activities: Activity[] }> = [];
     for (const project of projects.slice(0, PROBE_PROJECT_SCAN_LIMIT)) {
       const activities = await adapter.getActivities(project.id, window);
@@ -28,7 +27,6 @@ export async function runReadSteps(ctx: ProbeContext): Promise<void> {
     ctx.target = chooseTarget(candidates);
     const target = ctx.target;
     if (!target) {
-      ctx.blockedBy ??= "no project allows an activity";
       return stepFail(`none of the ${candidates.length} visible projects asked allows Kleer user ${kleerUserId} an activity: nothing can be written`);
     }
     const listed = candidates.find((c) => c.project.id === target.project.id)?.activities.length ?? 0;
@@ -59,9 +57,11 @@ export async function runReadSteps(ctx: ProbeContext): Promise<void> {
       ? `the locked-day check uses ${ctx.lockedDate.date} (${ctx.lockedDate.status}${given !== undefined ? ", given with --locked-date" : ""})`
       : "no approved or certified day: the locked-day check will be skipped (give --locked-date D)";
     if (!ctx.eventDate) {
-      ctx.blockedBy ??= "every day of the window is locked";
       return stepFail(`${summary}; every day is locked, so the probe has no day to write on (move the window with --from/--to); ${lockedText}`);
     }
     return stepPass(`${summary}; the probe writes on ${ctx.eventDate}; ${lockedText}`);
   });
+
+  const failed = runner.steps.find((s) => s.verdict === "fail");
+  if (failed) ctx.blockedBy = `${failed.step} failed`;
 }

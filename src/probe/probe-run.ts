@@ -81,7 +81,7 @@ export interface ProbeContext {
   target?: ProbeTarget | undefined;
   eventDate?: IsoDate | undefined;
   lockedDate?: { date: IsoDate; status: TimeEntryStatus } | undefined;
-  /** Why the write steps cannot run (a read step failed). */
+  /** Why the write steps cannot run: `<step> failed` for the first read step that failed. */
   blockedBy?: string | undefined;
   warnings: string[];
   leftovers: string[];

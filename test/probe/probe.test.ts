@@ -120,6 +120,32 @@ describe("runProbe --apply against the Kleer emulator", () => {
   });
 });
 
+describe("runProbe when a read step fails", () => {
+  it("writes nothing with a wrong token and says why each later step did not run", async () => {
+    const world = await startProbeWorld();
+    const options = world.options({ apply: true, kleer: { baseUrl: `${world.kleer.url}/v1`, token: "wrong-token-77aa", companyId: 4875 } });
+    const result = await runProbe(options, deps);
+    expect(result.ok).toBe(false);
+    expect(step(result, "list-projects").detail).toMatch(/^AUTH_FAILED: Kleer rejected the integration token/);
+    expect(step(result, "list-activities").detail).toBe("not run: list-projects failed");
+    expect(step(result, "create").detail).toBe("not run: list-projects failed");
+    expect(step(result, "cleanup").verdict).toBe("skip");
+    expect(world.kleer.requestLog.every((r) => r.method === "GET")).toBe(true);
+    expect(JSON.stringify(result)).not.toContain("wrong-token-77aa");
+  });
+
+  it("does not write when every day of the window is locked", async () => {
+    const world = await startProbeWorld((seed) => {
+      seed.dayStatuses = [...(seed.dayStatuses ?? []), ...["2026-03-09", "2026-03-10"].map((date) => ({ userId: 5001, date, status: "approved" as const }))];
+    });
+    const result = await runProbe(world.options({ apply: true, from: "2026-03-09", to: "2026-03-10" }), deps);
+    expect(step(result, "day-statuses")).toMatchObject({ verdict: "fail" });
+    expect(step(result, "day-statuses").detail).toContain("every day is locked, so the probe has no day to write on");
+    expect(step(result, "create").detail).toBe("not run: day-statuses failed");
+    expect(world.kleer.requestLog.every((r) => r.method === "GET")).toBe(true);
+  });
+});
+
 describe("runProbe without --apply", () => {
   it("runs only the read steps, makes no write request and says what it would write", async () => {
     const world = await startProbeWorld();
