@@ -131,9 +131,12 @@ export const sessionJwtHeaderSchema = z.object({
   sub: z.string(),
 });
 
+/** Unix seconds that a Date can hold (±8.64e12 s); beyond that the expiry would be an Invalid Date. */
+const unixSeconds = z.number().refine((s) => Math.abs(s) <= 8.64e12, { message: "expected a Unix time in seconds" });
+
 /** JWT payload of `milltimesessionid`; `userid` is the Milltime user id. */
 export const sessionJwtPayloadSchema = z.object({
-  exp: z.number(),
+  exp: unixSeconds,
   iat: z.number(),
   instancedb: z.string(),
   instanceid: z.string(),
