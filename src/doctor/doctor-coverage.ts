@@ -105,8 +105,8 @@ export async function checkCoverage(input: CoverageCheckInput): Promise<CheckOut
   if (blocking.length > 0) {
     return fail(
       `${scope}. ${plural(blocking.length, "blocking gap")}: ${listSome(blocking)}` + (access.length > 0 ? `. Also: ${listSome(access, 3)}` : ""),
-      `add the Milltime ids named above to ${input.mappingFile} with the Kleer ids they move to, and fix mapped ids Kleer does not know; ` +
-        "unmapped legacy entries are blocking findings in compare and replay cannot write them",
+      `add the Milltime ids named above to ${input.mappingFile} with the Kleer ids they move to (\`toki-parity map suggest\` proposes them), ` +
+        "and fix mapped ids Kleer does not know; unmapped legacy entries are blocking findings in compare and replay cannot write them",
     );
   }
   if (access.length > 0) {

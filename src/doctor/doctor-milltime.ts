@@ -160,7 +160,8 @@ export async function checkMilltimeSnapshot(
   const title = "Milltime snapshot";
   const none = { sources: [] as LegacyEntrySource[], close: async () => {} };
   const exportHint = (range: DateRange) =>
-    `write a fresh snapshot covering ${range.from}..${range.to} with \`toki-parity milltime export --from ${range.from} --to ${range.to}\`, or choose --from/--to inside the snapshot`;
+    `write a fresh snapshot with \`toki-parity milltime export --from ${range.from} --to ${range.to} --credentials FILE --out NEW_DIR\` ` +
+    "(compare reads a day either side of its range), or choose --from/--to inside the snapshot";
   const range = { from: config.from, to: config.to };
   const needed = readRangeOf(range);
   let snapshot: MilltimeSnapshot;

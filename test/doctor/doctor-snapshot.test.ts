@@ -54,7 +54,7 @@ describe("doctor with a Milltime snapshot", () => {
     const result = await world.doctor(snapshotFlags(dir, "month"));
     expect(milltime(result).status).toBe("fail");
     expect(milltime(result).detail).toContain("UserCalendar 2026-01-31..2026-01-31");
-    expect(milltime(result).hint).toContain("toki-parity milltime export --from 2026-01-31 --to 2026-03-01");
+    expect(milltime(result).hint).toContain("toki-parity milltime export --from 2026-01-31 --to 2026-03-01 --credentials FILE --out NEW_DIR");
   });
 
   it("fails on a file whose checksum no longer matches, naming it", async () => {
