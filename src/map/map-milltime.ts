@@ -92,7 +92,8 @@ export async function openMilltimeAccounts(options: OpenMapMilltimeOptions): Pro
           const client = createMilltimeClient({
             baseUrl: url,
             credentials: credential,
-            instanceId: options.instanceId ?? credential.instanceId,
+            // A row's own instanceId overrides --instance-id (as the credentials file documents).
+            instanceId: credential.instanceId ?? options.instanceId,
             who: `Toki user ${credential.tokiUserId} (${credential.username})`,
             dispatcher,
             clock: options.clock,
