@@ -117,9 +117,14 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
     let attempt = state?.attempts ?? 0;
     for (let tries = 0; tries < MAX_CREATE_ATTEMPTS; tries++) {
       attempt++;
-      const intentId = journal.recordIntent(runId, row, kleerUserId, attempt);
+      let intentId = 0;
       try {
-        const eventId = await writeLimit(() => client.createTimeEntry(requestOf(row)));
+        // The intent is committed inside the write slot, right before the request: an intent
+        // without outcome then always means "the request may have been sent".
+        const eventId = await writeLimit(() => {
+          intentId = journal.recordIntent(runId, row, kleerUserId, attempt);
+          return client.createTimeEntry(requestOf(row));
+        });
         journal.recordOutcome(intentId, { outcome: "created", kleerEventId: eventId, resolvedBy: "reply" });
         existing.set(row.foreignId, [eventId]);
         return "created";

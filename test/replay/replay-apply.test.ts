@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { localDateOf } from "../../src/domain/calendar.js";
 import { replayFromConfig } from "../../src/replay/index.js";
-import { BLOCKED, foreignIdCounts, PRE_EXISTING, R, REPLAYABLE, startWorld, ZONE } from "./replay-fixture.js";
+import { BLOCKED, extraRegistrations, foreignIdCounts, PRE_EXISTING, R, REPLAYABLE, startWorld, ZONE } from "./replay-fixture.js";
 
 const fid = (id: string) => `milltime:${id}`;
 
@@ -113,5 +113,24 @@ describe("replay --apply", () => {
     expect(world.writes()).toHaveLength(writesBefore);
     expect(again.replay).toMatchObject({ plannedCreate: 0, plannedSkipExisting: 7, created: 0, resolvedExisting: 7, writeRequests: 0 });
     expect(world.events()).toHaveLength(8);
+  });
+});
+
+describe("replay --apply under lost replies", () => {
+  it("drop-after-write faults (the write happens, the reply is lost) produce no duplicate", async () => {
+    const extra = extraRegistrations(20).map((r) => r.registrationId);
+    const world = await startWorld({ extraEntries: 20, kleerFaults: { dropAfterWriteRate: 0.5, seed: 11 } });
+    const { replay } = await replayFromConfig(world.config(), { apply: true });
+
+    const dropped = world.kleer.requestLog.filter((r) => r.fault === "drop-after-write");
+    expect(dropped.length).toBeGreaterThan(3);
+    expect(replay).toMatchObject({ created: 26, resolvedExisting: 1, failed: 0, unsettled: 0 });
+    const counts = foreignIdCounts(world);
+    for (const id of [...REPLAYABLE, ...extra]) expect(counts.get(fid(id)), id).toBe(1);
+    expect(world.events()).toHaveLength(2 + 26);
+    // Every lost reply was settled by looking the foreign-id up, never by a second PUT.
+    expect(world.writes().filter((w) => w.startsWith("PUT"))).toHaveLength(26);
+    const byLookup = world.report().prepare("SELECT COUNT(*) AS n FROM replay_journal WHERE run_id = ? AND outcome = 'created' AND resolved_by = 'lookup'").get(replay.runId) as { n: number };
+    expect(byLookup.n).toBe(dropped.length);
   });
 });

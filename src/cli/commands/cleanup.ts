@@ -20,9 +20,10 @@ export interface CleanupCommandIo {
 
 /** Flags and environment → the library's options; a bad value is a ConfigError naming the flag. */
 export function toCleanupOptions(flags: CleanupFlags, env: NodeJS.ProcessEnv = process.env): CleanupOptions {
-  const token = flags.kleerToken ?? env.TOKI_KLEER__TOKEN;
+  // An empty environment variable counts as unset.
+  const token = flags.kleerToken ?? (env.TOKI_KLEER__TOKEN || undefined);
   if (!token) throw new ConfigError("invalid options", ["--kleer-token / TOKI_KLEER__TOKEN: the Kleer token is required"]);
-  const companyText = flags.kleerCompany ?? env.TOKI_KLEER__COMPANY_ID;
+  const companyText = flags.kleerCompany ?? (env.TOKI_KLEER__COMPANY_ID || undefined);
   const companyId = companyText === undefined ? undefined : Number(companyText);
   if (companyId !== undefined && (!Number.isInteger(companyId) || companyId <= 0))
     throw new ConfigError("invalid options", [`--kleer-company / TOKI_KLEER__COMPANY_ID: expected a positive integer, got "${companyText}"`]);
@@ -31,7 +32,7 @@ export function toCleanupOptions(flags: CleanupFlags, env: NodeJS.ProcessEnv = p
     runId: flags.run,
     apply: flags.apply ?? false,
     allowProduction: flags.allowProduction ?? false,
-    kleer: { baseUrl: flags.kleerUrl ?? env.TOKI_KLEER__BASE_URL, token, companyId },
+    kleer: { baseUrl: flags.kleerUrl ?? (env.TOKI_KLEER__BASE_URL || undefined), token, companyId },
   };
 }
 
