@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { formatZodIssues, RUN_CONFIG_OPTION_NAMES, runConfigSchema } from "../config/run-config.js";
+import { runConfigFromFlags, type RunFlagValues } from "../cli/run-flags.js";
+import { formatZodIssues } from "../config/run-config.js";
 import { ConfigError } from "../domain/errors.js";
 import type { DateRange } from "../domain/time-entry.js";
 
@@ -60,39 +61,19 @@ export interface MapCheckOptions extends MapSourceOptions {
   json: boolean;
 }
 
-const sourceSchema = runConfigSchema
-  .pick({ from: true, to: true, users: true, timeZone: true, concurrency: true, kleer: true, milltime: true, history: true })
-  .extend({
-    tokiUsersFile: z.string().min(1).optional().describe("JSON file [{tokiUserId, email}] listing Toki's users."),
-  });
-
-const suggestSchema = sourceSchema.extend({
+const suggestSchema = z.object({
   outFile: z.string({ error: "required" }).min(1).describe("Where the merged mapping is written."),
   mappingFile: z.string().min(1).optional().describe("The existing mapping; its entries are kept as they are."),
   force: z.boolean().default(false).describe("Overwrite an existing --out that is not --mapping."),
   minConfidence: z.number({ error: "expected a number from 0 to 1" }).min(0).max(1).default(0).describe("Suggestions below this confidence are not written."),
 });
 
-const checkSchema = sourceSchema.extend({
+const checkSchema = z.object({
   mappingFile: z.string({ error: "required" }).min(1).describe("The mapping to check."),
   json: z.boolean().default(false).describe("Print the result as JSON."),
 });
 
-const OPTION_NAMES: Record<string, string> = {
-  ...RUN_CONFIG_OPTION_NAMES,
-  tokiUsersFile: "--toki-users",
-  outFile: "--out",
-  mappingFile: "--mapping",
-  minConfidence: "--min-confidence",
-};
-
-function parseUsers(text: string | undefined): number[] | undefined {
-  if (text === undefined) return undefined;
-  const ids = text.split(",").map((s) => s.trim()).filter(Boolean);
-  const bad = ids.filter((s) => !/^\d+$/.test(s));
-  if (bad.length > 0) throw new ConfigError(`--users: not a Toki user id: ${bad.join(", ")}`);
-  return ids.map(Number);
-}
+const OPTION_NAMES: Record<string, string> = { outFile: "--out", mappingFile: "--mapping", minConfidence: "--min-confidence" };
 
 /** A numeric flag as a number when it is one, else the raw text (so zod names the flag). */
 function numeric(text: string | undefined): number | string | undefined {
@@ -101,74 +82,58 @@ function numeric(text: string | undefined): number | string | undefined {
   return text.trim() !== "" && Number.isFinite(n) ? n : text;
 }
 
-function sourceInput(flags: MapFlagValues, env: NodeJS.ProcessEnv) {
-  return {
+/**
+ * The source flags go through the run configuration's own schema and rules (dates, a forward
+ * range, exactly one Milltime mode, env fallbacks, the test-API warning). The map commands have
+ * no report or rules file; `-` stands in for the report file the run configuration requires.
+ */
+function sourceOptions(flags: MapFlagValues, env: NodeJS.ProcessEnv): { source: MapSourceOptions; warnings: string[] } {
+  const runFlags: RunFlagValues = {
     from: flags.from,
     to: flags.to,
-    users: parseUsers(flags.users),
-    concurrency: numeric(flags.concurrency),
-    kleer: {
-      baseUrl: flags.kleerUrl ?? env.TOKI_KLEER__BASE_URL ?? undefined,
-      token: flags.kleerToken ?? env.TOKI_KLEER__TOKEN,
-      companyId: flags.kleerCompany ?? env.TOKI_KLEER__COMPANY_ID,
-    },
-    milltime: {
-      url: flags.milltimeUrl ?? env.TOKI_MILLTIME__URL ?? undefined,
-      credentialsFile: flags.milltimeCredentials,
-      snapshotDir: flags.milltimeSnapshot,
-      instanceId: flags.instanceId,
-    },
+    users: flags.users,
+    concurrency: flags.concurrency,
+    kleerUrl: flags.kleerUrl,
+    kleerToken: flags.kleerToken,
+    kleerCompany: flags.kleerCompany,
+    milltimeUrl: flags.milltimeUrl,
+    milltimeCredentials: flags.milltimeCredentials,
+    milltimeSnapshot: flags.milltimeSnapshot,
+    instanceId: flags.instanceId,
     history: flags.history,
+    mapping: flags.mapping ?? "-",
+    report: "-",
+  };
+  const { config, warnings } = runConfigFromFlags(runFlags, env);
+  const source: MapSourceOptions = {
+    range: { from: config.from, to: config.to },
+    timeZone: config.timeZone,
+    concurrency: config.concurrency,
+    kleer: config.kleer,
+    milltime: config.milltime,
+    history: config.history,
     tokiUsersFile: flags.tokiUsers,
+    users: config.users,
   };
+  return { source, warnings };
 }
 
-type ParsedSource = z.output<typeof sourceSchema>;
-
-/** The cross-field rules of both commands: a forward range and exactly one Milltime mode. */
-function sourceRules(c: ParsedSource): { errors: string[]; warnings: string[] } {
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  if (c.from > c.to) errors.push(`--from ${c.from} is after --to ${c.to}`);
-  const m = c.milltime;
-  if (m.snapshotDir && (m.url || m.credentialsFile)) errors.push("give either --milltime-snapshot or --milltime-url with --milltime-credentials, not both");
-  else if (!m.snapshotDir && !(m.url && m.credentialsFile))
-    errors.push("the Milltime side needs --milltime-snapshot DIR, or --milltime-url URL with --milltime-credentials FILE");
-  if (new URL(c.kleer.baseUrl).hostname === "test-api.kleer.se") warnings.push("Kleer's test API keeps its own storage: its users and projects may differ from production");
-  return { errors, warnings };
-}
-
-function toSourceOptions(c: ParsedSource): MapSourceOptions {
-  return {
-    range: { from: c.from, to: c.to },
-    timeZone: c.timeZone,
-    concurrency: c.concurrency,
-    kleer: { ...c.kleer, baseUrl: c.kleer.baseUrl.replace(/\/+$/, "") },
-    milltime: c.milltime,
-    history: c.history,
-    tokiUsersFile: c.tokiUsersFile,
-    users: c.users,
-  };
-}
-
-function parse<S extends z.ZodType<ParsedSource>>(schema: S, input: unknown): { data: z.output<S>; warnings: string[] } {
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new ConfigError("invalid options", formatZodIssues(parsed.error, OPTION_NAMES));
-  const { errors, warnings } = sourceRules(parsed.data);
-  if (errors.length > 0) throw new ConfigError("invalid options", errors);
-  return { data: parsed.data, warnings };
+  return parsed.data;
 }
 
 /** `map suggest` flags and environment → validated options; a bad option is a ConfigError naming it (exit 2). */
 export function mapSuggestOptionsFromFlags(flags: MapFlagValues, env: NodeJS.ProcessEnv = process.env): { options: MapSuggestOptions; warnings: string[] } {
-  const input = { ...sourceInput(flags, env), outFile: flags.out, mappingFile: flags.mapping, force: flags.force ?? false, minConfidence: numeric(flags.minConfidence) };
-  const { data, warnings } = parse(suggestSchema, input);
-  return { options: { ...toSourceOptions(data), outFile: data.outFile, mappingFile: data.mappingFile, force: data.force, minConfidence: data.minConfidence }, warnings };
+  const { source, warnings } = sourceOptions(flags, env);
+  const own = parse(suggestSchema, { outFile: flags.out, mappingFile: flags.mapping, force: flags.force ?? false, minConfidence: numeric(flags.minConfidence) });
+  return { options: { ...source, ...own }, warnings };
 }
 
 /** `map check` flags and environment → validated options; a bad option is a ConfigError naming it (exit 2). */
 export function mapCheckOptionsFromFlags(flags: MapFlagValues, env: NodeJS.ProcessEnv = process.env): { options: MapCheckOptions; warnings: string[] } {
-  const input = { ...sourceInput(flags, env), mappingFile: flags.mapping, json: flags.json ?? false };
-  const { data, warnings } = parse(checkSchema, input);
-  return { options: { ...toSourceOptions(data), mappingFile: data.mappingFile, json: data.json }, warnings };
+  const { source, warnings } = sourceOptions(flags, env);
+  const own = parse(checkSchema, { mappingFile: flags.mapping, json: flags.json ?? false });
+  return { options: { ...source, ...own }, warnings };
 }
