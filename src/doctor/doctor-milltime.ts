@@ -82,7 +82,9 @@ export async function checkMilltimeLive(
           });
           clients.push(client);
           const session = await client.session();
-          return { row, who, client, milltimeUserId: session.userId };
+          // A row with only a browser session logs nothing in: one read proves Milltime accepts it.
+          if (!row.password) await client.getProjectSearch();
+          return { row, who: row.password ? who : `${who} [session]`, client, milltimeUserId: session.userId };
         } catch (error) {
           return { row, who, error };
         }

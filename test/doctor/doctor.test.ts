@@ -1,5 +1,7 @@
+import { writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/cli/exit-codes.js";
+import { login } from "../../src/milltime/index.js";
 import { DOCTOR_CHECK_IDS, type DoctorCheck, type DoctorResult } from "../../src/doctor/index.js";
 import { KLEER_TOKEN, runDoctorCommand, startDoctorWorld } from "./doctor-world.js";
 
@@ -63,6 +65,30 @@ describe("runDoctor against the emulators", () => {
     const text = JSON.stringify(result);
     expect(text).not.toContain(wrongPassword);
     for (const row of world.credentials) expect(text).not.toContain(row.password);
+  });
+
+  it("checks a browser-session credential row with one read, and fails a session Milltime does not know", async () => {
+    const world = await startDoctorWorld();
+    const maria = world.credentials[2]!;
+    const session = await login({ baseUrl: world.milltime.milltimeUrl, username: maria.username, password: maria.password, instanceId: world.milltime.instanceId });
+    const rows = (sessionId: string) => [world.credentials[0], world.credentials[1], { tokiUserId: 3, username: "maria", sessionId, csrfToken: session.csrfToken }];
+    await writeFile(world.flags.milltimeCredentials!, JSON.stringify(rows(session.sessionId)));
+    const searches = () => world.milltime.requestLog.filter((r) => r.url.includes("ProjectSearchMT")).length;
+    const result = await world.doctor();
+    expect(check(result, "milltime").status).toBe("pass");
+    expect(check(result, "milltime").detail).toContain("Toki user 3 (maria) [session] → Milltime user 203");
+    expect(searches()).toBe(1);
+
+    // Same shape, never issued by Milltime: a new signature on the same header and payload.
+    const [header, payload] = session.sessionId.split(".");
+    await writeFile(world.flags.milltimeCredentials!, JSON.stringify(rows(`${header}.${payload}.Zm9yZ2Vk`)));
+    const forged = await world.doctor();
+    expect(check(forged, "milltime").status).toBe("fail");
+    expect(check(forged, "milltime").detail).toMatch(/^1 of 3 credential rows failed to log in: .*Toki user 3 \(maria\)/);
+    for (const secret of [session.csrfToken, session.sessionId, `${header}.${payload}.Zm9yZ2Vk`]) {
+      expect(JSON.stringify(result)).not.toContain(secret);
+      expect(JSON.stringify(forged)).not.toContain(secret);
+    }
   });
 
   it("warns, naming the users, when Kleer has no payroll record for a mapped user", async () => {
