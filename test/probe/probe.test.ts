@@ -107,6 +107,24 @@ describe("runProbe --apply against the Kleer emulator", () => {
     expect(agent.calls.some((c) => c.startsWith("DELETE "))).toBe(true);
   });
 
+  it("finds and deletes an event whose create reply was lost (by its foreign id)", async () => {
+    const world = await startProbeWorld();
+    // The emulator carries out the PUT but drops the connection before replying; every other request is served normally.
+    const agent = interceptingAgent((options) => {
+      world.kleer.setFaults(options.method === "PUT" ? { dropAfterWriteRate: 1 } : {});
+      return options;
+    });
+    const result = await runProbe(world.options({ apply: true }), { ...deps, kleerDispatcher: agent });
+    expect(result.ok).toBe(false);
+    expect(step(result, "create").verdict).toBe("fail");
+    expect(step(result, "read-back").detail).toBe("not run: create failed");
+    expect(step(result, "locked-create").verdict).toBe("pass");
+    expect(step(result, "cleanup").detail).toMatch(/^deleted 1 event the probe had left: \d+$/);
+    expect(world.kleer.requestLog.some((r) => r.method === "PUT" && r.fault === "drop-after-write")).toBe(true);
+    expect(world.probeEvents()).toEqual([]);
+    expect(result.leftovers).toEqual([]);
+  });
+
   it("refuses a production host without --allow-production before any request", async () => {
     const world = await startProbeWorld();
     const agent = interceptingAgent((options) => options);
