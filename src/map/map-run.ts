@@ -207,16 +207,16 @@ export async function runMapSuggest(options: MapSuggestOptions, deps: MapRunDeps
  * entries. `ok` also requires every selected account to have been read.
  */
 export async function runMapCheck(options: MapCheckOptions, deps: MapRunDeps = {}): Promise<MapCheckResult> {
-  const { mapping, document } = await loadMappingFile(options.mappingFile);
+  const { mapping } = await loadMappingFile(options.mappingFile);
   const sides = await openSides(options, deps);
   try {
+    // Emails label the users the mapping does not know (mapped users carry their own).
     const emails = new Map<number, string>();
     if (options.tokiUsersFile || options.history) {
       deps.progress?.("reading Toki users");
       const tokiUsers = await collectTokiUsers({ file: options.tokiUsersFile, history: options.history, timeZone: options.timeZone, logger: deps.logger });
       for (const u of tokiUsers.users) emails.set(u.tokiUserId, u.email);
     }
-    for (const u of document.users) if (u.email && !emails.has(u.tokiUserId)) emails.set(u.tokiUserId, u.email);
     deps.progress?.(`reading Kleer and ${sides.milltime.accounts.length} Milltime account(s) for ${options.range.from}..${options.range.to}`);
     const run = await buildMappingCoverage(
       { kleer: sides.kleer, milltimeAccounts: withEmails(sides.milltime.accounts, emails) },

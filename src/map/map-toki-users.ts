@@ -4,6 +4,7 @@ import { ConfigError } from "../domain/errors.js";
 import { silentLogger, type Logger } from "../domain/ports.js";
 import { createPostgresHistorySource, isPostgresUrl, openTimerHistorySource } from "../history/index.js";
 import type { MappingDocument, TokiUserRef } from "../mapping/index.js";
+import { formatIssuePath } from "../milltime/milltime-stores.js";
 
 /** `--toki-users FILE`: Toki's users as `select id as "tokiUserId", email from users` gives them. */
 export const tokiUsersFileSchema = z.array(
@@ -30,7 +31,7 @@ export async function loadTokiUsersFile(path: string): Promise<TokiUserRef[]> {
   }
   const parsed = tokiUsersFileSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${path}: ${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "(root)"}: ${i.message}`);
+    const issues = parsed.error.issues.map((i) => `${path}: ${formatIssuePath(i.path)}: ${i.message}`);
     throw new ConfigError(`the Toki users file ${path} is not valid`, issues);
   }
   const seen = new Set<number>();
