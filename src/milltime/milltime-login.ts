@@ -147,7 +147,9 @@ export async function loginWith(
     const reason = error instanceof TokiError ? error.message : "undecodable";
     throw new InvalidResponseError(`Milltime login for ${who}: ${reason}`, "milltimesessionid", { cause: error });
   }
-  const expiresAt = sessionCookie.expires !== undefined ? new Date(sessionCookie.expires) : new Date(payload.exp * 1000);
+  // An Expires that does not parse arrives as an Invalid Date; the JWT's exp is then the expiry.
+  const cookieExpiry = sessionCookie.expires === undefined ? undefined : new Date(sessionCookie.expires);
+  const expiresAt = cookieExpiry && !Number.isNaN(cookieExpiry.getTime()) ? cookieExpiry : new Date(payload.exp * 1000);
   return { csrfToken, sessionId, instanceId, userId: payload.userid, expiresAt };
 }
 
