@@ -79,10 +79,18 @@ function openResumedRun(options: RunReplayOptions, store: ReportStore, plans: Re
     throw new ConfigError(`run ${runId} planned registration days in ${replay.timeZone}; pass --time-zone ${replay.timeZone}`);
   if (run.fromDate !== options.range.from || run.toDate !== options.range.to)
     throw new ConfigError(`run ${runId} replays ${run.fromDate} … ${run.toDate}, not ${options.range.from} … ${options.range.to}`);
-  const selected = new Set(options.users.map((u) => u.tokiUserId));
-  const outside = plans.readUsers(runId).filter((u) => !selected.has(u.userKey)).map((u) => u.userKey);
+  const selected = new Map(options.users.map((u) => [u.tokiUserId, u]));
+  const recorded = plans.readUsers(runId);
+  const outside = recorded.filter((u) => !selected.has(u.userKey)).map((u) => u.userKey);
   if (outside.length > 0)
     throw new ConfigError(`run ${runId} also covers Toki users ${outside.join(", ")}, which this invocation does not select; pass the same --users/--shard`);
+  // The stored plan names Kleer users; a mapping that now says otherwise must not receive those rows.
+  const moved = recorded.filter((u) => u.status === "planned" && (selected.get(u.userKey)?.kleerUserId ?? null) !== u.kleerUserId);
+  if (moved.length > 0)
+    throw new ConfigError(
+      `the mapping changed since run ${runId} was planned`,
+      moved.map((u) => `Toki user ${u.userKey}: planned for Kleer user ${u.kleerUserId ?? "none"}, now mapped to ${selected.get(u.userKey)?.kleerUserId ?? "none"}; start a new run`),
+    );
   plans.reopenRun(runId);
   return runId;
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { defineReplayCommand } from "../../src/cli/commands/replay.js";
 import { CommandExit } from "../../src/cli/exit-codes.js";
-import { CREDENTIALS, R, RANGE, startWorld, type ReplayWorld } from "./replay-fixture.js";
+import { CREDENTIALS, MAPPING, R, RANGE, startWorld, type ReplayWorld } from "./replay-fixture.js";
 import { latestReplayRun } from "./replay-cli-support.js";
 
 function capture() {
@@ -45,6 +45,12 @@ describe("replay command", () => {
     await expect(run(world, [...withoutRange(world.args(["--users", "2", "--resume", runId, "--apply"])), "--from", RANGE.from, "--to", "2026-03-31"])).rejects.toMatchObject({
       code: "CONFIG",
       message: expect.stringContaining("replays 2026-03-02 … 2026-03-13"),
+    });
+    // The stored plan is for Kleer user 5502: a mapping that moved the person elsewhere is refused.
+    writeFileSync(world.mappingFile, JSON.stringify({ ...MAPPING, users: MAPPING.users.map((u) => (u.tokiUserId === 2 ? { ...u, kleerUserId: 5501 } : u.tokiUserId === 1 ? { ...u, kleerUserId: null } : u)) }));
+    await expect(run(world, withoutRange(world.args(["--users", "2", "--resume", runId, "--apply"])))).rejects.toMatchObject({
+      code: "CONFIG",
+      issues: ["Toki user 2: planned for Kleer user 5502, now mapped to 5501; start a new run"],
     });
   });
 
