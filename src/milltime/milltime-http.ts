@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { Agent, getSetCookies, Headers, request, type Cookie, type Dispatcher, type FormData } from "undici";
 import { ProviderHttpError } from "../domain/errors.js";
-import { excerptBody } from "../http/redact.js";
+import { excerptBody, globalRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import { gaveUpPhrase, runWithRetry, type RetryPolicy } from "../http/retry.js";
 
@@ -113,9 +113,17 @@ export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 const SESSION_COOKIE = /(milltimesessionid|CSRFToken)=[^;\s"]+/gi;
 
+/**
+ * Characters of a body the patterns below scan: far more than an excerpt shows, and few enough
+ * that JWT_LIKE (quadratic on a long run of `eyJeyJ…`) stays fast on a body of megabytes.
+ */
+const EXCERPT_SCAN_CHARS = 4096;
+
 /** Redacted, folded, ≤256 characters; JWTs and session cookies are cut out even if never registered. */
 export function sanitisedExcerpt(text: string): string {
-  return excerptBody(text.replace(JWT_LIKE, "[redacted-jwt]").replace(SESSION_COOKIE, "$1=[redacted]"));
+  // Registered secrets leave the whole text first, so the cut cannot split one.
+  const head = globalRedactor.redact(text).slice(0, EXCERPT_SCAN_CHARS);
+  return excerptBody(head.replace(JWT_LIKE, "[redacted-jwt]").replace(SESSION_COOKIE, "$1=[redacted]"));
 }
 
 function describeBody(res: MilltimeHttpResponse): string {
