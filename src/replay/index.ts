@@ -14,6 +14,7 @@ export {
 export { createReplayPlanStore, type ReplayPlanStore } from "./replay-store.js";
 export { createReplayJournal, settledEventsOf, type EntryJournalState, type ReplayJournal } from "./replay-journal.js";
 export {
+  adoptJournaledEvents,
   indexForeignIds,
   listingRangeOf,
   planUser,

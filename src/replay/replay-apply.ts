@@ -5,7 +5,7 @@ import type { CreateTimeEntryRequest, DateRange } from "../domain/time-entry.js"
 import type { SecretRedactor } from "../http/redact.js";
 import { describeSourceError } from "../compare/compare-sources.js";
 import type { EntryJournalState, ReplayJournal } from "./replay-journal.js";
-import { indexForeignIds, listingRangeOf, type ReplayKleerClient } from "./replay-read.js";
+import { adoptJournaledEvents, indexForeignIds, listingRangeOf, type ReplayKleerClient } from "./replay-read.js";
 import type { PlanRow } from "./replay-types.js";
 
 /** Create attempts per legacy entry and invocation (each after a lookup proved the previous one absent). */
@@ -28,6 +28,8 @@ export interface ApplyUserOptions {
   range: DateRange;
   /** The foreign-id index read while planning in this process; listed afresh when absent. */
   existing: Map<string, string[]> | null;
+  /** Events runs of the report file settled entries with (event id → legacy id), adopted when listing afresh. */
+  journaled?: ReadonlyMap<string, string> | undefined;
   /** Bounds the create requests in flight across all users. */
   writeLimit: LimitFunction;
   redactor: SecretRedactor;
@@ -59,6 +61,13 @@ function requestOf(row: PlanRow): CreateTimeEntryRequest {
   };
 }
 
+async function listExisting(client: ReplayKleerClient, range: DateRange, journaled: ReadonlyMap<string, string>): Promise<Map<string, string[]>> {
+  const listing = await client.listTimeEntries(listingRangeOf(range));
+  const index = indexForeignIds(listing);
+  adoptJournaledEvents(index, listing, journaled);
+  return index;
+}
+
 const codeOf = (error: unknown) => (error instanceof TokiError ? error.code : error instanceof Error ? error.name : "ERROR");
 
 /**
@@ -83,7 +92,7 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
   });
   if (open.length === 0) return { outcomes };
 
-  const existing = options.existing ?? indexForeignIds(await client.listTimeEntries(listingRangeOf(options.range)));
+  const existing = options.existing ?? (await listExisting(client, options.range, options.journaled ?? new Map()));
 
   const lookup = async (row: PlanRow): Promise<string | undefined> => {
     const listing = await client.listTimeEntries({ from: row.date, to: row.date });

@@ -55,6 +55,8 @@ export interface ReplayJournal {
   statesOf(runId: string, userKey: number): Map<string, EntryJournalState>;
   /** True when another run of this file records that it created the event. */
   createdByAnotherRun(runId: string, kleerEventId: string): boolean;
+  /** Every event any run of this file settled an entry with: event id → legacy registration id. */
+  journaledEvents(): Map<string, string>;
 }
 
 export function createReplayJournal(db: Database.Database, options: { clock: Clock; redactor?: SecretRedactor }): ReplayJournal {
@@ -112,6 +114,12 @@ export function createReplayJournal(db: Database.Database, options: { clock: Clo
     },
     createdByAnotherRun(runId, kleerEventId) {
       return otherCreated.get(kleerEventId, runId) !== undefined;
+    },
+    journaledEvents() {
+      const rows = db
+        .prepare("SELECT kleer_event_id, legacy_id FROM replay_journal WHERE outcome IN ('created', 'resolved-existing') AND kleer_event_id IS NOT NULL ORDER BY id")
+        .all() as Array<{ kleer_event_id: string; legacy_id: string }>;
+      return new Map(rows.map((r) => [String(r.kleer_event_id), String(r.legacy_id)]));
     },
   };
 }

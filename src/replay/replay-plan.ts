@@ -26,6 +26,8 @@ export interface KleerUserFacts {
   dayStatuses: ReadonlyMap<IsoDate, TimeEntryStatus>;
   /** Events that already carry a foreign-id: foreign-id → event ids, ascending. */
   existing: ReadonlyMap<string, readonly string[]>;
+  /** Why an entry of `existing` holds a foreign-id it does not carry (events adopted from the journal). */
+  existingNotes?: ReadonlyMap<string, string> | undefined;
 }
 
 export interface PlanUserInput {
@@ -115,9 +117,10 @@ export function planUserEntries(input: PlanUserInput): PlanRow[] {
     if (existing && existing.length > 0) {
       const [first, ...more] = existing;
       const reason =
-        more.length === 0
+        kleer?.existingNotes?.get(foreignId) ??
+        (more.length === 0
           ? `Kleer event ${first} already carries ${foreignId}`
-          : `Kleer events ${existing.join(", ")} already carry ${foreignId} (duplicates; ${first} is taken)`;
+          : `Kleer events ${existing.join(", ")} already carry ${foreignId} (duplicates; ${first} is taken)`);
       return { ...base, action: "skip-existing", reasonCode: null, reason, existingEventId: first ?? null };
     }
     const blocked = checkEntry(entry, minutes, user.tokiUserId, kleerUserId, kleerProjectId, kleerActivityId, kleer);

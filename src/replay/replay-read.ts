@@ -5,7 +5,7 @@ import type { DateRange, TimeEntryListing, TimeEntryStatus } from "../domain/tim
 import type { TimeInfo } from "../domain/time-info.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { RequestRecorder } from "../http/request-log.js";
-import { planUserEntries, type KleerUserFacts } from "./replay-plan.js";
+import { planUserEntries, replayForeignId, type KleerUserFacts } from "./replay-plan.js";
 import type { PlanRow } from "./replay-types.js";
 
 /** Days listed beyond each end of the range when looking for events that already carry a foreign-id. */
@@ -45,6 +45,33 @@ export function indexForeignIds(listing: TimeEntryListing): Map<string, string[]
   return out;
 }
 
+/**
+ * Adds to `index` the listed events that a run of the same report file settled an entry with but
+ * that no longer carry its foreign-id (edited through Toki since, which writes a `toki-…` one):
+ * they still hold the entry, so writing it again would duplicate it. Returns a note per adopted
+ * foreign-id.
+ */
+export function adoptJournaledEvents(
+  index: Map<string, string[]>,
+  listing: TimeEntryListing,
+  journaled: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const notes = new Map<string, string>();
+  const listed = [
+    ...listing.entries.map((e) => ({ id: e.registrationId, foreignId: e.foreignId })),
+    ...listing.skipped.map((s) => ({ id: s.registrationId, foreignId: s.foreignId })),
+  ];
+  for (const event of listed) {
+    const legacyId = journaled.get(event.id);
+    if (legacyId === undefined) continue;
+    const foreignId = replayForeignId(legacyId);
+    if (index.has(foreignId)) continue;
+    index.set(foreignId, [event.id]);
+    notes.set(foreignId, `Kleer event ${event.id} was written for this entry by an earlier replay run and still exists (its foreign-id is now ${JSON.stringify(event.foreignId ?? "")})`);
+  }
+  return notes;
+}
+
 /** A failure reading one of a user's sources. */
 export class ReplaySourceError extends Error {
   constructor(
@@ -82,6 +109,7 @@ export async function planUser(
   timeZone: string,
   sources: ReplaySources,
   recorder: RequestRecorder,
+  journaled: ReadonlyMap<string, string> = new Map(),
 ): Promise<PlannedUser> {
   const index = indexMapping(mapping);
   const kleerUserId = user.kleerUserId;
@@ -90,7 +118,7 @@ export async function planUser(
     reading("history", () => sources.historyLinksFor(user.tokiUserId)),
     kleerUserId === undefined
       ? Promise.resolve(null)
-      : reading("kleer", () => readKleerFacts({ ...user, kleerUserId }, range, mapping, sources, recorder)),
+      : reading("kleer", () => readKleerFacts({ ...user, kleerUserId }, range, mapping, sources, recorder, journaled)),
   ]);
   const rows = planUserEntries({
     user,
@@ -109,6 +137,7 @@ async function readKleerFacts(
   mapping: CutoverMapping,
   sources: ReplaySources,
   recorder: RequestRecorder,
+  journaled: ReadonlyMap<string, string>,
 ): Promise<{ facts: KleerUserFacts }> {
   const client = await sources.kleerClientFor(user, recorder);
   const [projects, statuses, listing] = await Promise.all([
@@ -126,5 +155,7 @@ async function readKleerFacts(
     allowedActivities.set(projectId, new Map(activities.map((a) => [Number(a.id), a.name])));
   }
   const dayStatuses = new Map<string, TimeEntryStatus>(statuses.map((s) => [s.date, s.status]));
-  return { facts: { visibleProjects, allowedActivities, dayStatuses, existing: indexForeignIds(listing) } };
+  const existing = indexForeignIds(listing);
+  const existingNotes = adoptJournaledEvents(existing, listing, journaled);
+  return { facts: { visibleProjects, allowedActivities, dayStatuses, existing, existingNotes } };
 }

@@ -131,8 +131,10 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayRunRes
 
   const applyErrors: ReplayUserError[] = [];
   try {
-    const existingByUser = await planPhase(options, runId, plans, concurrency, logger);
-    if (mode === "apply") await applyPhase(options, runId, plans, journal, existingByUser, concurrency, redactor, logger, applyErrors);
+    // Events earlier runs of this file wrote: still the entry's even if edited (foreign-id changed) since.
+    const journaled = journal.journaledEvents();
+    const existingByUser = await planPhase(options, runId, plans, concurrency, logger, journaled);
+    if (mode === "apply") await applyPhase(options, runId, plans, journal, existingByUser, journaled, concurrency, redactor, logger, applyErrors);
   } catch (error) {
     store.failRun(runId, describeSourceError(error, redactor));
     logger.warn("replay run failed", { runId });
@@ -151,6 +153,7 @@ async function planPhase(
   plans: ReplayPlanStore,
   concurrency: number,
   logger: Logger,
+  journaled: ReadonlyMap<string, string>,
 ): Promise<Map<number, Map<string, string[]>>> {
   const done = new Map(plans.readUsers(runId).map((u) => [u.userKey, u.status]));
   const todo = options.users.filter((u) => done.get(u.tokiUserId) !== "planned");
@@ -163,7 +166,7 @@ async function planPhase(
         const recorder = createBufferedRecorder();
         const ids = { userKey: user.tokiUserId, milltimeUserId: user.milltimeUserId ?? null, kleerUserId: user.kleerUserId ?? null };
         try {
-          const planned = await planUser(user, options.range, options.mapping, options.timeZone, options.sources, recorder);
+          const planned = await planUser(user, options.range, options.mapping, options.timeZone, options.sources, recorder, journaled);
           plans.writeUserPlan(runId, ids, planned.rows, recorder.drain());
           if (planned.existing) existingByUser.set(user.tokiUserId, planned.existing);
         } catch (error) {
@@ -185,6 +188,7 @@ async function applyPhase(
   plans: ReplayPlanStore,
   journal: ReplayJournal,
   existingByUser: Map<number, Map<string, string[]>>,
+  journaled: ReadonlyMap<string, string>,
   concurrency: number,
   redactor: SecretRedactor,
   logger: Logger,
@@ -211,6 +215,7 @@ async function applyPhase(
               journal,
               range: options.range,
               existing: existingByUser.get(user.tokiUserId) ?? null,
+              journaled,
               writeLimit,
               redactor,
               logger,

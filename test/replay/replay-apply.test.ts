@@ -116,6 +116,25 @@ describe("replay --apply", () => {
   });
 });
 
+describe("replay --apply after edits in Kleer", () => {
+  it("an event edited through Toki since (new foreign-id) still holds its entry: a re-run does not write it again", async () => {
+    const world = await startWorld();
+    await replayFromConfig(world.config({ users: [1] }), { apply: true });
+    const edited = world.events().find((e) => e.foreignId === fid(R.svenProject2))!;
+    world.kleer.state.updateEvent(edited.id, {
+      foreignId: "toki-5501-802-903-1772690400000000000", userId: edited.userId, activityId: edited.activityId, projectId: edited.projectId,
+      child: null, date: edited.date, hours: 1.25, comment: "Kund, rättad", internalComment: null,
+    });
+    const puts = world.writes().filter((w) => w.startsWith("PUT")).length;
+    const { replay } = await replayFromConfig(world.config({ users: [1] }), { apply: true });
+    expect(world.writes().filter((w) => w.startsWith("PUT"))).toHaveLength(puts);
+    expect(replay).toMatchObject({ plannedCreate: 0, plannedSkipExisting: 4, created: 0, resolvedExisting: 4 });
+    const row = world.report().prepare("SELECT action, existing_event_id, reason FROM replay_plan WHERE run_id = ? AND legacy_id = ?").get(replay.runId, R.svenProject2) as Record<string, string>;
+    expect(row).toMatchObject({ action: "skip-existing", existing_event_id: String(edited.id) });
+    expect(row.reason).toContain("written for this entry by an earlier replay run");
+  });
+});
+
 describe("replay --apply under lost replies", () => {
   it("drop-after-write faults (the write happens, the reply is lost) produce no duplicate", async () => {
     const extra = extraRegistrations(20).map((r) => r.registrationId);
