@@ -163,14 +163,14 @@ export async function checkMilltimeSnapshot(
   const none = { sources: [] as LegacyEntrySource[], close: async () => {} };
   const exportHint = (range: DateRange) =>
     `write a fresh snapshot with \`toki-parity milltime export --from ${range.from} --to ${range.to} --credentials FILE --out NEW_DIR\` ` +
-    "(compare reads a day either side of its range), or choose --from/--to inside the snapshot";
+    "(it includes the day either side of the range that compare reads), or choose --from/--to inside the snapshot";
   const range = { from: config.from, to: config.to };
   const needed = readRangeOf(range);
   let snapshot: MilltimeSnapshot;
   try {
     snapshot = await openMilltimeSnapshot(dir);
   } catch (error) {
-    return { ...none, outcome: fail(messageOf(error), exportHint(needed), title), unreadable: [] };
+    return { ...none, outcome: fail(messageOf(error), exportHint(range), title), unreadable: [] };
   }
   const { manifest } = snapshot;
   const users = manifest.users.filter((u) => inScope(u.tokiUserId));
@@ -178,7 +178,7 @@ export async function checkMilltimeSnapshot(
   if (manifest.range.from > range.from || manifest.range.to < range.to) {
     return {
       ...none,
-      outcome: fail(`the snapshot covers ${manifest.range.from}..${manifest.range.to}, not the range ${range.from}..${range.to}`, exportHint(needed), title),
+      outcome: fail(`the snapshot covers ${manifest.range.from}..${manifest.range.to}, not the range ${range.from}..${range.to}`, exportHint(range), title),
       unreadable: everyone,
     };
   }
@@ -212,13 +212,13 @@ export async function checkMilltimeSnapshot(
   for (const id of missing) unreadable.push({ tokiUserId: id, reason: "not in the snapshot" });
   const close = async () => {};
   if (problems.length > 0) {
-    return { outcome: fail(`${plural(problems.length, "problem")}: ${listSome(problems, 4)}`, exportHint(needed), title), sources, unreadable, close };
+    return { outcome: fail(`${plural(problems.length, "problem")}: ${listSome(problems, 4)}`, exportHint(range), title), sources, unreadable, close };
   }
   const detail =
     `snapshot ${dir} (exported ${manifest.createdAt}) covers ${manifest.range.from}..${manifest.range.to} for ${plural(okUsers.length, "user")}; ` +
     `${plural(files.checked, "file")} match their sha256`;
   if (missing.length > 0) {
-    return { outcome: warn(`${detail}; ${mappedWithoutSource(missing)}`, exportHint(needed), title), sources, unreadable, close };
+    return { outcome: warn(`${detail}; ${mappedWithoutSource(missing)}`, exportHint(range), title), sources, unreadable, close };
   }
   return { outcome: pass(detail, title), sources, unreadable, close };
 }

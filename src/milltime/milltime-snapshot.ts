@@ -3,7 +3,10 @@ import { dirname, join } from "node:path";
 import pLimit from "p-limit";
 import type { Dispatcher } from "undici";
 import { TOOL_VERSION } from "../cli/tool-version.js";
-import { isIsoDate, splitByIsoWeek, splitByMonth } from "../domain/calendar.js";
+import { addDays, isIsoDate, splitByIsoWeek, splitByMonth } from "../domain/calendar.js";
+
+/** Days of calendar exported before and after the range (compare's date-shift margin). */
+export const SNAPSHOT_CALENDAR_MARGIN_DAYS = 1;
 import { ConfigError, TokiError } from "../domain/errors.js";
 import { silentLogger, systemClock, type Clock, type Logger } from "../domain/ports.js";
 import type { IsoDate } from "../domain/time-entry.js";
@@ -79,7 +82,10 @@ async function ensureEmptyDir(dir: string): Promise<void> {
 /** The requests a snapshot holds for one user, given that user's member projects. */
 function rangeRequests(from: IsoDate, to: IsoDate): MilltimeStoreRequest[] {
   const range = { from, to };
-  const requests = splitByMonth(range).map(userCalendarRequest);
+  // `compare` reads entries one day either side of its range (Kleer may hold an early-morning
+  // entry under the previous UTC date), so the calendar is exported with that margin too.
+  const calendarRange = { from: addDays(from, -SNAPSHOT_CALENDAR_MARGIN_DAYS), to: addDays(to, SNAPSHOT_CALENDAR_MARGIN_DAYS) };
+  const requests = splitByMonth(calendarRange).map(userCalendarRequest);
   const periods = new Map<string, MilltimeStoreRequest>();
   for (const period of [...splitByIsoWeek(range), ...splitByMonth(range)]) periods.set(`${period.from}_${period.to}`, timeInfoRequest(period));
   return [...requests, ...periods.values()];

@@ -98,8 +98,10 @@ describe("Milltime snapshot export", () => {
       "users/1/TimeInfo/2026-05-25_2026-05-31.json",
       "users/1/TimeInfo/2026-04-01_2026-04-30.json",
     ]));
-    // 1 search + 3 member projects + 3 months of calendar + 14 ISO weeks and 3 months of TimeInfo.
-    expect(annaFiles).toHaveLength(1 + 3 + 3 + 14 + 3);
+    // The calendar is exported one day either side of the range (compare's date-shift margin).
+    expect(annaFiles).toEqual(expect.arrayContaining(["users/1/UserCalendar/2026-02.json", "users/1/UserCalendar/2026-06.json"]));
+    // 1 search + 3 member projects + 3 months of calendar and the 2 margin days' months + 14 ISO weeks and 3 months of TimeInfo.
+    expect(annaFiles).toHaveLength(1 + 3 + 3 + 2 + 14 + 3);
     expect(filesUnder(outDir)).toEqual(["manifest.json", ...manifest.files.map((f) => f.path)].sort());
     for (const f of manifest.files) {
       const bytes = readFileSync(join(outDir, f.path));
