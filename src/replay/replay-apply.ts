@@ -101,7 +101,7 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
     return found?.[0];
   };
 
-  const settleFound = (row: PlanRow, intentId: number, eventId: string): EntryApplyOutcome => {
+  const settleFound = (intentId: number, eventId: string): EntryApplyOutcome => {
     // The intent was written after a listing showed the foreign-id absent, so the event found now
     // is this run's — unless another run of the same file already claims to have created it.
     const outcome = journal.createdByAnotherRun(runId, eventId) ? "resolved-existing" : "created";
@@ -112,7 +112,7 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
   const ensure = async (row: PlanRow, state: EntryJournalState | undefined): Promise<EntryApplyOutcome> => {
     const known = existing.get(row.foreignId)?.[0];
     if (state?.pending) {
-      if (known !== undefined) return settleFound(row, state.pending.id, known);
+      if (known !== undefined) return settleFound(state.pending.id, known);
       journal.recordOutcome(state.pending.id, {
         outcome: "failed",
         errorCode: "NOT_CREATED",
@@ -156,7 +156,7 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
           });
           return "unsettled";
         }
-        if (found !== undefined) return settleFound(row, intentId, found);
+        if (found !== undefined) return settleFound(intentId, found);
         journal.recordOutcome(intentId, {
           outcome: "failed",
           errorCode: codeOf(error),

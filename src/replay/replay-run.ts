@@ -105,7 +105,7 @@ function openResumedRun(options: RunReplayOptions, store: ReportStore, plans: Re
  * A resumed run plans only the users it has no plan for and then applies as usual.
  */
 export async function runReplay(options: RunReplayOptions): Promise<ReplayRunResult> {
-  const { range, store, clock, mode, sources, timeZone } = options;
+  const { range, store, clock, mode, timeZone } = options;
   const concurrency = options.concurrency ?? DEFAULT_REPLAY_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}`);
   if (range.from > range.to) throw new ConfigError(`the range starts ${range.from}, after its end ${range.to}`);

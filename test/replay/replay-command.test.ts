@@ -11,7 +11,7 @@ function capture() {
   return { io: { write: (t: string) => void out.push(t), warn: (t: string) => void err.push(t) }, out: () => out.join(""), err: () => err.join("") };
 }
 
-const run = (world: ReplayWorld, args: string[], io = capture().io) => defineReplayCommand(io).parseAsync(args, { from: "user" });
+const run = (_world: ReplayWorld, args: string[], io = capture().io) => defineReplayCommand(io).parseAsync(args, { from: "user" });
 const withoutRange = (args: string[]) => args.filter((a, i) => !["--from", "--to"].includes(a) && !["--from", "--to"].includes(args[i - 1] ?? ""));
 
 describe("replay command", () => {
