@@ -138,6 +138,8 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
         existing.set(row.foreignId, [eventId]);
         return "created";
       } catch (error) {
+        // The journal could not take the intent: nothing was sent, and nothing may be sent unjournaled.
+        if (intentId === 0) throw error;
         const message = describeSourceError(error, options.redactor);
         if (!isAmbiguousWriteFailure(error)) {
           journal.recordOutcome(intentId, { outcome: "failed", errorCode: codeOf(error), errorMessage: message, resolvedBy: "reply" });
