@@ -45,6 +45,14 @@ export function writeDemoFixtures(dir: string): void {
     range: company.range,
     period: "week",
     findingsByKind: expectedFindingCounts(company),
+    // Users with a planted problem doctor must name: no Kleer user, a wrong password, or legacy
+    // entries on an unmapped project or activity.
+    problemUsers: [
+      ...new Set([
+        ...company.users.filter((u) => u.kleerUserId === null || u.wrongPassword).map((u) => u.tokiUserId),
+        ...company.seeded.filter((s) => s.kind === "unmapped_project" || s.kind === "unmapped_activity").map((s) => s.tokiUserId),
+      ]),
+    ].sort((a, b) => a - b),
     seeded: company.seeded,
   });
 }

@@ -10,6 +10,8 @@ import { startMilltimeEmulator } from "../emulator/milltime/milltime-emulator.js
 import { exportReport, isReportFormat, runGate, type GateResult } from "../report/index.js";
 import { compareFromConfig } from "../run/run-compare.js";
 import { DEMO_FILES } from "./demo-fixtures.js";
+import { doctorVerdict, formatDoctorText, runDoctor, type DoctorResult } from "../doctor/index.js";
+import { parseProbeOptions, probeVerdict, runProbe, type ProbeResult } from "../probe/index.js";
 
 /** The bundled fixtures/demo/ folder (works from src/ and from dist/). */
 export function demoFixturesDir(): string {
@@ -30,11 +32,17 @@ export interface RunDemoOptions {
 
 export interface RunDemoResult {
   compare: CompareSummary;
-  files: { sqlite: string; junit: string; md: string; html: string; json: string; accepted: string };
+  files: { sqlite: string; junit: string; md: string; html: string; json: string; accepted: string; probe: string };
   /** `gate` on the raw run (fails: the seeded discrepancies are blocking). */
   gate: GateResult;
   /** `gate` on the run with the team's suppressions (passes). */
   acceptedGate: GateResult;
+  /** `doctor` over the users without planted problems (green). */
+  doctor: DoctorResult;
+  /** `doctor` over every user (red: it names the planted problems). */
+  doctorAll: DoctorResult;
+  /** `probe --apply` against the emulated Kleer company (green). */
+  probe: ProbeResult;
   expected: Record<string, number>;
   actual: Record<string, number>;
   findingsMatchSeeded: boolean;
@@ -72,8 +80,9 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     html: join(outDir, "demo.html"),
     json: join(outDir, "demo.json"),
     accepted: join(outDir, "demo-accepted.sqlite"),
+    probe: join(outDir, "demo-probe.sqlite"),
   };
-  for (const f of [files.sqlite, files.accepted]) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${f}${suffix}`, { force: true });
+  for (const f of [files.sqlite, files.accepted, files.probe]) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${f}${suffix}`, { force: true });
 
   write("Starting the Kleer and Milltime emulators on 127.0.0.1 …\n");
   const kleer = await startKleerEmulator({ seed: readJson(dir, DEMO_FILES.kleerSeed), token, companyId });
@@ -118,9 +127,40 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     const acceptedGate = runGate({ reportFile: files.accepted, maxBlocking: 0 });
     write(`toki-parity gate ${files.accepted} --max-blocking 0\n  ${acceptedGate.reason}\n`);
 
-    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n${htmlWritten ? `  ${files.html}\n` : ""}  ${files.accepted}\n`);
-    return { compare, files, expected, actual, findingsMatchSeeded, gate, acceptedGate };
+    // Readiness: doctor over the healthy users and over everyone, then a probe round trip.
+    const planted = readJson<{ problemUsers: number[] }>(dir, DEMO_FILES.expected).problemUsers;
+    const mapped = readJson<{ users: Array<{ tokiUserId: number }> }>(dir, DEMO_FILES.mapping).users;
+    const doctorUsers = mapped.map((u) => u.tokiUserId).filter((id) => !planted.includes(id));
+    write(`\ntoki-parity doctor --users ${doctorUsers.join(",")}\n`);
+    const doctor = await runDoctor({ config: { ...config, users: doctorUsers } });
+    write(indent(formatDoctorText(doctor)));
+    const doctorAll = await runDoctor({ config });
+    write(`toki-parity doctor (every user)\n  ${doctorVerdict(doctorAll)}\n`);
+
+    const { options: probeOptions } = parseProbeOptions({
+      kleer: config.kleer,
+      mappingFile: config.mappingFile,
+      reportFile: files.probe,
+      from: config.from,
+      to: config.to,
+      tokiUserId: doctorUsers[0],
+      apply: true,
+    });
+    write(`\ntoki-parity probe --apply --user ${doctorUsers[0]}\n`);
+    const probe = await runProbe(probeOptions);
+    write(`  ${probe.steps.map((step) => `${step.step} ${step.verdict}`).join(" · ")}\n  ${probeVerdict(probe)} (steps and requests recorded in ${files.probe})\n`);
+
+    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n${htmlWritten ? `  ${files.html}\n` : ""}  ${files.accepted}\n  ${files.probe}\n`);
+    return { compare, files, expected, actual, findingsMatchSeeded, gate, acceptedGate, doctor, doctorAll, probe };
   } finally {
     await Promise.all([kleer.close(), milltime.close()]);
   }
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line === "" ? line : `  ${line}`))
+    .join("\n")
+    .replace(/\n*$/, "\n");
 }

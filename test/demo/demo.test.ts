@@ -44,6 +44,16 @@ describe("the demo", () => {
     expect(result.acceptedGate.blocking).toBe(0);
   });
 
+  it("runs doctor green for the healthy users, red naming the planted problems for everyone, and a green probe", () => {
+    expect(result.doctor.ok).toBe(true);
+    expect(result.doctorAll.ok).toBe(false);
+    const failed = result.doctorAll.checks.filter((c) => c.status === "fail").map((c) => c.id);
+    expect(failed).toEqual(expect.arrayContaining(["milltime", "mapping-coverage"]));
+    expect(result.probe.ok).toBe(true);
+    expect(result.probe.steps.map((s) => s.verdict)).not.toContain("fail");
+    expect(result.probe.steps.find((s) => s.step === "locked-create")?.verdict).toBe("pass");
+  });
+
   it("never prints or stores the Kleer token or a Milltime password", () => {
     const passwords = credentialsOf(generateDemoCompany()).map((c) => c.password);
     const outputs = [printed, ...[result.files.junit, result.files.md, result.files.json].map((f) => readFileSync(f, "utf8")), readFileSync(result.files.sqlite).toString("latin1")];
