@@ -4,17 +4,45 @@
  */
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
+  /** The secrets longest first (so a secret inside a longer one cannot leave a piece of it); rebuilt after `add`. */
+  private ordered: string[] | undefined;
 
-  /** Registers a secret (ignores values too short to redact without mangling text). */
+  /**
+   * Registers a secret (ignores values too short to redact without mangling text), together with
+   * the forms a server may echo it in: JSON-escaped, URL-encoded and HTML-escaped.
+   */
   add(secret: string | undefined | null): void {
-    if (secret && secret.length >= 4) this.secrets.add(secret);
+    if (!secret || secret.length < 4) return;
+    for (const form of echoedForms(secret)) this.secrets.add(form);
+    this.ordered = undefined;
   }
 
   redact(text: string): string {
+    this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join("[redacted]");
+    for (const secret of this.ordered) out = out.split(secret).join("[redacted]");
     return out;
   }
+}
+
+const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** A secret as written, and as a JSON string (`\u00f6` or `\u00F6` for non-ASCII too), a URL or form value, or HTML text shows it. */
+function echoedForms(secret: string): Set<string> {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const unicode = (upper: boolean) =>
+    json.replace(/[\u0080-\uffff]/g, (c) => {
+      const hex = c.charCodeAt(0).toString(16).padStart(4, "0");
+      return `\\u${upper ? hex.toUpperCase() : hex}`;
+    });
+  let uri = secret;
+  try {
+    uri = encodeURIComponent(secret);
+  } catch {
+    // A lone surrogate has no URL form; the other forms still apply.
+  }
+  const forms = [secret, json, unicode(false), unicode(true), uri, uri.replace(/%20/g, "+"), secret.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c)];
+  return new Set(forms.filter((form) => form.length >= 4));
 }
 
 /** Process-wide redactor fed by every credentials loader; used by the CLI's error printer too. */
