@@ -29,11 +29,19 @@ export interface TargetedReply {
   milltime?: MilltimeTarget | undefined;
 }
 
-const toResponse = (reply: FuzzReply) =>
-  new Response(reply.body === "" ? null : reply.body, {
+/**
+ * The reply as a Response. `{x-token}` and `{cookie}` in the body become the request's own
+ * X-Token and Cookie headers: a server that echoes credentials back (secrets tests use it).
+ */
+const toResponse = (reply: FuzzReply, request: Request) => {
+  const body = reply.body
+    .replaceAll("{x-token}", request.headers.get("x-token") ?? "")
+    .replaceAll("{cookie}", request.headers.get("cookie") ?? "");
+  return new Response(body === "" ? null : body, {
     status: reply.status,
     headers: reply.contentType === null ? {} : { "content-type": reply.contentType },
   });
+};
 
 /** The Milltime user id a request's session cookie names (the JWT payload is read, not verified). */
 function milltimeUserOf(request: Request): string | undefined {
@@ -68,17 +76,17 @@ export async function startCompareFuzzWorld(targetUser: { kleerUserId: number; m
   const kleerOverride: RequestHandler[] = [
     http.get("*/company/:companyId/event", ({ request }) => {
       const userId = new URL(request.url).searchParams.get("userId");
-      if (current?.kleer === "event" && userId === String(targetUser.kleerUserId)) return toResponse(current.reply);
+      if (current?.kleer === "event" && userId === String(targetUser.kleerUserId)) return toResponse(current.reply, request);
       return undefined;
     }),
     http.get("*/company/:companyId/event/statuses", ({ request }) => {
       const userId = new URL(request.url).searchParams.get("userId");
-      if (current?.kleer === "event/statuses" && userId === String(targetUser.kleerUserId)) return toResponse(current.reply);
+      if (current?.kleer === "event/statuses" && userId === String(targetUser.kleerUserId)) return toResponse(current.reply, request);
       return undefined;
     }),
-    http.get("*/company/:companyId/activity", () => (current?.kleer === "activity" ? toResponse(current.reply) : undefined)),
-    http.get("*/company/:companyId/payroll/user/:userId/*", ({ params }) => {
-      if (current?.kleer === "payroll" && params.userId === String(targetUser.kleerUserId)) return toResponse(current.reply);
+    http.get("*/company/:companyId/activity", ({ request }) => (current?.kleer === "activity" ? toResponse(current.reply, request) : undefined)),
+    http.get("*/company/:companyId/payroll/user/:userId/*", ({ params, request }) => {
+      if (current?.kleer === "payroll" && params.userId === String(targetUser.kleerUserId)) return toResponse(current.reply, request);
       return undefined;
     }),
   ];
@@ -90,7 +98,7 @@ export async function startCompareFuzzWorld(targetUser: { kleerUserId: number; m
     const url = new URL(request.url);
     const store = /\/data\/store\/([^/?]+)$/.exec(url.pathname)?.[1];
     if (request.method === "GET" && store !== undefined && store === current?.milltime && milltimeUserOf(request) === targetUser.milltimeUserId) {
-      return toResponse(current.reply);
+      return toResponse(current.reply, request);
     }
     const headers = new Headers();
     request.headers.forEach((value, key) => {

@@ -1,0 +1,56 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { excerptBody, SecretRedactor } from "../../src/http/redact.js";
+
+/** The redactor every message, excerpt, report row and export passes through. */
+
+describe("SecretRedactor", () => {
+  const password = 'Lösen"ord\\#Vår 7&<x>';
+
+  it.each([
+    ["as written", password],
+    ["JSON-escaped", JSON.stringify(password).slice(1, -1)],
+    ["JSON-escaped with \\u00f6", JSON.stringify(password).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)],
+    ["JSON-escaped with \\u00F6", JSON.stringify(password).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}`)],
+    ["URL-encoded", encodeURIComponent(password)],
+    ["form-encoded", new URLSearchParams({ p: password }).toString().slice(2)],
+    ["HTML-escaped", password.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")],
+  ])("redacts a secret echoed %s", (_label, form) => {
+    const redactor = new SecretRedactor();
+    redactor.add(password);
+    expect(redactor.redact(`before ${form} after`)).toBe("before [redacted] after");
+  });
+
+  it("redacts the longer of two overlapping secrets whole", () => {
+    const redactor = new SecretRedactor();
+    redactor.add("abcd");
+    redactor.add("xxabcdyy");
+    expect(redactor.redact("[xxabcdyy] [abcd]")).toBe("[[redacted]] [[redacted]]");
+  });
+
+  it("ignores secrets shorter than four characters and accepts any string, lone surrogates included", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", minLength: 0, maxLength: 30 }), fc.string(), (secret, around) => {
+        const redactor = new SecretRedactor();
+        redactor.add(secret);
+        const out = redactor.redact(`${around}${secret}${around}`);
+        if (secret.length >= 4) expect(out).not.toContain(secret);
+        else expect(out).toBe(`${around}${secret}${around}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps excerpts short and free of the secret whatever the body", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 4, maxLength: 40 }).filter((s) => s.trim().length >= 4 && !/[\r\n\t]/.test(s)), fc.string({ maxLength: 600 }), (secret, noise) => {
+        const redactor = new SecretRedactor();
+        redactor.add(secret);
+        const excerpt = excerptBody(`${noise}${secret}${noise}`, redactor);
+        expect(excerpt.length).toBeLessThanOrEqual(256);
+        expect(excerpt).not.toContain(secret);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
