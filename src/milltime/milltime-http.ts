@@ -131,8 +131,18 @@ function describeBody(res: MilltimeHttpResponse): string {
   if (start === "") return "an empty body";
   if (/^<\?xml/i.test(start) || /xml/i.test(res.contentType)) return "XML";
   if (/^<(!doctype|html)/i.test(start) || /html/i.test(res.contentType)) return "HTML";
-  if (start.startsWith("{") || start.startsWith("[")) return "truncated or malformed JSON";
+  if (start.startsWith("{") || start.startsWith("[")) return parsesAsJson(res.text) ? "a JSON body" : "truncated or malformed JSON";
   return "a non-JSON body";
+}
+
+/** An error status may come with a well-formed JSON body; only a 2xx body that fails to parse is "malformed". */
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** 401/403 → AUTH_FAILED; any other status outside 2xx → PROVIDER_ERROR. Excerpts are sanitised. */
