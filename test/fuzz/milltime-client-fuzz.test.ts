@@ -130,6 +130,18 @@ describe("Milltime client: bodies that are not what they should be", () => {
   });
 
   it.each([
+    [500, '{"success":false,"message":"Internt fel"}', /answered 500 to GET \/data\/store\/TimeInfo\?filter=\{filter\} for Toki user 1 \(anna\): a JSON body: \{"success":false,"message":"Internt fel"\}/],
+    [500, '{"success":false,', /answered 500 .*: truncated or malformed JSON: \{"success":false,/],
+    [404, "<html><body>Not found</body></html>", /answered 404 .*: HTML: <html>/],
+  ])("describes the body of an HTTP %i reply as it is", async (status, body, pattern) => {
+    const server = await startFakeMilltime();
+    server.setReply({ status, contentType: "application/json", body, label: String(status) });
+    const outcome = await settle(() => timeInfo.read(createMilltimeReader({ source: { kind: "live", client: clientFor(server.url) } })));
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(expectTypedError(outcome.error, ["PROVIDER_ERROR"]).message).toMatch(pattern);
+  });
+
+  it.each([
     ["a 5 MB malformed JSON body", 200, "application/json", HUGE],
     ["a 3 MB error page of base64-looking text", 500, "text/html", `<html><body>${"eyJ".repeat(1_000_000)}</body></html>`],
     ["a 3 MB 200 of base64-looking text", 200, "text/plain", "eyJhbGc".repeat(450_000)],
