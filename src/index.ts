@@ -14,6 +14,7 @@ export { parseRunConfig, runConfigSchema, type RunConfig, type RunConfigInput } 
 export { resolveWriteMode } from "./config/write-guard.js";
 export { openReportStore, createReportStore, exportReport, runGate, evaluateGate, mergeReports } from "./report/index.js";
 export { writeHtmlReport } from "./report/html/index.js";
+export { replayFromConfig, runReplay, cleanupReplayRun, runRelink } from "./replay/index.js";
 export { startKleerEmulator, createKleerEmulatorHandlers, createKleerEmulatorState } from "./emulator/kleer/index.js";
 export { startMilltimeEmulator } from "./emulator/milltime/milltime-emulator.js";
 export { serveHandlers, type RunningEmulator, type ServeOptions } from "./emulator/emulator-server.js";

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type Database from "better-sqlite3";
 import { ConfigError } from "../domain/errors.js";
 import type { Clock } from "../domain/ports.js";
+import { NON_PARITY_COMMANDS } from "./report-reader.js";
 import { createReportStore, openReportDatabase } from "./report-store.js";
 
 /** Tables whose rows belong to one run and are copied as they are (their own ids renumbered). */
@@ -51,7 +52,8 @@ export function mergeReports(options: MergeReportsOptions): MergeReportsResult {
       const wanted = options.runIds?.[i];
       const run = (wanted
         ? db.prepare("SELECT * FROM runs WHERE run_id = ?").get(wanted)
-        : db.prepare("SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1").get()) as RunRow | undefined;
+        : (db.prepare(`SELECT * FROM runs WHERE command NOT IN (${NON_PARITY_COMMANDS}) ORDER BY started_at DESC, run_id DESC LIMIT 1`).get() ??
+          db.prepare("SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1").get())) as RunRow | undefined;
       if (!run) throw new ConfigError(`${file} holds no run${wanted ? ` ${wanted}` : ""}`);
       if (run.status !== "completed") throw new ConfigError(`run ${run.run_id} of ${file} is ${run.status}, not completed: re-run that shard first`);
       const users = (db.prepare("SELECT user_key FROM run_users WHERE run_id = ?").all(run.run_id) as Array<{ user_key: number }>).map((r) => r.user_key);

@@ -15,6 +15,9 @@ import type {
   SuppressionRecord,
 } from "./report-records.js";
 
+/** Runs a report file holds that are not parity runs (they have their own tables). */
+export const NON_PARITY_COMMANDS = ["replay", "cleanup", "probe"].map((c) => `'${c}'`).join(", ");
+
 /** Read access to a report file. */
 export interface ReportReader {
   /** All runs, newest first. */
@@ -73,7 +76,11 @@ export function createReportReader(db: Database.Database): ReportReader {
     listRuns,
     getRun(runId) {
       if (runId === undefined) {
-        const latest = all("SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1")[0];
+        // The latest parity run: replay plans, cleanups and probes share the file but are not
+        // what gate and the exports judge by default (a failed compare run still is).
+        const latest =
+          all(`SELECT * FROM runs WHERE command NOT IN (${NON_PARITY_COMMANDS}) ORDER BY started_at DESC, rowid DESC LIMIT 1`)[0] ??
+          all("SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1")[0];
         if (!latest) throw new ConfigError("the report file holds no runs yet");
         return toRun(latest);
       }

@@ -29,7 +29,7 @@ export function defineGateCommand(io: GateCommandIo = { write: (text) => void pr
   return new Command("gate")
     .description("Pass or fail a run of a report file for CI: exit 0 when it passes, 1 when it does not.")
     .argument("<file>", "SQLite report file")
-    .option("--run <id>", "run to judge (default: the latest run)")
+    .option("--run <id>", "run to judge (default: the latest parity run)")
     .option("--max-blocking <n>", "unsuppressed blocking findings allowed", asArgument(parseMaxBlocking), DEFAULT_MAX_BLOCKING)
     .option("--min-match-rate <rate>", "minimum matches ÷ compared legacy entries, e.g. 0.99 or 99% (default: none)", asArgument(parseMatchRate))
     .exitOverride()

@@ -5,6 +5,9 @@ import { defineDemoCommand } from "./demo.js";
 import { defineDoctorCommand } from "./doctor.js";
 import { defineMapCommand } from "./map.js";
 import { defineProbeCommand } from "./probe.js";
+import { defineReplayCommand } from "./replay.js";
+import { defineCleanupCommand } from "./cleanup.js";
+import { defineRelinkCommand } from "./relink.js";
 import { defineEmulatorCommand } from "./emulator.js";
 import { defineMilltimeCommand } from "./milltime-export.js";
 import { defineGateCommand } from "./gate.js";
@@ -14,4 +17,4 @@ import { defineReportCommand } from "./report.js";
  * Every top-level command, in the order `--help` lists them. Each entry builds a commander
  * Command whose action parses flags into `<Name>Options` and calls one library function.
  */
-export const commandDefinitions: Array<() => Command> = [defineDemoCommand, defineCompareCommand, defineGateCommand, defineReportCommand, defineMapCommand, defineMilltimeCommand, defineDoctorCommand, defineProbeCommand, defineAuditCommand, defineEmulatorCommand];
+export const commandDefinitions: Array<() => Command> = [defineDemoCommand, defineCompareCommand, defineGateCommand, defineReportCommand, defineReplayCommand, defineRelinkCommand, defineCleanupCommand, defineMapCommand, defineMilltimeCommand, defineDoctorCommand, defineProbeCommand, defineAuditCommand, defineEmulatorCommand];

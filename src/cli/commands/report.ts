@@ -19,7 +19,7 @@ export interface ReportCommandIo {
 /** `toki-parity report FILE [--format json|junit|md] [--run ID] [--out F]`: exports one run. */
 export function defineReportCommand(io: ReportCommandIo = { write: (text) => void process.stdout.write(text) }): Command {
   const merge = new Command("merge")
-    .description("Combine the latest run of each shard report (compare --shard i/n) into one run of OUT.")
+    .description("Combine the latest parity run of each shard report (compare --shard i/n) into one run of OUT.")
     .argument("<out>", "report file to write the merged run to")
     .argument("<inputs...>", "shard report files")
     .exitOverride()
@@ -35,7 +35,7 @@ export function defineReportCommand(io: ReportCommandIo = { write: (text) => voi
     .description("Export one run of a report file as JSON, JUnit XML, Markdown or a self-contained HTML page (to stdout or --out); `report merge` combines shard reports.")
     .argument("<file>", "SQLite report file")
     .addOption(new Option("--format <format>", "output format").choices(REPORT_FORMAT_NAMES).default("md"))
-    .option("--run <id>", "run to export (default: the latest run)")
+    .option("--run <id>", "run to export (default: the latest parity run)")
     .option("--out <file>", "write to this file instead of stdout")
     .exitOverride()
     .action(async (file: string, flags: ReportFlags) => {
