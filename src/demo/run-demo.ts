@@ -11,6 +11,7 @@ import { exportReport, isReportFormat, runGate, type GateResult } from "../repor
 import { compareFromConfig } from "../run/run-compare.js";
 import { DEMO_FILES } from "./demo-fixtures.js";
 import { doctorVerdict, formatDoctorText, runDoctor, type DoctorResult } from "../doctor/index.js";
+import { cleanupReplayRun, formatReplaySummary, replayFromConfig, runRelink, type CleanupResult, type ReplaySummary } from "../replay/index.js";
 import { parseProbeOptions, probeVerdict, runProbe, type ProbeResult } from "../probe/index.js";
 
 /** The bundled fixtures/demo/ folder (works from src/ and from dist/). */
@@ -32,7 +33,7 @@ export interface RunDemoOptions {
 
 export interface RunDemoResult {
   compare: CompareSummary;
-  files: { sqlite: string; junit: string; md: string; html: string; json: string; accepted: string; probe: string };
+  files: { sqlite: string; junit: string; md: string; html: string; json: string; accepted: string; probe: string; replay: string; relink: string };
   /** `gate` on the raw run (fails: the seeded discrepancies are blocking). */
   gate: GateResult;
   /** `gate` on the run with the team's suppressions (passes). */
@@ -43,6 +44,8 @@ export interface RunDemoResult {
   doctorAll: DoctorResult;
   /** `probe --apply` against the emulated Kleer company (green). */
   probe: ProbeResult;
+  /** `replay --apply` into a fresh, empty emulated sandbox, and the compare that followed it. */
+  replay: { summary: ReplaySummary; compare: CompareSummary | null; rerun: ReplaySummary; relinks: number; cleanup: CleanupResult };
   expected: Record<string, number>;
   actual: Record<string, number>;
   findingsMatchSeeded: boolean;
@@ -81,8 +84,10 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     json: join(outDir, "demo.json"),
     accepted: join(outDir, "demo-accepted.sqlite"),
     probe: join(outDir, "demo-probe.sqlite"),
+    replay: join(outDir, "demo-replay.sqlite"),
+    relink: join(outDir, "demo-relink.sql"),
   };
-  for (const f of [files.sqlite, files.accepted, files.probe]) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${f}${suffix}`, { force: true });
+  for (const f of [files.sqlite, files.accepted, files.probe, files.replay]) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${f}${suffix}`, { force: true });
 
   write("Starting the Kleer and Milltime emulators on 127.0.0.1 …\n");
   const kleer = await startKleerEmulator({ seed: readJson(dir, DEMO_FILES.kleerSeed), token, companyId });
@@ -150,8 +155,10 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     const probe = await runProbe(probeOptions);
     write(`  ${probe.steps.map((step) => `${step.step} ${step.verdict}`).join(" · ")}\n  ${probeVerdict(probe)} (steps and requests recorded in ${files.probe})\n`);
 
-    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n${htmlWritten ? `  ${files.html}\n` : ""}  ${files.accepted}\n  ${files.probe}\n`);
-    return { compare, files, expected, actual, findingsMatchSeeded, gate, acceptedGate, doctor, doctorAll, probe };
+    const replay = await replayIntoSandbox(config, dir, files, write);
+
+    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n${htmlWritten ? `  ${files.html}\n` : ""}  ${files.accepted}\n  ${files.probe}\n  ${files.replay}\n  ${files.relink} (+ .revert.sql)\n`);
+    return { compare, files, expected, actual, findingsMatchSeeded, gate, acceptedGate, doctor, doctorAll, probe, replay };
   } finally {
     await Promise.all([kleer.close(), milltime.close()]);
   }
@@ -163,4 +170,43 @@ function indent(text: string): string {
     .map((line) => (line === "" ? line : `  ${line}`))
     .join("\n")
     .replace(/\n*$/, "\n");
+}
+
+/**
+ * The cutover runbook on a fresh, empty Kleer sandbox: replay (apply), the compare that follows
+ * it, a second replay that must write nothing, the timer-history relink script, and a dry-run
+ * cleanup of what the replay created.
+ */
+async function replayIntoSandbox(config: RunConfig, dir: string, files: RunDemoResult["files"], write: (text: string) => void): Promise<RunDemoResult["replay"]> {
+  const seed = readJson<Record<string, unknown>>(dir, DEMO_FILES.kleerSeed);
+  const token = `sandbox-${randomBytes(12).toString("hex")}`;
+  const sandbox = await startKleerEmulator({ seed: { ...seed, events: [], dayStatuses: [] }, token, companyId: 4875 });
+  try {
+    const sandboxConfig: RunConfig = { ...config, kleer: { ...config.kleer, baseUrl: `${sandbox.url}/v1`, token }, reportFile: files.replay };
+    write(`\nReplaying into an empty Kleer sandbox at ${sandbox.url}/v1 …\ntoki-parity replay --apply\n`);
+    const first = await replayFromConfig(sandboxConfig, { apply: true });
+    write(indent(formatReplaySummary(first.replay)));
+    if (first.compare) {
+      const kinds = Object.entries(first.compare.findingsByKind)
+        .map(([kind, c]) => [kind, c.blocking + c.warning + c.info] as const)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(", ");
+      write(
+        `  replay parity (compare run ${first.compare.runId}): ${first.compare.matches} of ${first.compare.entriesCompared} entries match; top findings: ${kinds}\n` +
+          "  (replayed events are open: the attested weeks and approved months must be locked again in Kleer — editability_regression lists them)\n",
+      );
+    }
+    const rerun = await replayFromConfig(sandboxConfig, { apply: true });
+    write(`toki-parity replay --apply (again)\n  ${rerun.replay.created} created, ${rerun.replay.plannedSkipExisting} already in Kleer: a re-run never duplicates\n`);
+    const relink = await runRelink({ reportFile: files.replay, runId: first.replay.runId, format: "sql", outFile: files.relink, history: config.history });
+    write(`toki-parity relink --run ${first.replay.runId} --format sql\n  ${relink.plan.relinks.length} timer-history re-points, ${relink.plan.unrelinked.length} links listed as not replayed → ${relink.files.join(", ")}\n`);
+    const cleanup = await cleanupReplayRun({ reportFile: files.replay, runId: first.replay.runId, apply: false, kleer: { token } });
+    write(`toki-parity cleanup --run ${first.replay.runId} (dry run)\n  would delete ${cleanup.wouldDelete} events this run created, nothing else\n`);
+    return { summary: first.replay, compare: first.compare, rerun: rerun.replay, relinks: relink.plan.relinks.length, cleanup };
+  } finally {
+    await sandbox.close();
+  }
 }

@@ -54,6 +54,18 @@ describe("the demo", () => {
     expect(result.probe.steps.find((s) => s.step === "locked-create")?.verdict).toBe("pass");
   });
 
+  it("replays into an empty sandbox exactly once, relinks and plans a cleanup of only that run's events", () => {
+    const { summary, rerun, cleanup, relinks, compare } = result.replay;
+    expect(summary.created).toBe(summary.plannedCreate);
+    expect(summary.created).toBeGreaterThan(900);
+    expect(summary.failed + summary.unsettled).toBe(0);
+    expect(rerun.created).toBe(0);
+    expect(rerun.writeRequests).toBe(0);
+    expect(relinks).toBe(summary.created);
+    expect(cleanup.wouldDelete).toBe(summary.created);
+    expect(compare?.missing).toBe(0);
+  });
+
   it("never prints or stores the Kleer token or a Milltime password", () => {
     const passwords = credentialsOf(generateDemoCompany()).map((c) => c.password);
     const outputs = [printed, ...[result.files.junit, result.files.md, result.files.json].map((f) => readFileSync(f, "utf8")), readFileSync(result.files.sqlite).toString("latin1")];
