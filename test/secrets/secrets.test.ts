@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli/main.js";
@@ -17,7 +18,7 @@ import { compareFromConfig } from "../../src/run/run-compare.js";
 import { readDemoFixture } from "../fuzz/fuzz-support.js";
 import { milltimeStoreCases } from "../fuzz/milltime-samples.js";
 import { KLEER_TOKEN, readRunRows, startCompareFuzzWorld, type CompareFuzzWorld } from "../fuzz/compare-fuzz-kit.js";
-import { captureHttpSecrets, expectDirFreeOfSecrets, expectNoSecrets, sqliteTexts } from "./secret-capture.js";
+import { captureHttpSecrets, expectDirFreeOfSecrets, expectNoSecrets, secretsOfExchange, sqliteTexts } from "./secret-capture.js";
 
 /**
  * No secret reaches an output: the Kleer token, the Milltime passwords, and the session JWTs and
@@ -40,6 +41,31 @@ function kinds(values: readonly string[]) {
     others: values.filter((v) => !v.startsWith("eyJ")),
   };
 }
+
+describe("the secret hunt itself", () => {
+  const jwt = "eyJhbGciOiJIUzUxMiJ9.eyJ1c2VyaWQiOiIyMDEifQ.c2lnbmF0dXJlLXBsYW50ZWQtaW4tYS1maWxl";
+
+  it("picks the credentials out of request and reply headers", () => {
+    const found = secretsOfExchange(
+      ["x-token", "tok-123456", "cookie", `CSRFToken=abcdef0123; milltimeinstanceid=000224.1; milltimesessionid=${jwt}`, "x-csrf-token", "abcdef0123"],
+      ["set-cookie", `milltimesessionid=${jwt}; Path=/; HttpOnly`, "set-cookie", "milltimeinstanceid=000224.1; Path=/", "content-type", "application/json"],
+    );
+    expect(new Set(found)).toEqual(new Set(["tok-123456", "abcdef0123", jwt]));
+  });
+
+  it("finds a secret planted in a report table, in a file's bytes, or a JWT's signature on its own", () => {
+    const planted = join(work, "planted");
+    mkdirSync(planted, { recursive: true });
+    const db = new Database(join(planted, "report.sqlite"));
+    db.exec("CREATE TABLE findings (message TEXT)");
+    db.prepare("INSERT INTO findings (message) VALUES (?)").run(`Milltime said: session ${jwt} expired`);
+    db.close();
+    expect(() => expectDirFreeOfSecrets(planted, [jwt])).toThrow(/holds a secret/);
+    rmSync(join(planted, "report.sqlite"));
+    writeFileSync(join(planted, "notes.md"), `signature ${jwt.split(".")[2]} only`);
+    expect(() => expectDirFreeOfSecrets(planted, [jwt])).toThrow(/notes\.md holds a secret/);
+  });
+});
 
 describe("the demo (runDemo) with a known Kleer token", () => {
   const outDir = join(work, "demo");
