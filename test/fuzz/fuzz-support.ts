@@ -118,7 +118,30 @@ export function mutatedArb(sample: unknown): fc.Arbitrary<{ mutation: Mutation; 
     });
 }
 
-/** One HTTP reply a fuzzed server sends. */
+/** A copy of a JSON value with every leaf (string, number, boolean, null) passed through `leaf`. */
+export function mapLeaves(value: unknown, leaf: (v: unknown, key: string) => unknown, key = ""): unknown {
+  if (Array.isArray(value)) return value.map((item) => mapLeaves(item, leaf, key));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapLeaves(v, leaf, k)]));
+  }
+  return leaf(value, key);
+}
+
+/** Whole-reply damage: the same wrongness everywhere at once (nulls everywhere, numbers as text, …). */
+export function wholeReplyDamage(sample: unknown): Array<{ label: string; value: unknown }> {
+  return [
+    { label: "every value null", value: mapLeaves(sample, () => null) },
+    { label: "every number as text", value: mapLeaves(sample, (v) => (typeof v === "number" ? String(v) : v)) },
+    { label: "every number as \"NaN\"", value: mapLeaves(sample, (v) => (typeof v === "number" ? "NaN" : v)) },
+    { label: "every string as a number", value: mapLeaves(sample, (v) => (typeof v === "string" ? 42 : v)) },
+    { label: "every boolean as text", value: mapLeaves(sample, (v) => (typeof v === "boolean" ? String(v) : v)) },
+    { label: "every date impossible", value: mapLeaves(sample, (v, k) => (["date", "regday", "event-date"].includes(k) ? "2026-02-30" : v)) },
+    { label: "every string empty", value: mapLeaves(sample, (v) => (typeof v === "string" ? "" : v)) },
+    { label: "every object an array", value: JSON.parse(JSON.stringify(sample).replace(/\{/g, "[").replace(/\}/g, "]").replace(/"[^"]*":/g, "")) as unknown },
+  ];
+}
+
+/** One HTTP reply a fuzzed server sends. *//** One HTTP reply a fuzzed server sends. */
 export interface FuzzReply {
   status: number;
   contentType: string | null;
@@ -143,6 +166,7 @@ export function replyArb(sample: unknown, huge: string): fc.Arbitrary<FuzzReply>
   return fc.oneof(
     { weight: 4, arbitrary: mutatedArb(sample).map(({ value, mutation }) => json(JSON.stringify(value) ?? "", `mutated ${mutation.op} ${mutation.path.join(".")}`)) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => json(JSON.stringify(v), "arbitrary JSON")) },
+    { weight: 1, arbitrary: fc.constantFrom(...wholeReplyDamage(sample)).map(({ label, value }) => json(JSON.stringify(value), label)) },
     { weight: 1, arbitrary: fc.nat({ max: Math.max(1, validText.length - 2) }).map((n) => json(validText.slice(0, n), `truncated at ${n}`)) },
     {
       weight: 2,

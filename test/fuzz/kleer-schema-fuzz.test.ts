@@ -13,7 +13,7 @@ import {
   kleerPayrollEventsSchema,
   kleerPayrollSchedulesSchema,
 } from "../../src/kleer/kleer-schema.js";
-import { applyMutation, expectSaneValues, expectTypedError, mutatedArb, NASTY_STRINGS, PURE_RUNS, readDemoFixture } from "./fuzz-support.js";
+import { applyMutation, expectSaneValues, expectTypedError, mutatedArb, NASTY_STRINGS, PURE_RUNS, readDemoFixture, wholeReplyDamage } from "./fuzz-support.js";
 import { kleerEndpoints } from "./kleer-samples.js";
 
 /** Level (a): Kleer's wire schemas fed arbitrary values and mutated real replies, without any HTTP. */
@@ -60,6 +60,12 @@ describe.each(endpoints.map((e) => [e.name, e] as const))("Kleer schema for %s",
       }),
       { numRuns: PURE_RUNS },
     );
+  });
+
+  it.each(wholeReplyDamage(endpoint.sample).map((d) => [d.label, d.value] as const))("refuses or sanely reads the real reply with %s", (_label, value) => {
+    const result = parseLikeTheClient(endpoint, value);
+    if (result.ok) expectSaneValues(result.data);
+    else expectClearSchemaError(result.error, endpoint.route);
   });
 
   it("turns a real reply with one field dropped, nulled or of a wrong type into sane data or an error at that field", () => {

@@ -6,7 +6,7 @@ import { createMilltimeReader, type MilltimeReader } from "../../src/milltime/mi
 import type { MilltimeSnapshotManifest } from "../../src/milltime/milltime-snapshot-manifest.js";
 import type { MilltimeSnapshot } from "../../src/milltime/milltime-snapshot-source.js";
 import { parseEnvelope } from "../../src/milltime/milltime-stores.js";
-import { applyMutation, expectSaneValues, expectTypedError, mutatedArb, nestedJunk, PURE_RUNS, settle } from "./fuzz-support.js";
+import { applyMutation, expectSaneValues, expectTypedError, mutatedArb, nestedJunk, PURE_RUNS, settle, wholeReplyDamage } from "./fuzz-support.js";
 import { MILLTIME_WEEK, milltimeStoreCases, type MilltimeStoreCase } from "./milltime-samples.js";
 
 /**
@@ -55,6 +55,10 @@ describe.each(cases.map((c) => [c.store, c] as const))("Milltime %s replies, par
       }),
       { numRuns: PURE_RUNS },
     );
+  });
+
+  it.each(wholeReplyDamage(c.sample).map((d) => [d.label, d.value] as const))("refuses or sanely reads the real reply with %s", async (_label, value) => {
+    await readExpectingSanity(c, value);
   });
 
   it("turns a real reply with one field dropped, nulled or of a wrong type into sane values or an error on that branch", async () => {
