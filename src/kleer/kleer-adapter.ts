@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { isIsoDate, splitByMonth } from "../domain/calendar.js";
+import { inRange, isIsoDate, lastDayOfMonth, splitByMonth } from "../domain/calendar.js";
 import { ConfigError, TokiError } from "../domain/errors.js";
 import { silentLogger, systemClock, type Clock, type Logger, type TimeTrackingClient, type WeeklyStatsByPeriodReader } from "../domain/ports.js";
 import type {
@@ -95,6 +95,33 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
     }
   };
 
+  // Events are fetched by whole calendar month and kept until the next write, so the listing and
+  // the statistics of one run share one request per user and month (the request budget).
+  const eventMonths = new Map<string, Promise<KleerEvent[]>>();
+  function eventsOfMonth(month: string): Promise<KleerEvent[]> {
+    let pending = eventMonths.get(month);
+    if (!pending) {
+      const from = `${month}-01`;
+      pending = limit(() => client.listEvents({ userId: kleerUserId, range: { from, to: lastDayOfMonth(from) } }));
+      pending.catch(() => eventMonths.delete(month));
+      eventMonths.set(month, pending);
+    }
+    return pending;
+  }
+  async function fetchEvents(range: DateRange): Promise<KleerEvent[]> {
+    const months = splitByMonth(range).map((chunk) => chunk.from.slice(0, 7));
+    const perMonthEvents = await Promise.all(months.map(eventsOfMonth));
+    return uniqueEvents(perMonthEvents.flat()).filter((e) => inRange(e.date, range));
+  }
+  /** Runs a write and forgets the cached events whatever its outcome (a lost reply may have written). */
+  async function writing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      eventMonths.clear();
+    }
+  }
+
   async function fetchStatuses(range: DateRange): Promise<KleerEventRestriction[]> {
     return (await perMonth(splitByMonth(range), (chunk) => client.listEventStatuses({ userId: kleerUserId, range: chunk }))).flat();
   }
@@ -102,18 +129,13 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
   async function listTimeEntries(range: DateRange): Promise<TimeEntryListing> {
     checkRange(range);
     const started = clock.now().getTime();
-    const [projects, activities, chunks] = await Promise.all([
+    const [projects, activities, events, statusRows] = await Promise.all([
       lookups.projectsAll(),
       lookups.activities(),
-      perMonth(splitByMonth(range), (chunk) =>
-        Promise.all([
-          client.listEvents({ userId: kleerUserId, range: chunk }),
-          client.listEventStatuses({ userId: kleerUserId, range: chunk }),
-        ]),
-      ),
+      fetchEvents(range),
+      fetchStatuses(range),
     ]);
-    const events = uniqueEvents(chunks.flatMap(([e]) => e));
-    const statuses = dayStatusesByDate(chunks.flatMap(([, s]) => s));
+    const statuses = dayStatusesByDate(statusRows);
     const listing = mapEvents(events, indexLookups(projects, activities), statuses);
     for (const s of listing.skipped) {
       if (s.reason !== "projectless")
@@ -141,17 +163,15 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
     const from = periods.reduce((min, p) => (p.from < min ? p.from : min), periods[0]!.from);
     const to = periods.reduce((max, p) => (p.to > max ? p.to : max), periods[0]!.to);
     const chunks = splitByMonth({ from, to }).filter((c) => periods.some((p) => p.from <= c.to && p.to >= c.from));
-    const fetched = await perMonth(chunks, (chunk) => {
-      const q = { userId: kleerUserId, range: chunk };
-      return Promise.all([
-        client.listEvents(q),
-        emptyWhenNoPayroll(client.getPayrollSchedule(q)),
-        emptyWhenNoPayroll(client.listPayrollEvents(q)),
-      ]);
-    });
-    const events = uniqueEvents(fetched.flatMap(([e]) => e));
-    const schedule = fetched.flatMap(([, s]) => s);
-    const payroll = fetched.flatMap(([, , p]) => p);
+    const [events, fetched] = await Promise.all([
+      Promise.all(chunks.map((chunk) => fetchEvents(chunk))).then((lists) => uniqueEvents(lists.flat())),
+      perMonth(chunks, (chunk) => {
+        const q = { userId: kleerUserId, range: chunk };
+        return Promise.all([emptyWhenNoPayroll(client.getPayrollSchedule(q)), emptyWhenNoPayroll(client.listPayrollEvents(q))]);
+      }),
+    ]);
+    const schedule = fetched.flatMap(([s]) => s);
+    const payroll = fetched.flatMap(([, p]) => p);
     return periods.map((period) => computeStatsForRange(period, events, schedule, payroll));
   }
 
@@ -233,7 +253,7 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
       const { projectId, activityId } = await resolveTarget(request);
       const writable = buildEventWritable({ request, kleerUserId, projectId, activityId, timeZone });
       await assertDayOpen(writable.date);
-      return String(await client.createEvent(writable));
+      return String(await writing(() => client.createEvent(writable)));
     },
     async editTimeEntry(request: EditTimeEntryRequest) {
       const existing = await getOwnEvent(request.registrationId);
@@ -241,12 +261,12 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
       const writable = buildEventWritable({ request, kleerUserId, projectId, activityId, timeZone });
       await assertEventOpen(existing);
       if (writable.date !== existing.date) await assertDayOpen(writable.date);
-      return String(await client.updateEvent(existing.id.id, writable));
+      return String(await writing(() => client.updateEvent(existing.id.id, writable)));
     },
     async deleteTimeEntry(registrationId) {
       const existing = await getOwnEvent(registrationId);
       await assertEventOpen(existing);
-      await client.deleteEvent(existing.id.id);
+      await writing(() => client.deleteEvent(existing.id.id));
     },
   };
 }

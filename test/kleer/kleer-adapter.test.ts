@@ -130,16 +130,17 @@ describe("Kleer adapter: reading", () => {
     expect(urls.filter((u) => u === "/company/4875/activity")).toHaveLength(1);
   });
 
-  it("sends one request per endpoint per calendar-month chunk and merges the chunks", async () => {
+  it("sends one request per endpoint per calendar month and merges the months", async () => {
     const { adapter, served, emulator } = await startKit();
     const listing = await adapter.listTimeEntries({ from: "2026-04-20", to: "2026-06-10" });
     expect(listing.entries.map((e) => e.registrationId)).toEqual(["7001201", "7001202", "7001203", "7001204", "7001205", "7001209"]);
     const eventUrls = emulator.requestLog.filter((r) => r.url.includes("/event?")).map((r) => new URL(r.url, "http://x").searchParams);
+    // Events are fetched by whole month (kept for the statistics of the same range) and filtered.
     expect(eventUrls.map((q) => [q.get("startDate"), q.get("endDate")])).toEqual(
       expect.arrayContaining([
-        ["2026-04-20", "2026-04-30"],
+        ["2026-04-01", "2026-04-30"],
         ["2026-05-01", "2026-05-31"],
-        ["2026-06-01", "2026-06-10"],
+        ["2026-06-01", "2026-06-30"],
       ]),
     );
     const counts = served().reduce<Record<string, number>>((acc, r) => ({ ...acc, [r]: (acc[r] ?? 0) + 1 }), {});

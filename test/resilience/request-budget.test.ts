@@ -33,10 +33,10 @@ function expectedBudget(range: DateRange) {
     periods: periods.length,
     perUser: {
       kleer: {
-        // The listing reads events and day statuses per month of the read range; the weekly
-        // statistics read events again, with the payroll endpoints, per month of the compared range
-        // (the adapter keeps no events between the two calls: see docs/readme/resilience.md).
-        [KLEER_EVENTS]: readChunks + statsChunks,
+        // Events are read by whole calendar month of the read range and shared by the listing and
+        // the weekly statistics; day statuses per month of the read range; the payroll endpoints
+        // per month of the compared range.
+        [KLEER_EVENTS]: readChunks,
         [KLEER_STATUSES]: readChunks,
         [KLEER_SCHEDULE]: statsChunks,
         [KLEER_PAYROLL_EVENTS]: statsChunks,
@@ -100,7 +100,7 @@ describe("request budget of a compare run", () => {
     expect(kleerRoutes["/company/{companyId}/activity"]).toBe(1);
   }, 60_000);
 
-  it("asks per user once per month chunk and endpoint (events: listing + statistics), Milltime once per chunk or period", async () => {
+  it("asks per user once per month chunk and endpoint (events shared by listing and statistics), Milltime once per chunk or period", async () => {
     const { requests, summary } = await compareCompany(company, "per-user");
     expect(summary.users).toBe(COMPANY.users);
     expect(budget).toMatchObject({ readChunks: 4, statsChunks: 3, periods: 13 });
