@@ -7,6 +7,7 @@ import { silentLogger, systemClock, type Clock, type Logger } from "../domain/po
 import { createReportStore, openReportDatabase } from "../report/index.js";
 import { TOOL_VERSION } from "../cli/tool-version.js";
 import { openRunSources, type RunSources } from "./run-sources.js";
+import { maskPostgresUrl } from "../history/index.js";
 
 export interface CompareFromConfigDeps {
   clock?: Clock;
@@ -30,9 +31,9 @@ export function describeRunOptions(config: RunConfig): Record<string, unknown> {
     shard: config.shard ? `${config.shard.index}/${config.shard.count}` : null,
     timeZone: config.timeZone,
     concurrency: config.concurrency,
-    kleer: { baseUrl: config.kleer.baseUrl, companyId: config.kleer.companyId },
-    milltime: config.milltime.snapshotDir ? { snapshot: config.milltime.snapshotDir } : { url: config.milltime.url ?? null },
-    history: config.history ? config.history.replace(/\/\/([^:/@]+):[^@/]*@/, "//$1:***@") : null,
+    kleer: { baseUrl: maskPostgresUrl(config.kleer.baseUrl), companyId: config.kleer.companyId },
+    milltime: config.milltime.snapshotDir ? { snapshot: config.milltime.snapshotDir } : { url: config.milltime.url ? maskPostgresUrl(config.milltime.url) : null },
+    history: config.history ? maskPostgresUrl(config.history) : null,
     mapping: config.mappingFile,
     rules: config.rulesFile ?? null,
   };
