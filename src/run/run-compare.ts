@@ -8,12 +8,15 @@ import { createReportStore, openReportDatabase } from "../report/index.js";
 import { TOOL_VERSION } from "../cli/tool-version.js";
 import { openRunSources, type RunSources } from "./run-sources.js";
 import { maskPostgresUrl } from "../history/index.js";
+import type { RetryOptions } from "../http/retry.js";
 
 export interface CompareFromConfigDeps {
   clock?: Clock;
   logger?: Logger;
   kleerDispatcher?: Dispatcher;
   milltimeDispatcher?: Dispatcher;
+  /** Retry policy of both providers' reads. @default the clients' default policy */
+  retry?: RetryOptions | false;
   onProgress?: (progress: CompareProgress) => void;
   /** Recorded in the run. @default "compare" */
   command?: string;

@@ -7,6 +7,7 @@ import type { DateRange } from "../domain/time-entry.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
 import { globalRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
+import type { RetryOptions } from "../http/retry.js";
 import { openTimerHistorySource, type TimerHistorySource } from "../history/index.js";
 import { createKleerAdapter, createKleerClient, createKleerCompanyLookups, type KleerAdapter, type KleerClient } from "../kleer/index.js";
 import { loadMappingFile } from "../mapping/index.js";
@@ -44,6 +45,8 @@ export interface OpenKleerSideOptions {
   /** Injected dispatcher (tests); otherwise a keep-alive agent owned by the side. */
   dispatcher?: Dispatcher | undefined;
   timeoutMs?: number | undefined;
+  /** Retry policy of reads. @default the clients' default policy */
+  retry?: RetryOptions | false | undefined;
 }
 
 export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
@@ -53,7 +56,7 @@ export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
   // read triggered them, so the requests table counts each exactly once.
   let currentRecorder: RequestRecorder | undefined;
   const routing: RequestRecorder = { record: (entry) => currentRecorder?.record(entry) };
-  const base = { baseUrl: options.baseUrl, token: options.token, companyId: options.companyId, dispatcher, timeoutMs: options.timeoutMs };
+  const base = { baseUrl: options.baseUrl, token: options.token, companyId: options.companyId, dispatcher, timeoutMs: options.timeoutMs, retry: options.retry };
   const companyClient = createKleerClient({ ...base, recorder: routing });
   const lookups = createKleerCompanyLookups(companyClient);
   return {
@@ -86,6 +89,8 @@ export interface OpenMilltimeSideOptions {
   clock?: Clock | undefined;
   logger?: Logger | undefined;
   dispatcher?: Dispatcher | undefined;
+  /** Retry policy of reads and logins. @default the client's default policy */
+  retry?: RetryOptions | false | undefined;
 }
 
 export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promise<MilltimeRunSide> {
@@ -121,6 +126,7 @@ export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promis
         recorder,
         clock: options.clock,
         logger,
+        retry: options.retry,
       });
       return createMilltimeReader({ source: { kind: "live", client }, logger });
     },
@@ -192,13 +198,13 @@ export interface RunSources {
 
 export async function openRunSources(
   config: RunConfig,
-  deps: { clock?: Clock; logger?: Logger; kleerDispatcher?: Dispatcher; milltimeDispatcher?: Dispatcher } = {},
+  deps: { clock?: Clock; logger?: Logger; kleerDispatcher?: Dispatcher; milltimeDispatcher?: Dispatcher; retry?: RetryOptions | false } = {},
 ): Promise<RunSources> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const { mapping } = await loadMappingFile(config.mappingFile);
-  const milltime = await openMilltimeSide({ ...config.milltime, clock, logger, dispatcher: deps.milltimeDispatcher });
-  const kleer = openKleerSide({ ...config.kleer, timeZone: config.timeZone, clock, logger, dispatcher: deps.kleerDispatcher });
+  const milltime = await openMilltimeSide({ ...config.milltime, clock, logger, dispatcher: deps.milltimeDispatcher, retry: deps.retry });
+  const kleer = openKleerSide({ ...config.kleer, timeZone: config.timeZone, clock, logger, dispatcher: deps.kleerDispatcher, retry: deps.retry });
   const history = openHistorySide(config.history, config.timeZone, logger);
   const users = selectRunUsers(mapping, milltime.tokiUserIds(), config);
   return {
