@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { Agent, type Dispatcher } from "undici";
 import type { CutoverMapping, UserLink } from "../domain/cutover-mapping.js";
 import { ConfigError } from "../domain/errors.js";
@@ -136,27 +140,67 @@ export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promis
   };
 }
 
-/** Timer-history links per user; a file is read once and grouped, PostgreSQL is queried per user. */
+/**
+ * Timer-history links per user. PostgreSQL is queried per user; a file export is read once into
+ * a temporary SQLite index on disk and queried per user from there, so memory stays bounded by
+ * one user's links however large the export is.
+ */
 export interface HistoryRunSide {
   describe(): string;
   linksFor(tokiUserId: number, range: DateRange): Promise<TimerHistoryLink[]>;
   source: TimerHistorySource | undefined;
+  close(): Promise<void>;
+}
+
+/** Links inserted into the temporary index per transaction. */
+const HISTORY_INDEX_BATCH = 5000;
+
+interface HistoryFileIndex {
+  linksOf(tokiUserId: number): TimerHistoryLink[];
+  close(): void;
+}
+
+async function indexHistoryFile(source: TimerHistorySource, range: DateRange): Promise<HistoryFileIndex> {
+  const dir = mkdtempSync(join(tmpdir(), "toki-parity-history-"));
+  const db = new Database(join(dir, "links.sqlite"));
+  try {
+    db.pragma("journal_mode = OFF");
+    db.pragma("synchronous = OFF");
+    db.exec("CREATE TABLE links (toki_user_id INTEGER NOT NULL, link_json TEXT NOT NULL)");
+    const insert = db.prepare("INSERT INTO links (toki_user_id, link_json) VALUES (?, ?)");
+    const insertBatch = db.transaction((batch: TimerHistoryLink[]) => {
+      for (const link of batch) insert.run(link.tokiUserId, JSON.stringify(link));
+    });
+    let batch: TimerHistoryLink[] = [];
+    for await (const link of source.read({ range })) {
+      batch.push(link);
+      if (batch.length >= HISTORY_INDEX_BATCH) {
+        insertBatch(batch);
+        batch = [];
+      }
+    }
+    insertBatch(batch);
+    db.exec("CREATE INDEX links_by_user ON links (toki_user_id)");
+  } catch (error) {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const select = db.prepare("SELECT link_json FROM links WHERE toki_user_id = ? ORDER BY rowid");
+  return {
+    linksOf: (tokiUserId) => (select.all(tokiUserId) as Array<{ link_json: string }>).map((row) => JSON.parse(row.link_json) as TimerHistoryLink),
+    close() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function openHistorySide(spec: string | undefined, timeZone: string, logger: Logger = silentLogger): HistoryRunSide {
-  if (!spec) return { describe: () => "no timer history", linksFor: async () => [], source: undefined };
+  if (!spec) return { describe: () => "no timer history", linksFor: async () => [], source: undefined, close: async () => {} };
   const source = openTimerHistorySource(spec, { timeZone, logger });
   const isDatabase = /^postgres(ql)?:\/\//i.test(spec.trim());
-  let grouped: Promise<Map<number, TimerHistoryLink[]>> | undefined;
-  const readGrouped = async (range: DateRange) => {
-    const map = new Map<number, TimerHistoryLink[]>();
-    for await (const link of source.read({ range })) {
-      const list = map.get(link.tokiUserId) ?? [];
-      list.push(link);
-      map.set(link.tokiUserId, list);
-    }
-    return map;
-  };
+  let fileIndex: Promise<HistoryFileIndex> | undefined;
   return {
     source,
     describe: () => source.describe(),
@@ -166,8 +210,11 @@ export function openHistorySide(spec: string | undefined, timeZone: string, logg
         for await (const link of source.read({ range, tokiUserIds: [tokiUserId] })) out.push(link);
         return out;
       }
-      grouped ??= readGrouped(range);
-      return (await grouped).get(tokiUserId) ?? [];
+      fileIndex ??= indexHistoryFile(source, range);
+      return (await fileIndex).linksOf(tokiUserId);
+    },
+    async close() {
+      if (fileIndex) (await fileIndex.catch(() => undefined))?.close();
     },
   };
 }
@@ -214,7 +261,7 @@ export async function openRunSources(
     history,
     users,
     async close() {
-      await Promise.all([kleer.close(), milltime.close()]);
+      await Promise.all([kleer.close(), milltime.close(), history.close()]);
     },
   };
 }
