@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { integerFlag as integer, rateFlag as rate } from "../flag-parsers.js";
 import {
   KLEER_EMULATOR_DEFAULT_COMPANY_ID,
   KLEER_EMULATOR_DEV_TOKEN,
@@ -7,20 +8,6 @@ import {
 } from "../../emulator/kleer/index.js";
 
 const DEFAULT_PORT = 8787;
-
-function integer(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
-}
-
-function rate(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError("must be a number from 0 to 1");
-  return n;
-}
 
 interface EmulatorKleerFlags {
   port: number;

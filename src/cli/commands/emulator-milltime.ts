@@ -1,21 +1,8 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { integerFlag as integer, rateFlag as rate } from "../flag-parsers.js";
 import { runMilltimeEmulator, type EmulatorMilltimeOptions } from "../../emulator/milltime/index.js";
 
 const DEFAULT_PORT = 8788;
-
-function integer(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
-}
-
-function rate(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError("must be a number from 0 to 1");
-  return n;
-}
 
 interface EmulatorMilltimeFlags {
   port: number;
