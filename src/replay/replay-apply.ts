@@ -11,6 +11,11 @@ import type { PlanRow } from "./replay-types.js";
 /** Create attempts per legacy entry and invocation (each after a lookup proved the previous one absent). */
 export const MAX_CREATE_ATTEMPTS = 3;
 
+/** First wait before a create refused with 429 is sent again (doubles per attempt). */
+export const RATE_LIMITED_CREATE_BACKOFF_MS = 250;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** How one entry ended in this invocation. */
 export type EntryApplyOutcome = "created" | "resolved-existing" | "failed" | "unsettled" | "already-settled";
 
@@ -141,6 +146,12 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
         // The journal could not take the intent: nothing was sent, and nothing may be sent unjournaled.
         if (intentId === 0) throw error;
         const message = describeSourceError(error, options.redactor);
+        if (error instanceof ProviderHttpError && error.status === 429) {
+          // Refused for the rate limit: certainly not carried out, so it is sent again after a pause.
+          journal.recordOutcome(intentId, { outcome: "failed", errorCode: codeOf(error), errorMessage: message, resolvedBy: "reply" });
+          await sleep(RATE_LIMITED_CREATE_BACKOFF_MS * 2 ** tries);
+          continue;
+        }
         if (!isAmbiguousWriteFailure(error)) {
           journal.recordOutcome(intentId, { outcome: "failed", errorCode: codeOf(error), errorMessage: message, resolvedBy: "reply" });
           return "failed";

@@ -39,7 +39,7 @@ function planRow(legacyId: string, overrides: Partial<PlanRow> = {}): PlanRow {
   };
 }
 
-type CreateBehaviour = "ok" | "drop-after-write" | "503-before-write" | "400" | "date-locked";
+type CreateBehaviour = "ok" | "drop-after-write" | "503-before-write" | "429" | "400" | "date-locked";
 
 /** An in-memory Kleer user: events with foreign-ids, scripted create outcomes, optional listing failures. */
 function fakeKleer(script: CreateBehaviour[] = []) {
@@ -80,6 +80,8 @@ function fakeKleer(script: CreateBehaviour[] = []) {
           throw new TokiError("UNREACHABLE", "Kleer is unreachable (PUT /company/{companyId}/event): UND_ERR_SOCKET: other side closed");
         case "503-before-write":
           throw http(503);
+        case "429":
+          throw http(429);
         case "400":
           throw http(400);
         case "date-locked":
@@ -151,6 +153,20 @@ describe("applyUserRows: one event per entry whatever the failures", () => {
     expect(kleer.events).toHaveLength(1);
     expect(journalOf(journal)).toEqual([
       { legacyId: "L1", attempt: 1, outcome: "failed", resolvedBy: "lookup", eventId: null, errorCode: "PROVIDER_ERROR" },
+      { legacyId: "L1", attempt: 2, outcome: "created", resolvedBy: "reply", eventId: "7001", errorCode: null },
+    ]);
+  });
+
+  it("a create refused with 429 is sent again after a pause, without a lookup (it was certainly not carried out)", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer(["429", "ok"]);
+    await apply(journal, kleer.client, [planRow("L1")]);
+    expect(kleer.calls.create).toBe(2);
+    // Only the one listing made before any create: a 429 needs no lookup.
+    expect(kleer.calls.list).toBe(1);
+    expect(kleer.events).toHaveLength(1);
+    expect(journalOf(journal)).toEqual([
+      { legacyId: "L1", attempt: 1, outcome: "failed", resolvedBy: "reply", eventId: null, errorCode: "PROVIDER_ERROR" },
       { legacyId: "L1", attempt: 2, outcome: "created", resolvedBy: "reply", eventId: "7001", errorCode: null },
     ]);
   });
