@@ -228,6 +228,10 @@ export function selectRunUsers(mapping: CutoverMapping, legacyUserIds: readonly 
   const byId = new Map<number, UserLink>(mapping.users.map((u) => [u.tokiUserId, u]));
   for (const id of legacyUserIds) if (!byId.has(id)) byId.set(id, { tokiUserId: id });
   const wanted = config.users ? new Set(config.users) : undefined;
+  const unknown = (config.users ?? []).filter((id) => !byId.has(id));
+  if (unknown.length > 0) {
+    throw new ConfigError(`--users: Toki user ${unknown.join(", ")} is neither in the mapping nor among the Milltime credentials or snapshot users`);
+  }
   return [...byId.values()]
     .filter((u) => (wanted ? wanted.has(u.tokiUserId) : true) && isInShard(u.tokiUserId, config.shard))
     .sort((a, b) => a.tokiUserId - b.tokiUserId);

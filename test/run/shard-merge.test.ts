@@ -80,3 +80,12 @@ describe("sharded compare + report merge", () => {
     ).toThrow(/disjoint users/);
   });
 });
+
+describe("selecting the users of a run", () => {
+  it("refuses a --users id that neither the mapping nor Milltime knows, naming it", async () => {
+    const { selectRunUsers } = await import("../../src/run/run-sources.js");
+    const mapping = { users: [{ tokiUserId: 1, kleerUserId: 5501 }], projects: [], activities: [] };
+    expect(selectRunUsers(mapping, [2], { users: [1, 2] }).map((u) => u.tokiUserId)).toEqual([1, 2]);
+    expect(() => selectRunUsers(mapping, [2], { users: [1, 99] })).toThrow(/Toki user 99 is neither in the mapping/);
+  });
+});
