@@ -58,7 +58,9 @@ export function formatZodIssues(error: z.ZodError, optionNames: Record<string, s
   return error.issues.map((issue) => {
     const path = issue.path.join(".");
     const name = optionNames[path] ?? (path || "(root)");
-    return `${name}: ${issue.message}`;
+    // A missing option reaches zod as undefined (or NaN once coerced to a number).
+    const missing = issue.code === "invalid_type" && /received (undefined|NaN)$/.test(issue.message);
+    return `${name}: ${missing ? "is required but was not given" : issue.message}`;
   });
 }
 

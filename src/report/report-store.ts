@@ -67,9 +67,15 @@ export function openReportDatabase(file: string, options: OpenReportDatabaseOpti
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(`cannot open report file ${file}: ${reason}`, [], { cause: error });
   }
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+  } catch (error) {
+    db.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`cannot use ${file} as a report file: ${reason}`, [], { cause: error });
+  }
   return db;
 }
 

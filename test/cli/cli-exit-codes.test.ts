@@ -87,3 +87,30 @@ describe("CLI exit codes", () => {
     expect(await runCli(args)).toBe(3);
   });
 });
+
+describe("CLI messages for common mistakes", () => {
+  it("2: a file that is not a report, and missing required options, in plain words", async () => {
+    let err = "";
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      err += String(chunk);
+      return true;
+    });
+    try {
+      expect(await runCli(["gate", join(import.meta.dirname, "../../README.md")])).toBe(2);
+      expect(err).toContain("cannot use");
+      expect(err).toContain("as a report file");
+      err = "";
+      const env = { ...process.env };
+      delete process.env.TOKI_KLEER__TOKEN;
+      delete process.env.TOKI_KLEER__COMPANY_ID;
+      try {
+        expect(await runCli(["compare", "--from", "2026-01-01", "--to", "2026-01-31"])).toBe(2);
+      } finally {
+        process.env = env;
+      }
+      expect(err).toContain("--kleer-token / TOKI_KLEER__TOKEN: is required but was not given");
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
