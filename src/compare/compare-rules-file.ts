@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../domain/errors.js";
-import { parseParityRules } from "../parity/parity-rules-schema.js";
+import { parseParityRules } from "./compare-rules-schema.js";
 import { DEFAULT_PARITY_RULES, type ParityRules } from "../parity/parity-rules.js";
 
 /**

@@ -4,7 +4,7 @@ import { indexMapping, type UserLink } from "../domain/cutover-mapping.js";
 import { ConfigError } from "../domain/errors.js";
 import { silentLogger } from "../domain/ports.js";
 import { globalRedactor } from "../http/redact.js";
-import { describeParityRules } from "../parity/parity-rules-schema.js";
+import { describeParityRules } from "./compare-rules-schema.js";
 import { DEFAULT_PARITY_RULES } from "../parity/parity-rules.js";
 import { compareUserParity } from "../parity/user-parity.js";
 import { createBufferedRecorder } from "../report/report-recorder.js";

@@ -1,7 +1,6 @@
 export * from "./finding-kinds.js";
 export * from "./finding.js";
 export * from "./parity-rules.js";
-export * from "./parity-rules-schema.js";
 export * from "./note-normalise.js";
 export * from "./entry-matching.js";
 export * from "./entry-comparison.js";

@@ -8,7 +8,7 @@ import { ProviderHttpError } from "../../src/domain/errors.js";
 import type { DateRange, TimeEntry } from "../../src/domain/time-entry.js";
 import type { TimerHistoryLink } from "../../src/domain/timer-history.js";
 import { SecretRedactor } from "../../src/http/redact.js";
-import { parseParityRules } from "../../src/parity/parity-rules-schema.js";
+import { parseParityRules } from "../../src/compare/compare-rules-schema.js";
 import { buildHistoryLink, buildKleerEntry, buildKleerTwin, buildLegacyEntry, buildMapping, buildTimeInfo, buildUserLink, buildWeeklyStats } from "../builders.js";
 import { memoryStore, steppingClock } from "../report/report-fixture.js";
 import { createCallLog, fakeKleerReader, fakeLegacyReader, type FakeCallLog } from "./fake-sources.js";

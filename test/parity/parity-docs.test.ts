@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SEVERITIES, FINDING_KINDS } from "../../src/parity/finding-kinds.js";
-import { parseParityRules } from "../../src/parity/parity-rules-schema.js";
+import { parseParityRules } from "../../src/compare/compare-rules-schema.js";
 
 const doc = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 

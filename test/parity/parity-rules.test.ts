@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/domain/errors.js";
 import { DEFAULT_SEVERITIES } from "../../src/parity/finding-kinds.js";
 import { DEFAULT_PARITY_RULES } from "../../src/parity/parity-rules.js";
-import { parseParityRules } from "../../src/parity/parity-rules-schema.js";
+import { parseParityRules } from "../../src/compare/compare-rules-schema.js";
 import type { TimeEntry } from "../../src/domain/time-entry.js";
 import { buildKleerTwin } from "../builders.js";
 import { cleanKleer, cleanLegacy, runUser } from "./parity-fixture.js";

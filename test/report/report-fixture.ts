@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import type { Clock } from "../../src/domain/ports.js";
 import type { TimeEntry } from "../../src/domain/time-entry.js";
-import { parseParityRules } from "../../src/parity/parity-rules-schema.js";
+import { parseParityRules } from "../../src/compare/compare-rules-schema.js";
 import type { UserParityResult } from "../../src/parity/user-parity.js";
 import { createReportStore, type ReportStore } from "../../src/report/report-store.js";
 import { buildHistoryLink, buildKleerEntry, buildUserLink, buildWeeklyStats } from "../builders.js";

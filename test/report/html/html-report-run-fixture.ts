@@ -2,7 +2,7 @@ import { addDays, splitByIsoWeek } from "../../../src/domain/calendar.js";
 import { indexMapping } from "../../../src/domain/cutover-mapping.js";
 import type { AttestLevel, DateRange, TimeEntry } from "../../../src/domain/time-entry.js";
 import type { RequestRecord } from "../../../src/http/request-log.js";
-import { parseParityRules } from "../../../src/parity/parity-rules-schema.js";
+import { parseParityRules } from "../../../src/compare/compare-rules-schema.js";
 import { compareUserParity, type SourceFailure } from "../../../src/parity/user-parity.js";
 import { createReportStore, openReportDatabase } from "../../../src/report/report-store.js";
 import { buildKleerEntry, buildKleerTwin, buildLegacyEntry, buildMapping, buildTimeInfo, buildUserLink, buildWeeklyStats, IDS } from "../../builders.js";

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { isIsoDate } from "../domain/calendar.js";
 import { ConfigError } from "../domain/errors.js";
-import { DEFAULT_SEVERITIES, FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from "./finding-kinds.js";
+import { DEFAULT_SEVERITIES, FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from "../parity/finding-kinds.js";
 import {
   DEFAULT_TOLERANCES,
   MINUTE_IN_HOURS,
   type ParityRules,
   type Suppression,
-} from "./parity-rules.js";
+} from "../parity/parity-rules.js";
 
 const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
 const findingKind = z.enum(FINDING_KINDS, { message: `expected one of the finding kinds (${FINDING_KINDS.join(", ")})` });
