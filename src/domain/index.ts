@@ -7,3 +7,4 @@ export * from "./calendar.js";
 export * from "./errors.js";
 export * from "./ports.js";
 export * from "./shard.js";
+export * from "./project-access.js";

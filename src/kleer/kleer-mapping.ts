@@ -1,4 +1,5 @@
 import { inRange, isoWeekOf, localDateOf } from "../domain/calendar.js";
+import { allowedActivities, projectVisibility, type KleerProjectAccess } from "../domain/project-access.js";
 import { TokiError } from "../domain/errors.js";
 import type {
   Activity,
@@ -24,8 +25,20 @@ import type {
 } from "./kleer-schema.js";
 
 /** Toki's rule (kleer-api.md §7): visible ⇔ active && (all-users || the user is listed). */
+/** The access fields of a wire project, for Toki's visibility and activity rules. */
+export function toProjectAccess(project: KleerClientProject): KleerProjectAccess {
+  return {
+    id: project.id.id,
+    active: project.active,
+    allUsers: project["all-users"],
+    users: project.users.map((u) => ({ userId: u.user.id, activityIds: u.activities.map((a) => a.activity.id) })),
+    allActivities: project["all-activities"],
+    activityIds: project.activities.map((a) => a.activity.id),
+  };
+}
+
 export function isProjectVisible(project: KleerClientProject, kleerUserId: number): boolean {
-  return project.active && (project["all-users"] || project.users.some((u) => u.user.id === kleerUserId));
+  return projectVisibility(toProjectAccess(project), kleerUserId).visible;
 }
 
 /**
@@ -34,14 +47,7 @@ export function isProjectVisible(project: KleerClientProject, kleerUserId: numbe
  * entry exists and is non-empty (else "none").
  */
 export function allowedActivityIds(project: KleerClientProject, kleerUserId: number, allActivityIds: readonly number[]): Set<number> {
-  if (project["all-activities"]) return new Set(allActivityIds);
-  const p = project.activities.map((a) => a.activity.id);
-  const entry = project.users.find((u) => u.user.id === kleerUserId);
-  const u = entry && entry.activities.length > 0 ? entry.activities.map((a) => a.activity.id) : null;
-  if (p.length === 0) return new Set(u ?? []);
-  if (u === null) return new Set(p);
-  const uSet = new Set(u);
-  return new Set(p.filter((id) => uSet.has(id)));
+  return new Set(allowedActivities(toProjectAccess(project), kleerUserId, allActivityIds).allowed);
 }
 
 /** The domain Project of a Kleer project (`number` becomes the code when non-empty). */

@@ -1,6 +1,6 @@
 import { indexMapping, type CutoverMapping } from "../domain/cutover-mapping.js";
 import type { DateRange } from "../domain/time-entry.js";
-import { allowedActivities, projectVisibility, type ActivityRuleRow, type KleerProjectAccess } from "./kleer-rules.js";
+import { allowedActivities, projectVisibility, type ActivityRuleRow, type KleerProjectAccess } from "../domain/project-access.js";
 import { compareIds } from "./mapping-normalise.js";
 
 /** One (project, activity) pair a user reported on in Milltime, with how often. */

@@ -4,7 +4,7 @@ import { isTokiError } from "../domain/errors.js";
 import { silentLogger, type Logger } from "../domain/ports.js";
 import type { Activity, DateRange, Project, TimeEntry } from "../domain/time-entry.js";
 import { globalRedactor } from "../http/redact.js";
-import type { KleerProjectAccess } from "./kleer-rules.js";
+import type { KleerProjectAccess } from "../domain/project-access.js";
 import { checkMappingCoverage, type CoverageResult, type LegacyUserUsage } from "./mapping-coverage.js";
 import { compareIds } from "./mapping-normalise.js";
 import { suggestMapping } from "./mapping-suggest.js";

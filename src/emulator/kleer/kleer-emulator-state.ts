@@ -1,4 +1,5 @@
 import { eachDay } from "../../domain/calendar.js";
+import { allowedActivities } from "../../domain/project-access.js";
 import type { DateRange, IsoDate, TimeEntryStatus } from "../../domain/time-entry.js";
 import {
   parseKleerEmulatorSeed,
@@ -59,11 +60,15 @@ export interface KleerEmulatorState {
 
 /** The activity ids a user may report on a project: the same truth table Toki applies (kleer-api.md §7). */
 export function emulatorAllowedActivities(project: KleerSeedProject, userId: number, allActivityIds: number[]): Set<number> {
-  if (project.allActivities) return new Set(allActivityIds);
-  const own = project.users.find((u) => u.userId === userId)?.activities ?? [];
-  if (project.activities.length === 0) return new Set(own);
-  if (own.length === 0) return new Set(project.activities);
-  return new Set(project.activities.filter((a) => own.includes(a)));
+  const access = {
+    id: project.id,
+    active: project.active,
+    allUsers: project.allUsers,
+    users: project.users.map((u) => ({ userId: u.userId, activityIds: u.activities })),
+    allActivities: project.allActivities,
+    activityIds: project.activities,
+  };
+  return new Set(allowedActivities(access, userId, allActivityIds).allowed);
 }
 
 const clone = <T>(value: T): T => structuredClone(value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedActivities, isActivityAllowed, isProjectVisible, projectVisibility, type KleerProjectAccess } from "../../src/mapping/kleer-rules.js";
+import { allowedActivities, isActivityAllowed, isProjectVisible, projectVisibility, type KleerProjectAccess } from "../../src/domain/project-access.js";
 
 const USER = 5512;
 const A = [44310, 44311, 44312, 44313];

@@ -1,7 +1,7 @@
 /**
- * Toki's rules on top of Kleer's project list (kleer-api.md §7), pure. The Kleer adapter
- * implements the same table for pickers and write validation; this copy lets the coverage
- * check run on plain data without depending on the adapter.
+ * Toki's rules on top of Kleer's project list (kleer-api.md §7), on plain data: project
+ * visibility and the allowed-activities truth table. The Kleer adapter (pickers, write
+ * validation) and the mapping coverage check both apply these.
  */
 
 /** A user's row in a project's `users` list. */
