@@ -2,7 +2,7 @@ import type { PeriodKind } from "../domain/calendar.js";
 import type { IsoDate } from "../domain/time-entry.js";
 import type { FindingKind, Severity } from "../parity/finding-kinds.js";
 import type { FindingDetails } from "../parity/finding.js";
-import type { EntryOutcome, UserStatus } from "../parity/user-parity.js";
+import type { EntryOutcome, UserCounts, UserStatus } from "../parity/user-parity.js";
 
 export type RunStatus = "running" | "completed" | "failed";
 
@@ -25,20 +25,11 @@ export interface RunRecord {
 }
 
 /** A row of `run_users`: one user's totals in a run. */
-export interface RunUserRecord {
+export interface RunUserRecord extends UserCounts {
   userKey: number;
   milltimeUserId: string | null;
   kleerUserId: string | null;
   status: UserStatus;
-  legacyEntries: number;
-  compared: number;
-  kleerEvents: number;
-  matches: number;
-  mismatches: number;
-  missing: number;
-  extra: number;
-  unmapped: number;
-  skipped: number;
   blocking: number;
   warnings: number;
   infos: number;
