@@ -5,19 +5,11 @@ import { ConfigError } from "../domain/errors.js";
 import type { DateRange } from "../domain/time-entry.js";
 
 /** Flag values of `map suggest` and `map check` as commander hands them over (all strings). */
-export interface MapFlagValues {
-  from?: string;
-  to?: string;
-  users?: string;
-  concurrency?: string;
-  kleerUrl?: string;
-  kleerToken?: string;
-  kleerCompany?: string;
-  milltimeUrl?: string;
-  milltimeCredentials?: string;
-  milltimeSnapshot?: string;
-  instanceId?: string;
-  history?: string;
+export interface MapFlagValues
+  extends Pick<
+    RunFlagValues,
+    "from" | "to" | "users" | "concurrency" | "kleerUrl" | "kleerToken" | "kleerCompany" | "milltimeUrl" | "milltimeCredentials" | "milltimeSnapshot" | "instanceId" | "history"
+  > {
   tokiUsers?: string;
   mapping?: string;
   out?: string;
