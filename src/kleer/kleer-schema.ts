@@ -10,6 +10,16 @@ import { isIsoDate } from "../domain/calendar.js";
 // A real calendar date: the pattern alone let 2026-02-30 through to the week-number maths.
 const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
 
+/**
+ * Hours of one row (an event, a payroll event, a day's schedule) belong to one day. The XSD
+ * decimal has no bound, so a generous one keeps absurd values (1e308) from summing to Infinity.
+ */
+export const KLEER_MAX_ROW_HOURS = 1000;
+const hours = z
+  .number()
+  .min(-KLEER_MAX_ROW_HOURS, { message: `hours below -${KLEER_MAX_ROW_HOURS} cannot belong to one day` })
+  .max(KLEER_MAX_ROW_HOURS, { message: `hours above ${KLEER_MAX_ROW_HOURS} cannot belong to one day` });
+
 /** XSD `*-reference`: `{"id": <int>}`. */
 export const kleerReferenceSchema = z.object({ id: z.number().int() });
 export type KleerReference = z.infer<typeof kleerReferenceSchema>;
@@ -123,7 +133,7 @@ export const kleerEventSchema = z.object({
   activity: kleerReferenceSchema,
   "client-project": kleerReferenceSchema.nullish().transform((v) => v ?? null),
   date: isoDate,
-  hours: z.number(),
+  hours,
   comment: z.string().nullish().transform((v) => v ?? null),
   "internal-comment": z.string().nullish().transform((v) => v ?? null),
   status: z
@@ -150,9 +160,9 @@ export const kleerEventRestrictionsSchema = z.object({
 export const kleerPayrollScheduleSchema = z.object({
   date: isoDate,
   "level-of-employment": z.number(),
-  "gross-hours": z.number(),
-  "net-hours": z.number(),
-  "actual-hours": z.number(),
+  "gross-hours": hours,
+  "net-hours": hours,
+  "actual-hours": hours,
 });
 export type KleerPayrollSchedule = z.infer<typeof kleerPayrollScheduleSchema>;
 export const kleerPayrollSchedulesSchema = z.object({
@@ -163,7 +173,7 @@ export const kleerPayrollSchedulesSchema = z.object({
 export const kleerPayrollEventSchema = z.object({
   id: z.number().int().nullish().transform((v) => v ?? null),
   date: isoDate,
-  hours: z.number(),
+  hours,
   type: kleerPayrollEventTypeSchema,
   comment: z.string().nullish().transform((v) => v ?? ""),
 });
