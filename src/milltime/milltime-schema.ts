@@ -1,9 +1,18 @@
 import { z } from "zod";
+
+/**
+ * Hours of one registration or one day's schedule belong to one day, and a period's TimeInfo
+ * figures to one period: generous bounds keep absurd values (1e308) from summing to Infinity.
+ */
+export const MILLTIME_MAX_DAY_HOURS = 1000;
+export const MILLTIME_MAX_PERIOD_HOURS = 1_000_000;
+const dayHours = z.number().min(-MILLTIME_MAX_DAY_HOURS).max(MILLTIME_MAX_DAY_HOURS);
+const periodHours = z.number().min(-MILLTIME_MAX_PERIOD_HOURS).max(MILLTIME_MAX_PERIOD_HOURS);
 import { isIsoDate } from "../domain/calendar.js";
 
 /**
- * Milltime's wire types, exactly as strict as Toki's deserializer was (see
- * shared/reference/milltime-api.md §5). Only this folder imports them.
+ * Milltime's wire types, as strict as Toki's deserializer was (see
+ * shared/reference/milltime-api.md §5) plus sanity bounds on hours. Only this folder imports them.
  */
 
 const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
@@ -66,7 +75,7 @@ export const projectRegistrationSchema = z.object({
   activity: z.string(),
   activityname: z.string(),
   /** The hours part; a float in Toki's deserializer. */
-  projtimehh: z.number(),
+  projtimehh: dayHours,
   /** The minutes part; null happens. */
   projtimemm: z.number().int().nullable(),
   usernote: z.string().nullable(),
@@ -81,7 +90,7 @@ export const calendarDaySchema = z.object({
   regday: isoDate,
   regweek: z.string(),
   week: z.number().int(),
-  stdtime: z.number().nullable(),
+  stdtime: dayHours.nullable(),
   holiday: z.boolean(),
   monthday: z.number().int(),
   month: z.number().int(),
@@ -109,16 +118,16 @@ export const userCalendarRowSchema = z.object({
 export type UserCalendarRow = z.infer<typeof userCalendarRowSchema>;
 
 export const timeInfoRowSchema = z.object({
-  FlexTimePreviousPeriod: z.number().nullable(),
-  FlexTimePeriodExcl: z.number(),
-  FlexTimePeriodIncl: z.number(),
-  FlexTimeCurrent: z.number(),
-  FlexWithdrawal: z.number(),
-  ScheduledPeriodTime: z.number(),
-  WorkedPeriodTime: z.number(),
-  AbsencePeriodTime: z.number(),
-  WorkedPeriodWithAbsenceTime: z.number(),
-  PeriodTimeLeft: z.number(),
+  FlexTimePreviousPeriod: periodHours.nullable(),
+  FlexTimePeriodExcl: periodHours,
+  FlexTimePeriodIncl: periodHours,
+  FlexTimeCurrent: periodHours,
+  FlexWithdrawal: periodHours,
+  ScheduledPeriodTime: periodHours,
+  WorkedPeriodTime: periodHours,
+  AbsencePeriodTime: periodHours,
+  WorkedPeriodWithAbsenceTime: periodHours,
+  PeriodTimeLeft: periodHours,
   Overtimes: z.array(z.object({ key: z.string(), value: z.number(), label: z.string() })).nullable(),
   MTInfoDetailRow: z.array(z.unknown()),
 });
