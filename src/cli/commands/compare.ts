@@ -21,7 +21,11 @@ export function defineCompareCommand(): Command {
         bar.update(p.done, { blocking });
       },
     }).finally(() => bar?.stop());
-    process.stdout.write(`${formatCompareSummary(summary)}\nReport: ${config.reportFile} (run ${summary.runId})\n`);
+    const file = config.reportFile;
+    process.stdout.write(
+      `${formatCompareSummary(summary)}\nReport: ${file} (run ${summary.runId})\n` +
+        `Next: toki-parity gate ${file} --max-blocking 0 · toki-parity report ${file} --format html --out ${file.replace(/\.sqlite$/, "")}.html\n`,
+    );
   });
   return command;
 }
