@@ -3,10 +3,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
-import { onTestFinished, vi } from "vitest";
+import { onTestFinished } from "vitest";
 import { defineDoctorCommand } from "../../src/cli/commands/doctor.js";
-import { CommandExit, ExitCode, exitCodeFor } from "../../src/cli/exit-codes.js";
+import { runCommandInProcess, type CommandRun } from "../helpers/run-command.js";
 import { runConfigFromFlags, type RunFlagValues } from "../../src/cli/run-flags.js";
 import type { Clock } from "../../src/domain/ports.js";
 import { runDoctor, type DoctorResult } from "../../src/doctor/index.js";
@@ -109,37 +108,9 @@ export async function startDoctorWorld(options: WorldOptions = {}): Promise<Doct
   };
 }
 
-export interface CommandRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** The CommandExit reason or error message. */
-  message: string;
-}
+export type { CommandRun } from "../helpers/run-command.js";
 
 /** Runs `toki-parity doctor …` in-process as main.ts does (errors mapped to exit codes in one place). */
-export async function runDoctorCommand(argv: string[], env: NodeJS.ProcessEnv, clock: Clock = fixedClock): Promise<CommandRun> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const program = new Command("toki-parity").exitOverride();
-  program.addCommand(defineDoctorCommand({ clock, env }).exitOverride());
-  try {
-    await program.parseAsync(["doctor", ...argv], { from: "user" });
-    return { code: ExitCode.Ok, stdout, stderr, message: "" };
-  } catch (error) {
-    if (error instanceof CommanderError) return { code: error.exitCode === 0 ? ExitCode.Ok : ExitCode.UsageOrConfig, stdout, stderr, message: error.message };
-    if (error instanceof CommandExit) return { code: error.exitCode, stdout, stderr, message: error.message };
-    return { code: exitCodeFor(error), stdout, stderr, message: (error as Error).message };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+export function runDoctorCommand(argv: string[], env: NodeJS.ProcessEnv, clock: Clock = fixedClock): Promise<CommandRun> {
+  return runCommandInProcess(defineDoctorCommand({ clock, env }), argv);
 }

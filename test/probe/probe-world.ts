@@ -4,11 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { Command, CommanderError } from "commander";
 import { Agent, type Dispatcher } from "undici";
-import { onTestFinished, vi } from "vitest";
+import { onTestFinished } from "vitest";
 import { defineProbeCommand, type ProbeCommandDeps } from "../../src/cli/commands/probe.js";
-import { CommandExit, ExitCode, exitCodeFor } from "../../src/cli/exit-codes.js";
+import { runCommandInProcess, type CommandRun } from "../helpers/run-command.js";
 import type { Clock } from "../../src/domain/ports.js";
 import { startKleerEmulator, type KleerEmulatorSeedInput, type RunningKleerEmulator } from "../../src/emulator/kleer/index.js";
 import { parseProbeOptions, type ProbeOptions, type ProbeOptionsInput } from "../../src/probe/index.js";
@@ -93,36 +92,9 @@ export function interceptingAgent(onRequest: (options: Dispatcher.DispatchOption
   return Object.assign(composed as unknown as Agent, { calls });
 }
 
-export interface CommandRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  message: string;
-}
+export type { CommandRun } from "../helpers/run-command.js";
 
 /** Runs `toki-parity probe …` in-process as main.ts does. */
-export async function runProbeCommand(argv: string[], deps: ProbeCommandDeps): Promise<CommandRun> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const program = new Command("toki-parity").exitOverride();
-  program.addCommand(defineProbeCommand(deps).exitOverride());
-  try {
-    await program.parseAsync(["probe", ...argv], { from: "user" });
-    return { code: ExitCode.Ok, stdout, stderr, message: "" };
-  } catch (error) {
-    if (error instanceof CommanderError) return { code: error.exitCode === 0 ? ExitCode.Ok : ExitCode.UsageOrConfig, stdout, stderr, message: error.message };
-    if (error instanceof CommandExit) return { code: error.exitCode, stdout, stderr, message: error.message };
-    return { code: exitCodeFor(error), stdout, stderr, message: (error as Error).message };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+export function runProbeCommand(argv: string[], deps: ProbeCommandDeps): Promise<CommandRun> {
+  return runCommandInProcess(defineProbeCommand(deps), argv);
 }
