@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoverageResult, MappingDocument } from "../../src/mapping/index.js";
 import {
   captureOutput,
@@ -19,12 +19,6 @@ import {
   writeJson,
   type Emulators,
 } from "./map-test-support.js";
-
-vi.mock("../../src/cli/commands/index.js", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../src/cli/commands/index.js")>();
-  const { defineMapCommand } = await import("../../src/cli/commands/map.js");
-  return { commandDefinitions: [...actual.commandDefinitions.filter((d) => d().name() !== "map"), defineMapCommand] };
-});
 
 captureOutput();
 

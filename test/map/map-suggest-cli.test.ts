@@ -1,6 +1,6 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMappingDocument, type MappingDocument } from "../../src/mapping/index.js";
 import { exportMilltimeSnapshot, loadMilltimeCredentials } from "../../src/milltime/index.js";
 import {
@@ -21,12 +21,6 @@ import {
   writeJson,
   type Emulators,
 } from "./map-test-support.js";
-
-vi.mock("../../src/cli/commands/index.js", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../src/cli/commands/index.js")>();
-  const { defineMapCommand } = await import("../../src/cli/commands/map.js");
-  return { commandDefinitions: [...actual.commandDefinitions.filter((d) => d().name() !== "map"), defineMapCommand] };
-});
 
 captureOutput();
 

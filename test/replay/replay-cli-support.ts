@@ -1,16 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const entry = fileURLToPath(new URL("./replay-cli.entry.ts", import.meta.url));
 const mainTs = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
-/** src/cli/main.ts once the replay commands are registered there; until then the test entry. */
+/** The CLI as users run it (src/cli/main.ts). */
 export function cliScript(): string {
-  const index = readFileSync(fileURLToPath(new URL("../../src/cli/commands/index.ts", import.meta.url)), "utf8");
-  return index.includes("defineReplayCommand") && index.includes("defineCleanupCommand") && index.includes("defineRelinkCommand") ? mainTs : entry;
+  return mainTs;
 }
 
 export interface CliRun {
