@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { stringify } from "csv-stringify/sync";
 import { credentialsOf, historyExportOf, toKleerSeed, toMilltimeSeed } from "../src/demo/company-seeds.js";
-import { expectedFindingCounts } from "../src/demo/expected-findings.js";
+import { expectedFindingCounts, findingCountsOf } from "../src/demo/expected-findings.js";
 import { generateSyntheticCompany, mappingOf } from "../src/demo/synthetic-company.js";
 import { parseRunConfig, type RunConfig } from "../src/config/run-config.js";
 import type { CompareSummary } from "../src/compare/index.js";
@@ -131,15 +131,6 @@ function requestCounts(reportFile: string): { kleer: number; milltime: number; a
   }
 }
 
-function countsByKind(summary: CompareSummary): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [kind, c] of Object.entries(summary.findingsByKind)) {
-    const n = c.blocking + c.warning + c.info + c.suppressed;
-    if (n > 0) out[kind] = n;
-  }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-}
-
 const emulators = await startEmulators();
 let result: Record<string, unknown>;
 try {
@@ -149,7 +140,7 @@ try {
   const full = await runCompareChild(configFor(report, emulators.urls));
   const requests = requestCounts(report);
   const months = company.range.from.slice(0, 7) === company.range.to.slice(0, 7) ? 1 : Math.round(days / 30.44);
-  const actual = countsByKind(full.summary);
+  const actual = findingCountsOf(full.summary);
   const findingsOk = JSON.stringify(actual) === JSON.stringify(expected);
 
   // 4. The same company with injected latency, on a slice of the users.

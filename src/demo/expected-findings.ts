@@ -1,5 +1,6 @@
 import { inRange, splitByPeriod, type PeriodKind } from "../domain/calendar.js";
 import type { DateRange } from "../domain/time-entry.js";
+import type { CompareSummary } from "../compare/index.js";
 import type { SyntheticCompany } from "./synthetic-company.js";
 
 /** TimeInfo/flex tolerance the default rules use (one minute). */
@@ -84,4 +85,14 @@ export function expectedFindingCounts(company: SyntheticCompany, period: PeriodK
     }
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A compare run's findings per kind (suppressed included), in the same shape as the expectation. */
+export function findingCountsOf(summary: CompareSummary): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, c] of Object.entries(summary.findingsByKind)) {
+    const total = c.blocking + c.warning + c.info + c.suppressed;
+    if (total > 0) out[kind] = total;
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -7,9 +7,10 @@ import { parseRunConfig, type RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../domain/errors.js";
 import { startKleerEmulator } from "../emulator/kleer/index.js";
 import { startMilltimeEmulator } from "../emulator/milltime/milltime-emulator.js";
-import { exportReport, isReportFormat, runGate, type GateResult } from "../report/index.js";
+import { exportReport, runGate, type GateResult } from "../report/index.js";
 import { compareFromConfig } from "../run/run-compare.js";
 import { DEMO_FILES } from "./demo-fixtures.js";
+import { findingCountsOf } from "./expected-findings.js";
 import { doctorVerdict, formatDoctorText, runDoctor, type DoctorResult } from "../doctor/index.js";
 import { cleanupReplayRun, formatReplaySummary, replayFromConfig, runRelink, type CleanupResult, type ReplaySummary } from "../replay/index.js";
 import { parseProbeOptions, probeVerdict, runProbe, type ProbeResult } from "../probe/index.js";
@@ -53,15 +54,6 @@ export interface RunDemoResult {
 
 function readJson<T>(dir: string, name: string): T {
   return JSON.parse(readFileSync(join(dir, name), "utf8")) as T;
-}
-
-function countsByKind(summary: CompareSummary): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [kind, c] of Object.entries(summary.findingsByKind)) {
-    const total = c.blocking + c.warning + c.info + c.suppressed;
-    if (total > 0) out[kind] = total;
-  }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**
@@ -113,10 +105,9 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     await exportReport({ reportFile: files.sqlite, format: "junit", outFile: files.junit });
     await exportReport({ reportFile: files.sqlite, format: "md", outFile: files.md });
     await exportReport({ reportFile: files.sqlite, format: "json", outFile: files.json });
-    const htmlWritten = isReportFormat("html");
-    if (htmlWritten) await exportReport({ reportFile: files.sqlite, format: "html", outFile: files.html });
+    await exportReport({ reportFile: files.sqlite, format: "html", outFile: files.html });
 
-    const actual = countsByKind(compare);
+    const actual = findingCountsOf(compare);
     const expected = expectedFile.findingsByKind;
     const findingsMatchSeeded = JSON.stringify(actual) === JSON.stringify(expected);
     write(
@@ -157,7 +148,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
 
     const replay = await replayIntoSandbox(config, dir, files, write);
 
-    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n${htmlWritten ? `  ${files.html}\n` : ""}  ${files.accepted}\n  ${files.probe}\n  ${files.replay}\n  ${files.relink} (+ .revert.sql)\n`);
+    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n  ${files.html}\n  ${files.accepted}\n  ${files.probe}\n  ${files.replay}\n  ${files.relink} (+ .revert.sql)\n`);
     return { compare, files, expected, actual, findingsMatchSeeded, gate, acceptedGate, doctor, doctorAll, probe, replay };
   } finally {
     await Promise.all([kleer.close(), milltime.close()]);
