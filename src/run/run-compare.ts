@@ -7,6 +7,7 @@ import { silentLogger, systemClock, type Clock, type Logger } from "../domain/po
 import { createReportStore, openReportDatabase } from "../report/index.js";
 import { TOOL_VERSION } from "../cli/tool-version.js";
 import { openRunSources, type RunSources } from "./run-sources.js";
+import type { DateRange } from "../domain/time-entry.js";
 import { maskPostgresUrl } from "../history/index.js";
 import type { RetryOptions } from "../http/retry.js";
 
@@ -47,11 +48,9 @@ export function describeRunOptions(config: RunConfig): Record<string, unknown> {
  * company that does not authenticate, an unreachable Kleer host or history database. These end
  * the command (exit 3) instead of becoming one source error per user.
  */
-export async function preflightSources(sources: RunSources): Promise<void> {
+export async function preflightSources(sources: RunSources, historyRange: DateRange): Promise<void> {
   await sources.kleer.companyClient.getCurrentUser();
-  if (sources.history.source) {
-    for await (const _ of sources.history.source.read({ tokiUserIds: [] })) break;
-  }
+  await sources.history.prepare(historyRange);
 }
 
 /** Opens every source named by the configuration, runs a compare and closes everything again. */
@@ -66,7 +65,7 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
   const range = { from: config.from, to: config.to };
   const readRange = readRangeOf(range);
   try {
-    await preflightSources(sources);
+    await preflightSources(sources, readRange);
     return await runCompare({
       range,
       period: config.period,

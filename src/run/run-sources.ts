@@ -148,6 +148,11 @@ export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promis
 export interface HistoryRunSide {
   describe(): string;
   linksFor(tokiUserId: number, range: DateRange): Promise<TimerHistoryLink[]>;
+  /**
+   * Proves the history readable before any user is processed: connects to PostgreSQL, or builds
+   * a file export's index (the one pass `linksFor` then reads from). Pass the range `linksFor` gets.
+   */
+  prepare(range: DateRange): Promise<void>;
   source: TimerHistorySource | undefined;
   close(): Promise<void>;
 }
@@ -197,13 +202,22 @@ async function indexHistoryFile(source: TimerHistorySource, range: DateRange): P
 }
 
 export function openHistorySide(spec: string | undefined, timeZone: string, logger: Logger = silentLogger): HistoryRunSide {
-  if (!spec) return { describe: () => "no timer history", linksFor: async () => [], source: undefined, close: async () => {} };
+  if (!spec) return { describe: () => "no timer history", linksFor: async () => [], prepare: async () => {}, source: undefined, close: async () => {} };
   const source = openTimerHistorySource(spec, { timeZone, logger });
   const isDatabase = /^postgres(ql)?:\/\//i.test(spec.trim());
   let fileIndex: Promise<HistoryFileIndex> | undefined;
   return {
     source,
     describe: () => source.describe(),
+    async prepare(range) {
+      if (!isDatabase) {
+        fileIndex ??= indexHistoryFile(source, range);
+        await fileIndex;
+        return;
+      }
+      // An empty user list matches no row: this only connects.
+      for await (const _ of source.read({ tokiUserIds: [] })) break;
+    },
     async linksFor(tokiUserId, range) {
       if (isDatabase) {
         const out: TimerHistoryLink[] = [];
