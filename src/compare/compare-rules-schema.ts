@@ -12,6 +12,8 @@ import {
 const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
 const findingKind = z.enum(FINDING_KINDS, { message: `expected one of the finding kinds (${FINDING_KINDS.join(", ")})` });
 const lockedStatus = z.enum(["approved", "certified"], { message: 'expected "approved" or "certified"' });
+/** The default correspondence as the file spells it: any locked status for any lock. */
+const ANY_LOCKED_STATUS: Array<z.infer<typeof lockedStatus>> = ["approved", "certified"];
 /** A single status or a list of them; a lone string becomes a one-element list. */
 const lockedStatuses = z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(lockedStatus).min(1, "give at least one status"));
 const minutes = z.number().min(0, "a tolerance cannot be negative").max(24 * 60, "a tolerance above 24 hours makes no sense");
@@ -54,12 +56,12 @@ export const parityRulesFileSchema = z
       .describe("Tolerances in minutes."),
     status_correspondence: z
       .object({
-        week: lockedStatuses.default(["certified"]).describe("Kleer status(es) for attest level 1 (week)."),
-        month: lockedStatuses.default(["approved"]).describe("Kleer status(es) for attest level 2 (month)."),
+        week: lockedStatuses.default([...ANY_LOCKED_STATUS]).describe("Kleer status(es) for attest level 1 (week)."),
+        month: lockedStatuses.default([...ANY_LOCKED_STATUS]).describe("Kleer status(es) for attest level 2 (month)."),
       })
       .strict()
-      .default({ week: ["certified"], month: ["approved"] })
-      .describe("Attest level → Kleer status correspondence; attest level none is always open."),
+      .default({ week: [...ANY_LOCKED_STATUS], month: [...ANY_LOCKED_STATUS] })
+      .describe("Attest level → Kleer status correspondence; attest level none is always open. By default any locked status corresponds to any lock."),
     suppressions: z.array(suppressionSchema).default([]).describe("Findings to keep but mark suppressed."),
   })
   .strict()
@@ -87,8 +89,11 @@ export function parseParityRules(input: unknown, source = "rules file"): ParityR
   if (!parsed.success) throw new ConfigError(`${source} is not valid`, formatIssues(parsed.error));
   const file = parsed.data;
   const severities = { ...DEFAULT_SEVERITIES } as Record<FindingKind, Severity>;
+  const explicitSeverities = new Set<FindingKind>();
   for (const [kind, severity] of Object.entries(file.severities) as Array<[FindingKind, Severity | undefined]>) {
-    if (severity) severities[kind] = severity;
+    if (!severity) continue;
+    severities[kind] = severity;
+    explicitSeverities.add(kind);
   }
   const suppressions: Suppression[] = file.suppressions.map((s) => ({
     kind: s.kind,
@@ -101,6 +106,7 @@ export function parseParityRules(input: unknown, source = "rules file"): ParityR
   }));
   return {
     severities,
+    explicitSeverities,
     tolerances: {
       entryHours: file.tolerances.entry_minutes * MINUTE_IN_HOURS,
       timeInfoHours: file.tolerances.timeinfo_minutes * MINUTE_IN_HOURS,
@@ -115,7 +121,7 @@ export function parseParityRules(input: unknown, source = "rules file"): ParityR
 /** The rules as recorded in a report's options (file keys, minutes), so a run shows what it used. */
 export function describeParityRules(rules: ParityRules): Record<string, unknown> {
   const changed = Object.fromEntries(
-    (Object.entries(rules.severities) as Array<[FindingKind, Severity]>).filter(([kind, s]) => DEFAULT_SEVERITIES[kind] !== s),
+    (Object.entries(rules.severities) as Array<[FindingKind, Severity]>).filter(([kind, s]) => DEFAULT_SEVERITIES[kind] !== s || rules.explicitSeverities?.has(kind)),
   );
   return {
     period: rules.period ?? null,

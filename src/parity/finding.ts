@@ -20,6 +20,29 @@ export interface FindingDraft {
   kleerValue: string | null;
   message: string;
   details: FindingDetails | null;
+  /**
+   * The root finding (same user) this one is a consequence of, e.g. the worked-hours difference
+   * behind a covered, remaining or flex difference of the same period; null for a root.
+   */
+  causedBy: FindingRef | null;
+  /**
+   * The severity of this case when the rules file does not set one for the kind; null means the
+   * kind's default (`link_orphan` on a registration that predates the migration is `info`).
+   */
+  caseSeverity: Severity | null;
+}
+
+/** Names a finding among one user's findings: the fields that identify it. */
+export type FindingRef = Readonly<Pick<FindingDraft, "kind" | "date" | "legacyId" | "kleerId" | "field">>;
+
+/** The reference to a draft (a cause is named by the fields that identify it). */
+export function refOf(draft: FindingDraft): FindingRef {
+  return { kind: draft.kind, date: draft.date, legacyId: draft.legacyId, kleerId: draft.kleerId, field: draft.field };
+}
+
+/** True when `ref` names `finding` (same user assumed). */
+export function refersTo(ref: FindingRef, finding: FindingRef): boolean {
+  return ref.kind === finding.kind && ref.date === finding.date && ref.legacyId === finding.legacyId && ref.kleerId === finding.kleerId && ref.field === finding.field;
 }
 
 /** One row of the report's `findings` table. */
@@ -44,6 +67,8 @@ export function draftFinding(
     kleerValue: draft.kleerValue ?? null,
     message: draft.message,
     details: draft.details ?? null,
+    causedBy: draft.causedBy ?? null,
+    caseSeverity: draft.caseSeverity ?? null,
   };
 }
 
@@ -91,6 +116,15 @@ export function compareFindings(a: FindingDraft, b: FindingDraft): number {
   );
 }
 
+/**
+ * The severity of a finding: the rules file's for its kind when it sets one, else the case's
+ * own (when the comparison gave one), else the kind's default.
+ */
+export function severityOf(draft: FindingDraft, rules: ParityRules): Severity {
+  if (draft.caseSeverity === null || rules.explicitSeverities?.has(draft.kind)) return rules.severities[draft.kind];
+  return draft.caseSeverity;
+}
+
 /** Applies the rules' severities and suppressions and sorts deterministically. */
 export function finaliseFindings(drafts: readonly FindingDraft[], rules: ParityRules): Finding[] {
   return [...drafts].sort(compareFindings).map((draft) => {
@@ -98,7 +132,7 @@ export function finaliseFindings(drafts: readonly FindingDraft[], rules: ParityR
     const suppression = index >= 0 ? rules.suppressions[index] : undefined;
     return {
       ...draft,
-      severity: rules.severities[draft.kind],
+      severity: severityOf(draft, rules),
       suppressed: suppression !== undefined,
       suppressionReason: suppression?.reason ?? null,
     };

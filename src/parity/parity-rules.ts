@@ -21,9 +21,9 @@ export interface ParityTolerances {
  * corresponds to `open` (the editability check covers it).
  */
 export interface StatusCorrespondence {
-  /** Attest level 1 (week). @default ["certified"] */
+  /** Attest level 1 (week). @default ["approved", "certified"] */
   week: readonly TimeEntryStatus[];
-  /** Attest level 2 (month). @default ["approved"] */
+  /** Attest level 2 (month). @default ["approved", "certified"] */
   month: readonly TimeEntryStatus[];
 }
 
@@ -42,6 +42,12 @@ export interface Suppression {
 /** Everything configurable about a parity comparison (the rules file, normalised). */
 export interface ParityRules {
   severities: Readonly<Record<FindingKind, Severity>>;
+  /**
+   * Kinds whose severity the rules file sets: they override a case's own severity too (e.g. a
+   * `link_orphan` that predates the migration, `info` unless the file names the kind).
+   * @default none
+   */
+  explicitSeverities?: ReadonlySet<FindingKind> | undefined;
   tolerances: ParityTolerances;
   statusCorrespondence: StatusCorrespondence;
   /** Period for TimeInfo comparison when the caller gives none. */
@@ -57,13 +63,21 @@ export const DEFAULT_TOLERANCES: Readonly<ParityTolerances> = {
   linkHours: 2 * MINUTE_IN_HOURS,
 };
 
+/**
+ * Any locked Kleer status corresponds to any lock. Toki maps Kleer's statuses 1:1
+ * (toki-api/src/adapters/outbound/kleer/conversions.rs:27-31) and its UI treats every status
+ * but `open` as locked (app/src/routes/_layout/time-tracking/-components/time-entries-list.tsx:363,
+ * timeline-view.tsx:470); which Kleer stage a team's attest level becomes is its own workflow,
+ * so only a rules file that states it can produce `status_mismatch`.
+ */
 export const DEFAULT_STATUS_CORRESPONDENCE: Readonly<StatusCorrespondence> = {
-  week: ["certified"],
-  month: ["approved"],
+  week: ["approved", "certified"],
+  month: ["approved", "certified"],
 };
 
 export const DEFAULT_PARITY_RULES: Readonly<ParityRules> = {
   severities: DEFAULT_SEVERITIES,
+  explicitSeverities: new Set<FindingKind>(),
   tolerances: DEFAULT_TOLERANCES,
   statusCorrespondence: DEFAULT_STATUS_CORRESPONDENCE,
   period: undefined,

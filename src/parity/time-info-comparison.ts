@@ -1,7 +1,7 @@
 import type { DateRange, IsoDate } from "../domain/time-entry.js";
 import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
 import type { FindingKind } from "./finding-kinds.js";
-import { describeDifference, draftFinding, formatHours, hoursValue, type FindingDraft } from "./finding.js";
+import { describeDifference, draftFinding, formatHours, hoursValue, refOf, type FindingDraft } from "./finding.js";
 import { exceedsTolerance } from "./parity-rules.js";
 
 /** One row of the report's `time_info` table: both sides of one user-period (null = not read). */
@@ -91,23 +91,25 @@ export function compareTimeInfo(input: CompareTimeInfoInput): CompareTimeInfoRes
       kleerFlexPeriod: s ? s.periodFlexHours : null,
     });
     if (!t || !s) return;
+    const byField = new Map<string, FindingDraft>();
     for (const figure of TIME_INFO_FIGURES) {
       const a = figure.legacy(t);
       const b = figure.kleer(s);
       if (!exceedsTolerance(a, b, toleranceHours)) continue;
-      findings.push(
-        draftFinding({
-          kind: figure.kind,
-          userKey,
-          date: period.from,
-          field: figure.field,
-          legacyValue: hoursValue(a),
-          kleerValue: hoursValue(b),
-          message: `${period.from}–${period.to} ${figure.label}: ${formatHours(a)} in Milltime, ${formatHours(b)} in Kleer (${describeDifference(a, b)})`,
-          details: { periodEnd: period.to },
-        }),
-      );
+      const draft = draftFinding({
+        kind: figure.kind,
+        userKey,
+        date: period.from,
+        field: figure.field,
+        legacyValue: hoursValue(a),
+        kleerValue: hoursValue(b),
+        message: `${period.from}–${period.to} ${figure.label}: ${formatHours(a)} in Milltime, ${formatHours(b)} in Kleer (${describeDifference(a, b)})`,
+        details: { periodEnd: period.to },
+      });
+      byField.set(figure.field, draft);
+      findings.push(draft);
     }
+    attachConsequences(byField, t, toleranceHours);
   });
 
   const lastIndex = periods.length - 1;
@@ -127,4 +129,33 @@ export function compareTimeInfo(input: CompareTimeInfoInput): CompareTimeInfoRes
     }),
   );
   return { rows, findings, flexBalance: last.flexTimeCurrent };
+}
+
+/**
+ * Marks the derived figures of one period as consequences of their root. Kleer derives covered
+ * = worked + absence, remaining = max(0, scheduled − covered) and flex = covered − scheduled
+ * (computeWeeklyStats, as Toki's adapter does); when Milltime's own figure obeys the same
+ * relation within the tolerance, its difference is fully explained by the differing components,
+ * so it points at the component's finding. A Milltime figure that breaks the relation is a
+ * problem of its own and stays a root.
+ */
+function attachConsequences(byField: ReadonlyMap<string, FindingDraft>, t: TimeInfo, toleranceHours: number): void {
+  const worked = byField.get("worked");
+  const absence = byField.get("absence");
+  const scheduled = byField.get("scheduled");
+  const covered = byField.get("covered");
+  const coveredConsistent = !exceedsTolerance(t.workedPeriodWithAbsenceTime, t.workedPeriodTime + t.absencePeriodTime, toleranceHours);
+  if (covered && coveredConsistent) {
+    const root = worked ?? absence;
+    if (root) covered.causedBy = refOf(root);
+  }
+  // Remaining and flex follow covered (its root when it has one) and scheduled.
+  // A covered difference within the tolerance leaves scheduled as the only possible cause.
+  const root = covered ? (covered.causedBy ?? refOf(covered)) : scheduled ? refOf(scheduled) : undefined;
+  if (!root) return;
+  const legacyCovered = t.workedPeriodWithAbsenceTime;
+  const remaining = byField.get("remaining");
+  if (remaining && !exceedsTolerance(Math.max(0, t.periodTimeLeft), Math.max(0, t.scheduledPeriodTime - legacyCovered), toleranceHours)) remaining.causedBy = root;
+  const flex = byField.get("flex_period");
+  if (flex && !exceedsTolerance(t.flexTimePeriodIncl, legacyCovered - t.scheduledPeriodTime, toleranceHours)) flex.causedBy = root;
 }

@@ -123,8 +123,11 @@ export function compareUserParity(input: UserParityInput, rules: ParityRules): U
   }
 
   const canCompareEntries = kleerUser && input.legacyEntries !== null && input.kleerListing !== null;
+  let legacyWithKleer: Set<string> | null = null;
   if (canCompareEntries && input.kleerListing) {
-    drafts.push(...compareEntries(input, input.kleerListing, legacyAll, rules, rowsWithoutOutcome));
+    const compared = compareEntries(input, input.kleerListing, legacyAll, rules, rowsWithoutOutcome);
+    drafts.push(...compared.drafts);
+    legacyWithKleer = compared.legacyWithKleer;
   } else {
     const outcome: EntryOutcome = kleerUser ? "skipped" : "unmapped";
     for (const e of legacyInRange) {
@@ -154,6 +157,8 @@ export function compareUserParity(input: UserParityInput, rules: ParityRules): U
         kleerEventIds: new Set(listing ? [...listing.entries, ...listing.skipped].map((e) => e.registrationId) : []),
         relinks: input.relinks,
         relinkTargets: input.relinkTargets,
+        legacyWithKleer,
+        missingInKleer: new Map(drafts.filter((d) => d.kind === "missing_in_kleer" && d.legacyId !== null).map((d) => [d.legacyId as string, d])),
         toleranceHours: rules.tolerances.linkHours,
       }),
     );
@@ -170,12 +175,13 @@ function compareEntries(
   legacyAll: readonly TimeEntry[],
   rules: ParityRules,
   rows: Array<Omit<EntryRow, "outcome"> & { base: EntryOutcome | "pair" }>,
-): FindingDraft[] {
+): { drafts: FindingDraft[]; legacyWithKleer: Set<string> } {
   const { range, mapping } = input;
   const userKey = input.user.tokiUserId;
   const drafts: FindingDraft[] = [];
   const match = matchEntries({ legacy: legacyAll, kleer: listing.entries, relinks: input.relinks, mapping, hoursTolerance: rules.tolerances.entryHours });
   const unmapped = new Set<string>();
+  const legacyWithKleer = new Set([...match.pairs, ...match.duplicates].map((p) => p.legacy.registrationId));
 
   for (const entry of legacyAll) {
     if (!inRange(entry.date, range)) continue;
@@ -289,7 +295,7 @@ function compareEntries(
     );
     rows.push({ userKey, date: kleer.date, legacyId: null, kleerId: kleer.registrationId, base: "extra_in_kleer", evidence: null, legacyHours: null, kleerHours: kleer.hours });
   }
-  return drafts;
+  return { drafts, legacyWithKleer };
 }
 
 /** A pair is a `match` unless an unsuppressed entry-level finding names its legacy entry. */

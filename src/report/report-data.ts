@@ -23,6 +23,8 @@ export interface RunTotals {
   warning: number;
   info: number;
   suppressed: number;
+  /** Of the unsuppressed findings, those shown beside their root finding (not problems of their own). */
+  consequences: { blocking: number; warning: number; info: number };
 }
 
 /** Everything the exports show about one run. */
@@ -60,6 +62,11 @@ export function totalsOf(users: readonly RunUserRecord[], kinds: readonly KindCo
     warning: sumKinds((k) => k.warning),
     info: sumKinds((k) => k.info),
     suppressed: sumKinds((k) => k.suppressed),
+    consequences: {
+      blocking: sumKinds((k) => k.consequences.blocking),
+      warning: sumKinds((k) => k.consequences.warning),
+      info: sumKinds((k) => k.consequences.info),
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../domain/ports.js";
 import { TokiError } from "../domain/errors.js";
-import { totalsOf, type RunReport } from "./report-data.js";
+import { totalsOf, type RunReport, type RunTotals } from "./report-data.js";
 import { openReportStore } from "./report-store.js";
 
 /** Blocking findings a run may have and still pass. */
@@ -36,7 +36,7 @@ export function evaluateGate(report: Pick<RunReport, "run" | "totals">, options:
   const problems: string[] = [];
   if (run.status === "failed") problems.push(`the run failed${run.errorMessage ? ` (${run.errorMessage})` : ""}`);
   if (run.status === "running") problems.push("the run did not finish (still running, or killed)");
-  if (totals.blocking > maxBlocking) problems.push(`${totals.blocking} blocking finding${totals.blocking === 1 ? "" : "s"} (max ${maxBlocking})`);
+  if (totals.blocking > maxBlocking) problems.push(`${describeBlocking(totals)} (max ${maxBlocking})`);
   if (options.minMatchRate !== undefined) {
     if (totals.matchRate === null) problems.push(`no legacy entries were compared, so the match rate cannot reach ${percent(options.minMatchRate)}`);
     else if (totals.matchRate < options.minMatchRate) problems.push(`match rate ${percent(totals.matchRate)} is below ${percent(options.minMatchRate)}`);
@@ -45,6 +45,18 @@ export function evaluateGate(report: Pick<RunReport, "run" | "totals">, options:
   const rate = totals.matchRate === null ? "no entries compared" : `match rate ${percent(totals.matchRate)}`;
   const min = options.minMatchRate === undefined ? "" : ` (min ${percent(options.minMatchRate)})`;
   return { ...base, passed: true, reason: `gate passed: run ${run.runId}: ${totals.blocking} blocking (max ${maxBlocking}), ${rate}${min}` };
+}
+
+/**
+ * `5 blocking findings` or, when some follow from another, `5 blocking findings: 3 problems and
+ * 2 of their consequences`. `--max-blocking` counts findings, consequences included.
+ */
+export function describeBlocking(totals: Pick<RunTotals, "blocking" | "consequences">): string {
+  const text = `${totals.blocking} blocking finding${totals.blocking === 1 ? "" : "s"}`;
+  const consequences = totals.consequences.blocking;
+  if (consequences === 0) return text;
+  const problems = totals.blocking - consequences;
+  return `${text}: ${problems} problem${problems === 1 ? "" : "s"} and ${consequences} of ${problems === 1 ? "its" : "their"} consequence${consequences === 1 ? "" : "s"}`;
 }
 
 /** Parses `--max-blocking`: a whole number ≥ 0. */

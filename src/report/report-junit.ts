@@ -1,6 +1,7 @@
 import { isoWeekOf, isoWeekYearOf, splitByIsoWeek } from "../domain/calendar.js";
 import type { IsoDate } from "../domain/time-entry.js";
 import type { RunReport } from "./report-data.js";
+import { groupConsequences } from "./report-consequences.js";
 import type { FindingRecord } from "./report-records.js";
 
 /** `2026-W20` for a date in ISO week 20 of 2026 (the ISO week-numbering year). */
@@ -27,14 +28,16 @@ function attr(text: string): string {
   return escapeXml(text).replace(/\r/g, "&#13;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
 }
 
-function details(f: FindingRecord): string {
+function details(f: FindingRecord, consequences: readonly FindingRecord[] = []): string {
   const lines = [
+    `finding #${f.id}${f.causedBy === null ? "" : ` (a consequence of finding #${f.causedBy})`}`,
     `${f.kind} (${f.severity})`,
     f.message,
     `user: ${f.userKey ?? "-"}  date: ${f.date ?? "-"}`,
     `milltime id: ${f.legacyId ?? "-"}  kleer id: ${f.kleerId ?? "-"}`,
   ];
   if (f.field !== null) lines.push(`field: ${f.field}  milltime: ${f.legacyValue ?? "-"}  kleer: ${f.kleerValue ?? "-"}`);
+  for (const c of consequences) lines.push(`consequence #${c.id} ${c.kind} (${c.severity}): ${c.message}`);
   return lines.join("\n");
 }
 
@@ -42,13 +45,16 @@ function details(f: FindingRecord): string {
  * The JUnit export: one testsuite per user, one testcase per user and ISO week of the run's
  * range (classname = the user, name = the week), a `<failure>` per unsuppressed blocking
  * finding; unsuppressed warnings go to the testcase's system-out. Findings without a date
- * belong to the first week.
+ * belong to the first week. A consequence shown beside its root (see `foldsIntoRoot`) is listed
+ * in its root's failure or output, not as a failure of its own: one problem once.
  */
 export function formatJunitReport(report: RunReport): string {
   const { run } = report;
   const rangeWeeks = run.fromDate && run.toDate ? splitByIsoWeek({ from: run.fromDate, to: run.toDate }).map((w) => isoWeekLabel(w.from)) : [];
+  const groups = groupConsequences(report.findings);
+  const consequencesOf = (f: FindingRecord) => groups.consequencesOf.get(f.id) ?? [];
   const byUser = new Map<number | null, FindingRecord[]>();
-  for (const f of report.findings) {
+  for (const f of groups.roots) {
     if (f.suppressed || f.severity === "info") continue;
     const list = byUser.get(f.userKey) ?? [];
     list.push(f);
@@ -76,8 +82,10 @@ export function formatJunitReport(report: RunReport): string {
       // `failures` counts failed testcases (what JUnit consumers expect), not failure elements.
       if (blocking.length > 0) failures++;
       const body = [
-        ...blocking.map((f) => `      <failure message="${attr(`${f.kind}: ${f.message}`)}" type="${attr(f.kind)}">${escapeXml(details(f))}</failure>`),
-        ...(warnings.length > 0 ? [`      <system-out>${escapeXml(warnings.map((f) => `warning ${f.kind}: ${f.message}`).join("\n"))}</system-out>`] : []),
+        ...blocking.map((f) => `      <failure message="${attr(`${f.kind}: ${f.message}`)}" type="${attr(f.kind)}">${escapeXml(details(f, consequencesOf(f)))}</failure>`),
+        ...(warnings.length > 0
+          ? [`      <system-out>${escapeXml(warnings.map((f) => [`warning ${f.kind}: ${f.message}`, ...consequencesOf(f).map((c) => `  consequence ${c.kind} (${c.severity}): ${c.message}`)].join("\n")).join("\n"))}</system-out>`]
+          : []),
       ];
       const open = `    <testcase classname="${attr(classname)}" name="${attr(week)}"`;
       cases.push(body.length === 0 ? `${open}/>` : `${open}>\n${body.join("\n")}\n    </testcase>`);

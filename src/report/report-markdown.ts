@@ -1,6 +1,7 @@
 import { formatHours } from "../parity/finding.js";
 import type { RunReport } from "./report-data.js";
-import { evaluateGate } from "./report-gate.js";
+import { describeBlocking, evaluateGate } from "./report-gate.js";
+import { groupConsequences } from "./report-consequences.js";
 import type { FindingRecord, RunUserRecord } from "./report-records.js";
 
 /** Rows shown before "… and N more" (CI summaries and PR comments have size limits). */
@@ -29,7 +30,7 @@ function verdictLine(report: RunReport): string {
   const { totals, run } = report;
   if (run.status === "failed") return `**Verdict: 💥 run failed**${run.errorMessage ? `: ${mdCell(run.errorMessage)}` : ""}`;
   if (run.status === "running") return "**Verdict: ⏳ incomplete**: the run is still running or was killed";
-  if (!gate.passed) return `**Verdict: ❌ not ready**: ${totals.blocking} blocking finding${totals.blocking === 1 ? "" : "s"}`;
+  if (!gate.passed) return `**Verdict: ❌ not ready**: ${describeBlocking(totals)}`;
   if (totals.warning > 0) return `**Verdict: ⚠️ ready with warnings**: ${totals.warning} warning${totals.warning === 1 ? "" : "s"}`;
   return "**Verdict: ✅ ready**: no blocking findings or warnings";
 }
@@ -38,8 +39,9 @@ function userLabel(u: RunUserRecord): string {
   return u.kleerUserId ? `${u.userKey} (Kleer ${u.kleerUserId})` : String(u.userKey);
 }
 
-function findingRow(f: FindingRecord): Array<string | number> {
-  return [f.severity, `\`${f.kind}\``, mdCell(f.userKey), mdCell(f.date), mdCell(f.legacyId), mdCell(f.kleerId), mdCell(f.message)];
+function findingRow(f: FindingRecord, consequences: readonly FindingRecord[]): Array<string | number> {
+  const beside = consequences.map((c) => `${c.kind} (#${c.id})`).join(", ");
+  return [f.severity, `\`${f.kind}\``, mdCell(f.userKey), mdCell(f.date), mdCell(f.legacyId), mdCell(f.kleerId), mdCell(`#${f.id} ${f.message}`), mdCell(beside)];
 }
 
 /** The Markdown export: a summary fit for a CI step summary or a PR comment. */
@@ -60,16 +62,21 @@ export function formatMarkdownReport(report: RunReport): string {
   out.push("### Findings by kind", "");
   if (report.kinds.length === 0) out.push("No findings.", "");
   else {
-    const rows = report.kinds.map((k) => [`\`${k.kind}\``, k.blocking, k.warning, k.info, k.suppressed]);
-    rows.push(["**Total**", totals.blocking, totals.warning, totals.info, totals.suppressed]);
-    out.push(...table(["Kind", "Blocking", "Warning", "Info", "Suppressed"], rows, [false, true, true, true, true]), "");
+    const consequences = (c: { blocking: number; warning: number; info: number }) => c.blocking + c.warning + c.info;
+    const rows = report.kinds.map((k) => [`\`${k.kind}\``, k.blocking, k.warning, k.info, k.suppressed, consequences(k.consequences)]);
+    rows.push(["**Total**", totals.blocking, totals.warning, totals.info, totals.suppressed, consequences(totals.consequences)]);
+    out.push(...table(["Kind", "Blocking", "Warning", "Info", "Suppressed", "Consequences"], rows, [false, true, true, true, true, true]), "");
+    if (consequences(totals.consequences) > 0) {
+      out.push("Consequences follow from another finding of the same user and period (e.g. covered and flex after a worked-hours difference); they are counted above and listed beside their root below.", "");
+    }
   }
 
   const rank = { blocking: 0, warning: 1, info: 2 } as const;
-  const top = report.findings.filter((f) => !f.suppressed && f.severity !== "info").sort((a, b) => rank[a.severity] - rank[b.severity] || a.id - b.id);
+  const groups = groupConsequences(report.findings);
+  const top = groups.roots.filter((f) => !f.suppressed && f.severity !== "info").sort((a, b) => rank[a.severity] - rank[b.severity] || a.id - b.id);
   if (top.length > 0) {
     out.push("### Top findings", "");
-    out.push(...table(["Severity", "Kind", "User", "Date", "Milltime id", "Kleer id", "Message"], top.slice(0, MD_TOP_FINDINGS).map(findingRow)));
+    out.push(...table(["Severity", "Kind", "User", "Date", "Milltime id", "Kleer id", "Message", "Consequences"], top.slice(0, MD_TOP_FINDINGS).map((f) => findingRow(f, groups.consequencesOf.get(f.id) ?? []))));
     if (top.length > MD_TOP_FINDINGS) out.push("", `… and ${top.length - MD_TOP_FINDINGS} more blocking findings and warnings (see the JSON export).`);
     out.push("");
   }

@@ -40,6 +40,23 @@ function columnsOf(db: Database.Database, table: string): string[] {
 }
 
 /**
+ * Copies a shard run's findings with their ids shifted past the merged file's highest id, so a
+ * consequence's `caused_by` still names its root. A shard file from before `caused_by` existed
+ * has none to carry.
+ */
+function copyFindings(db: Database.Database, alias: string, runId: string, shardRunId: string): void {
+  const shardColumns = new Set((db.prepare(`PRAGMA ${alias}.table_info(findings)`).all() as Array<{ name: string }>).map((c) => c.name));
+  const list = columnsOf(db, "findings").filter((c) => c !== "run_id" && c !== "caused_by" && shardColumns.has(c)).join(", ");
+  const { top } = db.prepare("SELECT COALESCE(MAX(id), 0) AS top FROM main.findings").get() as { top: number };
+  const { low } = db.prepare(`SELECT COALESCE(MIN(id), 1) AS low FROM ${alias}.findings WHERE run_id = ?`).get(shardRunId) as { low: number };
+  const shift = top - low + 1;
+  const cause = shardColumns.has("caused_by") ? "CASE WHEN caused_by IS NULL THEN NULL ELSE caused_by + @shift END" : "NULL";
+  db.prepare(
+    `INSERT INTO main.findings (id, run_id, ${list}, caused_by) SELECT id + @shift, @runId, ${list}, ${cause} FROM ${alias}.findings WHERE run_id = @shardRunId ORDER BY id`,
+  ).run({ shift, runId, shardRunId });
+}
+
+/**
  * Combines the runs of shard report files into one run of a new report. Shards must cover the
  * same range and period and disjoint users; the merged run's rows are the union of the shards'
  * rows, so its findings equal those of an unsharded run.
@@ -98,6 +115,10 @@ export function mergeReports(options: MergeReportsOptions): MergeReportsResult {
       runs.forEach(({ run }, i) => {
         const alias = `shard${i}`;
         for (const table of RUN_TABLES) {
+          if (table === "findings") {
+            copyFindings(db, alias, runId, run.run_id);
+            continue;
+          }
           const list = columnsOf(db, table).filter((c) => c !== "run_id").join(", ");
           db.prepare(`INSERT INTO main.${table} (run_id, ${list}) SELECT ?, ${list} FROM ${alias}.${table} WHERE run_id = ?`).run(runId, run.run_id);
         }

@@ -228,6 +228,14 @@ export const REPORT_MIGRATIONS: readonly ReportMigration[] = [
       CREATE INDEX probe_steps_by_run ON probe_steps (run_id);
     `,
   },
+  {
+    version: 4,
+    description: "findings.caused_by: the id of the root finding a consequential finding follows from (additive)",
+    sql: `
+      ALTER TABLE findings ADD COLUMN caused_by INTEGER;
+      CREATE INDEX findings_by_cause ON findings (caused_by) WHERE caused_by IS NOT NULL;
+    `,
+  },
 ];
 
 /** The highest schema version this tool writes. */

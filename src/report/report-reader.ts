@@ -3,6 +3,7 @@ import { ConfigError } from "../domain/errors.js";
 import { isFindingKind, kindOrder, type FindingKind, type Severity } from "../parity/finding-kinds.js";
 import type { Suppression } from "../parity/parity-rules.js";
 import type { TimeInfoRow } from "../parity/time-info-comparison.js";
+import { FOLDS_INTO_ROOT_SQL } from "./report-consequences.js";
 import type { EntryOutcome, UserStatus } from "../parity/user-parity.js";
 import type {
   EntryRecord,
@@ -128,6 +129,7 @@ export function createReportReader(db: Database.Database): ReportReader {
         details: (parseJson(r.details_json) as FindingRecord["details"]) ?? null,
         suppressed: Number(r.suppressed) === 1,
         suppressionReason: str(r.suppression_reason),
+        causedBy: num(r.caused_by),
       }));
     },
     readEntries(runId, userKey) {
@@ -195,17 +197,28 @@ export function createReportReader(db: Database.Database): ReportReader {
     },
     countFindingsByKind(runId) {
       const rows = all(
-        `SELECT kind,
-           SUM(CASE WHEN suppressed = 0 AND severity = 'blocking' THEN 1 ELSE 0 END) AS blocking,
-           SUM(CASE WHEN suppressed = 0 AND severity = 'warning' THEN 1 ELSE 0 END) AS warning,
-           SUM(CASE WHEN suppressed = 0 AND severity = 'info' THEN 1 ELSE 0 END) AS info,
-           SUM(suppressed) AS suppressed
-         FROM findings WHERE run_id = ? GROUP BY kind`,
+        `SELECT f.kind AS kind,
+           SUM(CASE WHEN f.suppressed = 0 AND f.severity = 'blocking' THEN 1 ELSE 0 END) AS blocking,
+           SUM(CASE WHEN f.suppressed = 0 AND f.severity = 'warning' THEN 1 ELSE 0 END) AS warning,
+           SUM(CASE WHEN f.suppressed = 0 AND f.severity = 'info' THEN 1 ELSE 0 END) AS info,
+           SUM(f.suppressed) AS suppressed,
+           SUM(CASE WHEN ${FOLDS_INTO_ROOT_SQL} AND f.severity = 'blocking' THEN 1 ELSE 0 END) AS c_blocking,
+           SUM(CASE WHEN ${FOLDS_INTO_ROOT_SQL} AND f.severity = 'warning' THEN 1 ELSE 0 END) AS c_warning,
+           SUM(CASE WHEN ${FOLDS_INTO_ROOT_SQL} AND f.severity = 'info' THEN 1 ELSE 0 END) AS c_info
+         FROM findings f LEFT JOIN findings r ON r.id = f.caused_by AND r.run_id = f.run_id
+         WHERE f.run_id = ? GROUP BY f.kind`,
         runId,
       );
       const order = (kind: string) => (isFindingKind(kind) ? kindOrder(kind) : Number.MAX_SAFE_INTEGER);
       return rows
-        .map((r) => ({ kind: String(r.kind), blocking: Number(r.blocking), warning: Number(r.warning), info: Number(r.info), suppressed: Number(r.suppressed) }))
+        .map((r) => ({
+          kind: String(r.kind),
+          blocking: Number(r.blocking),
+          warning: Number(r.warning),
+          info: Number(r.info),
+          suppressed: Number(r.suppressed),
+          consequences: { blocking: Number(r.c_blocking), warning: Number(r.c_warning), info: Number(r.c_info) },
+        }))
         .sort((a, b) => order(a.kind) - order(b.kind) || a.kind.localeCompare(b.kind));
     },
     summariseRequests(runId) {

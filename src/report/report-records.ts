@@ -53,6 +53,8 @@ export interface FindingRecord {
   details: FindingDetails | null;
   suppressed: boolean;
   suppressionReason: string | null;
+  /** Id of the root finding (same run and user) this one is a consequence of; null for a root. */
+  causedBy: number | null;
 }
 
 export interface EntryRecord {
@@ -95,4 +97,9 @@ export interface KindCount {
   warning: number;
   info: number;
   suppressed: number;
+  /**
+   * Of the unsuppressed ones, those shown beside their root (see `foldsIntoRoot`): the same
+   * problem again, not a problem of their own. @default all zero
+   */
+  consequences: { blocking: number; warning: number; info: number };
 }

@@ -6,7 +6,7 @@ import type { Clock } from "../domain/ports.js";
 import type { DateRange } from "../domain/time-entry.js";
 import { globalRedactor, type SecretRedactor } from "../http/redact.js";
 import type { RequestRecord } from "../http/request-log.js";
-import { findSuppression } from "../parity/finding.js";
+import { findSuppression, refersTo, type FindingRef } from "../parity/finding.js";
 import type { Suppression } from "../parity/parity-rules.js";
 import type { UserParityResult } from "../parity/user-parity.js";
 import { migrateReport } from "./report-migrations.js";
@@ -134,6 +134,7 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
   const insertRequest = db.prepare(
     `INSERT INTO requests (run_id, user_key, system, method, route, status, attempts, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const setCause = db.prepare("UPDATE findings SET caused_by = ? WHERE id = ?");
   const countSuppression = db.prepare("UPDATE suppressions SET matched_findings = matched_findings + ? WHERE id = ?");
   const finishRun = db.prepare(
     "UPDATE runs SET status = ?, finished_at = ?, error_message = ?, summary_json = ? WHERE run_id = ? AND status = 'running'",
@@ -196,17 +197,25 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
     }
     const rules = suppressionsOf(runId);
     const matched = new Map<number, number>();
+    const ids: number[] = [];
     for (const f of result.findings) {
-      insertFinding.run(
+      const inserted = insertFinding.run(
         runId, f.kind, f.severity, f.userKey, f.date, f.legacyId, f.kleerId, f.field, clean(f.legacyValue), clean(f.kleerValue),
         clean(f.message), f.details ? clean(JSON.stringify(f.details)) : null, f.suppressed ? 1 : 0, clean(f.suppressionReason),
       );
+      ids.push(Number(inserted.lastInsertRowid));
       if (!f.suppressed) continue;
       const index = findSuppression(rules.map((r) => r.suppression), f);
       const rule = rules[index];
       if (rule) matched.set(rule.id, (matched.get(rule.id) ?? 0) + 1);
     }
     for (const [id, count] of matched) countSuppression.run(count, id);
+    // A cause names its root by identifying fields; the root is among the same user's findings.
+    result.findings.forEach((f, i) => {
+      if (f.causedBy === null) return;
+      const rootIndex = result.findings.findIndex((root) => refersTo(f.causedBy as FindingRef, root));
+      if (rootIndex >= 0 && rootIndex !== i) setCause.run(ids[rootIndex], ids[i]);
+    });
     for (const t of result.timeInfo) {
       insertTimeInfo.run(
         runId, t.userKey, t.periodStart, t.periodEnd, t.legacyWorked, t.legacyScheduled, t.legacyAbsence, t.legacyCovered,

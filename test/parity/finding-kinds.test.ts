@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { TimeEntry } from "../../src/domain/time-entry.js";
 import type { UserParityInput } from "../../src/parity/user-parity.js";
-import { DEFAULT_PARITY_RULES } from "../../src/parity/parity-rules.js";
-import { DEFAULT_SEVERITIES, FINDING_KINDS, FINDING_KIND_MEANINGS, type FindingKind } from "../../src/parity/finding-kinds.js";
+import { DEFAULT_PARITY_RULES, type ParityRules } from "../../src/parity/parity-rules.js";
+import { DEFAULT_SEVERITIES, FINDING_KINDS, FINDING_KIND_MEANINGS, type FindingKind, type Severity } from "../../src/parity/finding-kinds.js";
 import { buildHistoryLink, buildKleerEntry, buildKleerTwin, buildLegacyEntry, buildSkippedEntry, buildTimeInfo, buildUserLink, buildWeeklyStats, IDS } from "../builders.js";
 import { cleanKleer, cleanLegacy, kindsOf, runUser } from "./parity-fixture.js";
 
@@ -26,9 +26,16 @@ function statsWith(change: Partial<ReturnType<typeof buildWeeklyStats>>): Partia
   return { kleerStats: [{ ...buildWeeklyStats(), ...change }] };
 }
 
+/** A team that knows its workflow: week → certified, month → approved (the old default). */
+const WORKFLOW_RULES = { ...DEFAULT_PARITY_RULES, statusCorrespondence: { week: ["certified"], month: ["approved"] } } as const;
+
 interface KindCase {
   kind: FindingKind;
   input: () => Partial<UserParityInput>;
+  /** @default DEFAULT_PARITY_RULES */
+  rules?: ParityRules;
+  /** @default the kind's default severity */
+  severity?: Severity;
   /** Fields the single finding of `kind` must carry. */
   expect?: Partial<{ legacyId: string | null; kleerId: string | null; date: string | null; field: string | null; legacyValue: string | null; kleerValue: string | null }>;
 }
@@ -50,7 +57,12 @@ const cases: KindCase[] = [
   { kind: "project_mismatch", input: () => kleerWith(L1, (t) => ({ ...t, projectId: "902" })), expect: { legacyValue: "901", kleerValue: "902" } },
   { kind: "activity_mismatch", input: () => kleerWith(L1, (t) => ({ ...t, activityId: "22428" })), expect: { legacyValue: "22427", kleerValue: "22428" } },
   { kind: "note_mismatch", input: () => kleerWith(L1, (t) => ({ ...t, note: "Sprint planning (changed)" })), expect: { legacyValue: "Sprint planning", kleerValue: "Sprint planning (changed)" } },
-  { kind: "status_mismatch", input: () => kleerWith(L3, (t) => ({ ...t, lock: { kind: "status", status: "certified" } })), expect: { legacyValue: "month", kleerValue: "certified" } },
+  {
+    kind: "status_mismatch",
+    input: () => kleerWith(L3, (t) => ({ ...t, lock: { kind: "status", status: "certified" } })),
+    rules: WORKFLOW_RULES,
+    expect: { legacyValue: "month", kleerValue: "certified" },
+  },
   { kind: "editability_regression", input: () => kleerWith(L2, (t) => ({ ...t, lock: { kind: "status", status: "open" } })), expect: { legacyValue: "week", kleerValue: "open" } },
   { kind: "editability_change", input: () => kleerWith(L1, (t) => ({ ...t, lock: { kind: "status", status: "approved" } })), expect: { legacyValue: "none", kleerValue: "approved" } },
   {
@@ -80,7 +92,12 @@ const cases: KindCase[] = [
     input: () => ({ kleerListing: { entries: cleanKleer(), skipped: [buildSkippedEntry({ registrationId: "7200001", reason: "unknown_project", projectId: "999" })] } }),
     expect: { kleerId: "7200001", kleerValue: "999", field: "project" },
   },
-  { kind: "link_orphan", input: () => ({ historyLinks: [buildHistoryLink({ registrationId: "400000000000099999" })] }), expect: { legacyId: "400000000000099999", date: "2026-05-12" } },
+  {
+    kind: "link_orphan",
+    input: () => ({ historyLinks: [buildHistoryLink({ registrationId: "400000000000099999" })] }),
+    severity: "info",
+    expect: { legacyId: "400000000000099999", date: "2026-05-12" },
+  },
   { kind: "link_duration_mismatch", input: () => ({ historyLinks: [buildHistoryLink({ registrationId: L1, minutes: 165 })] }), expect: { legacyId: L1, legacyValue: "2.25", field: "duration" } },
   { kind: "timeinfo_worked_mismatch", input: () => statsWith({ workedHours: 39 }), expect: { date: "2026-05-11", legacyValue: "40", kleerValue: "39", field: "worked" } },
   { kind: "timeinfo_scheduled_mismatch", input: () => statsWith({ scheduledHours: 32 }), expect: { legacyValue: "40", kleerValue: "32" } },
@@ -105,11 +122,11 @@ describe("finding kinds", () => {
     expect(result.flexBalance).toBe(3.5);
   });
 
-  it.each(cases)("$kind is reported once, alone", ({ kind, input, expect: fields }) => {
-    const result = runUser(input());
+  it.each(cases)("$kind is reported once, alone", ({ kind, input, rules, severity, expect: fields }) => {
+    const result = runUser(input(), rules);
     expect(kindsOf(result)).toEqual([kind]);
     const finding = result.findings.find((f) => f.kind === kind);
-    expect(finding).toMatchObject({ userKey: 1, severity: DEFAULT_SEVERITIES[kind], suppressed: false, ...fields });
+    expect(finding).toMatchObject({ userKey: 1, severity: severity ?? DEFAULT_SEVERITIES[kind], suppressed: false, causedBy: null, ...fields });
     expect(finding?.message.length).toBeGreaterThan(10);
   });
 
@@ -166,9 +183,23 @@ describe("absence of findings at the edges", () => {
 
   it("accepts both statuses for an attest level when the rules allow it", () => {
     const input = kleerWith(L3, (t) => ({ ...t, lock: { kind: "status", status: "certified" } }));
-    expect(kindsOf(runUser(input))).toEqual(["status_mismatch"]);
+    expect(kindsOf(runUser(input, WORKFLOW_RULES))).toEqual(["status_mismatch"]);
     const rules = { ...DEFAULT_PARITY_RULES, statusCorrespondence: { week: ["certified"], month: ["approved", "certified"] } as const };
     expect(kindsOf(runUser(input, rules))).toEqual([]);
+  });
+
+  // Toki maps Kleer's statuses 1:1 (toki-api/src/adapters/outbound/kleer/conversions.rs:27-31) and
+  // treats every status but open as locked (time-entries-list.tsx:363): by default any locked
+  // status corresponds to any lock.
+  it.each([
+    { legacyId: L2, attestLevel: "week", status: "approved" },
+    { legacyId: L2, attestLevel: "week", status: "certified" },
+    { legacyId: L3, attestLevel: "month", status: "approved" },
+    { legacyId: L3, attestLevel: "month", status: "certified" },
+  ] as const)("the default rules accept $status for attest level $attestLevel", ({ legacyId, status }) => {
+    const input = kleerWith(legacyId, (t) => ({ ...t, lock: { kind: "status", status } }));
+    expect(kindsOf(runUser(input))).toEqual([]);
+    expect(runUser(input).entries.find((e) => e.legacyId === legacyId)?.outcome).toBe("match");
   });
 });
 
@@ -178,8 +209,8 @@ describe("lock state rules", () => {
     expect(kindsOf(result)).toEqual(["editability_regression"]);
   });
 
-  it("reports a month-approved entry that arrived certified as a status mismatch (warning)", () => {
-    const result = runUser(kleerWith(L3, (t) => ({ ...t, lock: { kind: "status", status: "certified" } })));
+  it("reports a month-approved entry that arrived certified as a status mismatch (warning) when the rules say month → approved", () => {
+    const result = runUser(kleerWith(L3, (t) => ({ ...t, lock: { kind: "status", status: "certified" } })), WORKFLOW_RULES);
     expect(result.findings.find((f) => f.kind === "status_mismatch")?.severity).toBe("warning");
     expect(result.entries.find((e) => e.legacyId === L3)?.outcome).toBe("mismatch");
   });

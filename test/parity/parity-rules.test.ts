@@ -23,6 +23,11 @@ describe("parseParityRules", () => {
     expect(parseParityRules({})).toEqual(DEFAULT_PARITY_RULES);
   });
 
+  it("defaults the status correspondence to any locked status for any lock", () => {
+    expect(parseParityRules({}).statusCorrespondence).toEqual({ week: ["approved", "certified"], month: ["approved", "certified"] });
+    expect(parseParityRules({ status_correspondence: { week: "certified" } }).statusCorrespondence).toEqual({ week: ["certified"], month: ["approved", "certified"] });
+  });
+
   it("normalises minutes to hours, single statuses to lists and suppressions to camelCase", () => {
     const rules = parseParityRules({
       version: 1,
@@ -37,6 +42,7 @@ describe("parseParityRules", () => {
     });
     expect(rules.period).toBe("month");
     expect(rules.severities).toEqual({ ...DEFAULT_SEVERITIES, note_mismatch: "info", status_mismatch: "blocking" });
+    expect([...(rules.explicitSeverities ?? [])].sort()).toEqual(["note_mismatch", "status_mismatch"]);
     expect(rules.tolerances.entryHours).toBeCloseTo(1 / 60, 12);
     expect(rules.tolerances.timeInfoHours).toBeCloseTo(0.1, 12);
     expect(rules.tolerances.linkHours).toBeCloseTo(0.05, 12);

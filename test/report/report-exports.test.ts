@@ -52,8 +52,8 @@ describe("JSON export", () => {
     expect(json.run).toMatchObject({ runId, status: "completed", fromDate: "2026-05-11" });
     expect(json.verdict.passed).toBe(false);
     expect(json.counts.bySeverity).toEqual({ blocking: 3, warning: 1, info: 2, suppressed: 2 });
-    expect(json.counts.byKind).toContainEqual({ kind: "hours_mismatch", blocking: 1, warning: 0, info: 0, suppressed: 0 });
-    expect(json.counts.byKind).toContainEqual({ kind: "note_mismatch", blocking: 0, warning: 0, info: 0, suppressed: 1 });
+    expect(json.counts.byKind).toContainEqual({ kind: "hours_mismatch", blocking: 1, warning: 0, info: 0, suppressed: 0, consequences: { blocking: 0, warning: 0, info: 0 } });
+    expect(json.counts.byKind).toContainEqual({ kind: "note_mismatch", blocking: 0, warning: 0, info: 0, suppressed: 1, consequences: { blocking: 0, warning: 0, info: 0 } });
     expect(json.totals).toMatchObject({ users: 2, compared: 6, matches: 5, matchRate: 5 / 6 });
     expect(json.findings).toHaveLength(8);
     expect(json.timeInfo).toHaveLength(2);

@@ -113,7 +113,7 @@ describe("runs", () => {
     const findings = store.readFindings(runId);
     expect(findings.find((f) => f.kind === "note_mismatch")).toMatchObject({ suppressed: true, suppressionReason: "Notes were edited in Kleer on purpose", kleerValue: "Code review & <merge>" });
     expect(findings.find((f) => f.kind === "link_orphan")?.details).toMatchObject({ historyId: 1 });
-    expect(store.countFindingsByKind(runId).find((k) => k.kind === "hours_mismatch")).toEqual({ kind: "hours_mismatch", blocking: 1, warning: 0, info: 0, suppressed: 0 });
+    expect(store.countFindingsByKind(runId).find((k) => k.kind === "hours_mismatch")).toEqual({ kind: "hours_mismatch", blocking: 1, warning: 0, info: 0, suppressed: 0, consequences: { blocking: 0, warning: 0, info: 0 } });
     expect(store.readTimeInfo(runId)).toHaveLength(2);
     expect(store.summariseRequests(runId)).toEqual([
       { system: "kleer", requests: 1, failed: 0, attempts: 1, totalDurationMs: 12 },

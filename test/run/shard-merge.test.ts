@@ -44,6 +44,20 @@ function findingRows(file: string): string[] {
   }
 }
 
+/** Each consequence with its root, by content (ids differ between files). */
+function causeRows(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    const run = db.prepare("SELECT run_id FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1").get() as { run_id: string };
+    const rows = db
+      .prepare("SELECT f.kind, f.user_key, f.date, r.kind AS root_kind, r.user_key AS root_user, r.date AS root_date FROM findings f JOIN findings r ON r.id = f.caused_by WHERE f.run_id = ? AND r.run_id = f.run_id")
+      .all(run.run_id);
+    return rows.map((r) => JSON.stringify(r)).sort();
+  } finally {
+    db.close();
+  }
+}
+
 describe("sharded compare + report merge", () => {
   beforeAll(async () => {
     kleer = await startKleerEmulator({ seed: JSON.parse(readFileSync(join(fixtures, "kleer-seed.json"), "utf8")), token: "shard-token-1", companyId: 4875 });
@@ -72,6 +86,9 @@ describe("sharded compare + report merge", () => {
     });
     expect(merged.users).toBe(whole.users);
     expect(findingRows(join(dir, "merged.sqlite"))).toEqual(findingRows(join(dir, "whole.sqlite")));
+    const causes = causeRows(join(dir, "whole.sqlite"));
+    expect(causes.length).toBeGreaterThan(0);
+    expect(causeRows(join(dir, "merged.sqlite"))).toEqual(causes);
   }, 60_000);
 
   it("refuses overlapping shards", () => {

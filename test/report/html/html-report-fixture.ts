@@ -79,6 +79,7 @@ export function buildFinding(partial: Partial<FindingRecord> & Pick<FindingRecor
     details: null,
     suppressed: false,
     suppressionReason: null,
+    causedBy: null,
     ...partial,
   };
 }
