@@ -12,3 +12,7 @@ export * from "./report-markdown.js";
 export * from "./report-formats.js";
 export * from "./report-export.js";
 export * from "./report-merge.js";
+export * from "./report-diff.js";
+export * from "./report-diff-load.js";
+export * from "./report-diff-format.js";
+export * from "./report-gate-baseline.js";

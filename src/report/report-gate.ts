@@ -1,14 +1,19 @@
+import { existsSync, statSync } from "node:fs";
 import { systemClock, type Clock } from "../domain/ports.js";
 import { TokiError } from "../domain/errors.js";
 import { totalsOf, type RunReport, type RunTotals } from "./report-data.js";
 import { openReportStore } from "./report-store.js";
+import { baselineProblems, baselineSummary, type GateBaseline } from "./report-gate-baseline.js";
+import { loadReportDiff } from "./report-diff-load.js";
 
 /** Blocking findings a run may have and still pass. */
 export const DEFAULT_MAX_BLOCKING = 0;
 
 export interface GateOptions {
-  /** Unsuppressed blocking findings allowed. @default 0 */
+  /** Unsuppressed blocking findings allowed. @default 0, or no limit when a baseline is given */
   maxBlocking?: number | undefined;
+  /** Judge by new blocking findings against this baseline instead of all blocking findings. */
+  baseline?: GateBaseline | undefined;
   /** Minimum matches ÷ compared legacy entries, as a fraction in [0, 1]. @default no minimum */
   minMatchRate?: number | undefined;
 }
@@ -30,13 +35,14 @@ const percent = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)
  * cannot reach a minimum).
  */
 export function evaluateGate(report: Pick<RunReport, "run" | "totals">, options: GateOptions = {}): GateResult {
-  const maxBlocking = options.maxBlocking ?? DEFAULT_MAX_BLOCKING;
+  const maxBlocking = options.maxBlocking ?? (options.baseline === undefined ? DEFAULT_MAX_BLOCKING : undefined);
   const { run, totals } = report;
   const base = { runId: run.runId, blocking: totals.blocking, matchRate: totals.matchRate };
   const problems: string[] = [];
   if (run.status === "failed") problems.push(`the run failed${run.errorMessage ? ` (${run.errorMessage})` : ""}`);
   if (run.status === "running") problems.push("the run did not finish (still running, or killed)");
-  if (totals.blocking > maxBlocking) problems.push(`${describeBlocking(totals)} (max ${maxBlocking})`);
+  if (maxBlocking !== undefined && totals.blocking > maxBlocking) problems.push(`${describeBlocking(totals)} (max ${maxBlocking})`);
+  if (options.baseline !== undefined) problems.push(...baselineProblems(options.baseline));
   if (options.minMatchRate !== undefined) {
     if (totals.matchRate === null) problems.push(`no legacy entries were compared, so the match rate cannot reach ${percent(options.minMatchRate)}`);
     else if (totals.matchRate < options.minMatchRate) problems.push(`match rate ${percent(totals.matchRate)} is below ${percent(options.minMatchRate)}`);
@@ -44,7 +50,9 @@ export function evaluateGate(report: Pick<RunReport, "run" | "totals">, options:
   if (problems.length > 0) return { ...base, passed: false, reason: `gate failed: run ${run.runId}: ${problems.join("; ")}` };
   const rate = totals.matchRate === null ? "no entries compared" : `match rate ${percent(totals.matchRate)}`;
   const min = options.minMatchRate === undefined ? "" : ` (min ${percent(options.minMatchRate)})`;
-  return { ...base, passed: true, reason: `gate passed: run ${run.runId}: ${totals.blocking} blocking (max ${maxBlocking}), ${rate}${min}` };
+  const blocking = maxBlocking === undefined ? `${totals.blocking} blocking` : `${totals.blocking} blocking (max ${maxBlocking})`;
+  const since = options.baseline === undefined ? "" : `, ${baselineSummary(options.baseline)}`;
+  return { ...base, passed: true, reason: `gate passed: run ${run.runId}: ${blocking}${since}, ${rate}${min}` };
 }
 
 /**
@@ -78,8 +86,12 @@ export function parseMatchRate(text: string): number {
   return rate;
 }
 
-export interface RunGateOptions extends GateOptions {
+export interface RunGateOptions extends Omit<GateOptions, "baseline"> {
   reportFile: string;
+  /** A run id of `reportFile`, or another report file (its latest parity run). */
+  baseline?: string | undefined;
+  /** @default 0 */
+  maxNewBlocking?: number | undefined;
   /** @default the latest run */
   runId?: string | undefined;
   clock?: Clock | undefined;
@@ -92,8 +104,18 @@ export function runGate(options: RunGateOptions): GateResult {
     const run = store.getRun(options.runId);
     const users = store.readRunUsers(run.runId);
     const kinds = store.countFindingsByKind(run.runId);
-    return evaluateGate({ run, totals: totalsOf(users, kinds) }, options);
+    const baseline = options.baseline === undefined ? undefined : { diff: loadBaselineDiff(options, run.runId), maxNewBlocking: options.maxNewBlocking };
+    return evaluateGate({ run, totals: totalsOf(users, kinds) }, { ...options, baseline });
   } finally {
     store.db.close();
   }
+}
+
+/** `--baseline` names a run of the same file, or (when it is an existing file) another report file. */
+function loadBaselineDiff(options: RunGateOptions, runId: string) {
+  const baseline = options.baseline as string;
+  if (existsSync(baseline) && statSync(baseline).isFile()) {
+    return loadReportDiff({ reportFile: baseline, otherFile: options.reportFile, runId, clock: options.clock });
+  }
+  return loadReportDiff({ reportFile: options.reportFile, baseRunId: baseline, runId, clock: options.clock });
 }

@@ -17,7 +17,13 @@ import type {
 } from "./report-records.js";
 
 /** Runs a report file holds that are not parity runs (they have their own tables). */
-export const NON_PARITY_COMMANDS = ["replay", "cleanup", "probe"].map((c) => `'${c}'`).join(", ");
+export const NON_PARITY_RUN_COMMANDS: readonly string[] = ["replay", "cleanup", "probe"];
+export const NON_PARITY_COMMANDS = NON_PARITY_RUN_COMMANDS.map((c) => `'${c}'`).join(", ");
+
+/** Whether a run of this command holds parity findings (compare, demo, merge, …). */
+export function isParityCommand(command: string): boolean {
+  return !NON_PARITY_RUN_COMMANDS.includes(command);
+}
 
 /** Read access to a report file. */
 export interface ReportReader {

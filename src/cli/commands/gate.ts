@@ -1,10 +1,12 @@
 import { Command, InvalidArgumentError } from "commander";
-import { DEFAULT_MAX_BLOCKING, parseMatchRate, parseMaxBlocking, runGate } from "../../report/report-gate.js";
+import { parseMatchRate, parseMaxBlocking, runGate } from "../../report/report-gate.js";
 import { CommandExit, ExitCode } from "../exit-codes.js";
 
 interface GateFlags {
   run?: string;
-  maxBlocking: number;
+  maxBlocking?: number;
+  baseline?: string;
+  maxNewBlocking?: number;
   minMatchRate?: number;
 }
 
@@ -22,7 +24,7 @@ const asArgument = <T>(parse: (text: string) => T) => (text: string): T => {
 };
 
 /**
- * `toki-parity gate FILE [--run ID] [--max-blocking N] [--min-match-rate R]`: prints one line and
+ * `toki-parity gate FILE [--run ID] [--max-blocking N] [--min-match-rate R] [--baseline RUN|FILE [--max-new-blocking N]]`: prints one line and
  * exits 0 when the run passes, 1 (GateFailed) when it does not.
  */
 export function defineGateCommand(io: GateCommandIo = { write: (text) => void process.stdout.write(text) }): Command {
@@ -30,11 +32,21 @@ export function defineGateCommand(io: GateCommandIo = { write: (text) => void pr
     .description("Pass or fail a run of a report file for CI: exit 0 when it passes, 1 when it does not.")
     .argument("<file>", "SQLite report file")
     .option("--run <id>", "run to judge (default: the latest parity run)")
-    .option("--max-blocking <n>", "unsuppressed blocking findings allowed", asArgument(parseMaxBlocking), DEFAULT_MAX_BLOCKING)
+    .option("--max-blocking <n>", "unsuppressed blocking findings allowed (default: 0, or no limit with --baseline)", asArgument(parseMaxBlocking))
+    .option("--baseline <run|file>", "judge only findings new since this run of FILE, or since the latest parity run of this other report file")
+    .option("--max-new-blocking <n>", "with --baseline: new unsuppressed blocking findings allowed (default: 0)", asArgument(parseMaxBlocking))
     .option("--min-match-rate <rate>", "minimum matches ÷ compared legacy entries, e.g. 0.99 or 99% (default: none)", asArgument(parseMatchRate))
     .exitOverride()
     .action((file: string, flags: GateFlags) => {
-      const result = runGate({ reportFile: file, runId: flags.run, maxBlocking: flags.maxBlocking, minMatchRate: flags.minMatchRate });
+      if (flags.maxNewBlocking !== undefined && flags.baseline === undefined) throw new CommandExit(ExitCode.UsageOrConfig, "--max-new-blocking needs --baseline RUN|FILE");
+      const result = runGate({
+        reportFile: file,
+        runId: flags.run,
+        maxBlocking: flags.maxBlocking,
+        minMatchRate: flags.minMatchRate,
+        baseline: flags.baseline,
+        maxNewBlocking: flags.maxNewBlocking,
+      });
       if (!result.passed) throw new CommandExit(ExitCode.GateFailed, result.reason);
       io.write(`${result.reason}\n`);
     });

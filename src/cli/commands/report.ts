@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { exportReport } from "../../report/report-export.js";
 import { REPORT_FORMAT_NAMES } from "../../report/report-formats.js";
 import { mergeReports } from "../../report/report-merge.js";
+import { DIFF_FORMAT_NAMES } from "../../report/report-diff-format.js";
 import { systemClock } from "../../domain/ports.js";
 import { TOOL_VERSION } from "../tool-version.js";
 
@@ -30,9 +31,34 @@ export function defineReportCommand(io: ReportCommandIo = { write: (text) => voi
           `into run ${result.runId} of ${out}: ${result.users} users, ${result.findings} findings\n`,
       );
     });
+  const diff = new Command("diff")
+    .description(
+      "List findings new, resolved and persisting between two parity runs, by stable key (kind + user + legacy/Kleer id + period). " +
+        "One file: --run (default latest parity run) against --base (default the parity run before it). " +
+        "Two files: the latest (or --base) run of FILE against the latest (or --run) run of OTHER.",
+    )
+    .argument("<file>", "SQLite report file (the base, when OTHER is given)")
+    .argument("[other]", "a second report file holding the later run")
+    .option("--base <run>", "base run")
+    .option("--run <run>", "later run")
+    .addOption(new Option("--format <format>", "output format").choices(DIFF_FORMAT_NAMES).default("text"))
+    .option("--out <file>", "write to this file instead of stdout")
+    .exitOverride()
+    .action(async (file: string, other: string | undefined, flags: { base?: string; run?: string; format: string; out?: string }) => {
+      const { exportReportDiff } = await import("../../report/report-diff-export.js");
+      const result = await exportReportDiff({ reportFile: file, otherFile: other, baseRunId: flags.base, runId: flags.run, format: flags.format, outFile: flags.out });
+      if (result.outFile === undefined) io.write(result.text);
+      else {
+        const c = result.diff.counts;
+        io.write(`wrote ${flags.format} diff of run ${result.diff.base.run.runId} → ${result.diff.run.run.runId} to ${result.outFile}: ${c.new.total} new, ${c.resolved.total} resolved, ${c.persisting.total} persisting, ${c.unverified.total} not re-checked\n`);
+      }
+    });
   return new Command("report")
+    // `report diff … --format md` must reach diff's own --format, not the export's.
+    .enablePositionalOptions()
     .addCommand(merge)
-    .description("Export one run of a report file as JSON, JUnit XML, Markdown or a self-contained HTML page (to stdout or --out); `report merge` combines shard reports.")
+    .addCommand(diff)
+    .description("Export one run of a report file as JSON, JUnit XML, Markdown or a self-contained HTML page (to stdout or --out); `report merge` combines shard reports; `report diff` compares two parity runs.")
     .argument("<file>", "SQLite report file")
     .addOption(new Option("--format <format>", "output format").choices(REPORT_FORMAT_NAMES).default("md"))
     .option("--run <id>", "run to export (default: the latest parity run)")
