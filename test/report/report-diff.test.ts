@@ -10,7 +10,7 @@ const user = (userKey: number, status: RunUserRecord["status"] = "compared") => 
 let id = 0;
 const finding = (extra: Partial<FindingRecord>): FindingRecord => ({
   id: ++id, kind: "hours_mismatch", severity: "blocking", userKey: 1, date: "2026-11-03", legacyId: "4001", kleerId: "7001", field: "hours",
-  legacyValue: "1", kleerValue: "2", message: "m", details: null, suppressed: false, suppressionReason: null, ...extra,
+  legacyValue: "1", kleerValue: "2", message: "m", details: null, suppressed: false, suppressionReason: null, causedBy: null, ...extra,
 });
 const side = (r: RunRecord, users: RunUserRecord[], findings: FindingRecord[]): DiffSide => ({ file: "r.sqlite", run: r, users, findings });
 
