@@ -46,7 +46,7 @@ export function createProbeReportWriter(db: Database.Database, runId: string, us
         detail: redactor.redact(step.detail),
         requests: requests.map((r) => redactor.redact(describeRequest(r))),
       };
-      write(record, requests);
+      write.immediate(record, requests);
       return record;
     },
   };

@@ -147,7 +147,7 @@ export async function cleanupReplayRun(options: CleanupOptions): Promise<Cleanup
           }),
         ),
       );
-      store.db.transaction(() => results.forEach(record))();
+      store.db.transaction(() => results.forEach(record)).immediate();
       plans.recordRequests(cleanupRunId, null, recorder.drain());
     } catch (error) {
       store.failRun(cleanupRunId, describeSourceError(error, globalRedactor));

@@ -157,10 +157,11 @@ export function createReplayPlanStore(db: Database.Database, options: { redactor
       db.transaction(() => {
         updateCompare.run(compareRunId, runId);
         updateSummaryCompare.run(compareRunId, runId);
-      })();
+      }).immediate();
     },
-    writeUserPlan: (runId, user, rows, requests) => writeUserPlan(runId, user, rows, requests),
-    writeUserError: (runId, user, requests) => writeUserError(runId, user, requests),
+    // Every write transaction of the report file starts IMMEDIATE (see report-store.ts).
+    writeUserPlan: (runId, user, rows, requests) => writeUserPlan.immediate(runId, user, rows, requests),
+    writeUserError: (runId, user, requests) => writeUserError.immediate(runId, user, requests),
     readUsers(runId) {
       return (db.prepare("SELECT * FROM replay_users WHERE run_id = ? ORDER BY user_key").all(runId) as Row[]).map(toUser);
     },
@@ -172,7 +173,7 @@ export function createReplayPlanStore(db: Database.Database, options: { redactor
       return (rows as Row[]).map(toPlanRow);
     },
     recordRequests(runId, userKey, requests) {
-      db.transaction(() => insertRequests(runId, userKey, requests))();
+      db.transaction(() => insertRequests(runId, userKey, requests)).immediate();
     },
     countKleerRequests(runId, method) {
       const row = db.prepare("SELECT COUNT(*) AS n FROM requests WHERE run_id = ? AND system = 'kleer' AND method = ?").get(runId, method) as { n: number };

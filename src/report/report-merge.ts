@@ -138,7 +138,7 @@ export function mergeReports(options: MergeReportsOptions): MergeReportsResult {
       for (const row of suppressions.values()) insert.run({ ...row, run_id: runId });
     });
     try {
-      copy();
+      copy.immediate();
     } finally {
       runs.forEach((_, i) => db.prepare(`DETACH DATABASE shard${i}`).run());
     }

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { ConfigError } from "../domain/errors.js";
 
-/** One schema step. Versions are applied in ascending order, each in its own transaction. */
+/** One schema step. Pending versions are applied in ascending order, all in one transaction. */
 export interface ReportMigration {
   version: number;
   description: string;
@@ -241,32 +241,41 @@ export const REPORT_MIGRATIONS: readonly ReportMigration[] = [
 /** The highest schema version this tool writes. */
 export const REPORT_SCHEMA_VERSION = REPORT_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 
-/** Current schema version of a database (0 for a fresh file). */
+/** Current schema version of a database (0 for a fresh file); reads only. */
 export function schemaVersionOf(db: Database.Database): number {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const marker = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+  if (!marker) return 0;
   const row = db.prepare("SELECT MAX(version) AS version FROM schema_version").get() as { version: number | null };
   return row.version ?? 0;
 }
 
 /**
- * Applies the pending migrations in order, each with its schema_version row in one transaction
- * (a failing step leaves the file at the previous version). Running it again is a no-op.
- * Refuses a file written by a newer tool.
+ * Applies the pending migrations in order, all of them with their schema_version rows in ONE
+ * immediate transaction: a failing step leaves the file exactly as it was, and two processes
+ * opening a fresh file at once do not both migrate it (the second waits on `busy_timeout`,
+ * then finds the work done). Running it again is a no-op. Refuses a file written by a newer tool.
  */
 export function migrateReport(db: Database.Database, appliedAt: string, migrations: readonly ReportMigration[] = REPORT_MIGRATIONS): number {
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   const latest = ordered[ordered.length - 1]?.version ?? 0;
-  const current = schemaVersionOf(db);
-  if (current > latest) {
-    throw new ConfigError(`the report file has schema version ${current}, newer than this tool's ${latest}: use a newer toki-parity`);
-  }
-  const record = db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)");
-  for (const migration of ordered) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
+  const check = (current: number) => {
+    if (current > latest)
+      throw new ConfigError(`the report file has schema version ${current}, newer than this tool's ${latest}: use a newer toki-parity`);
+  };
+  const before = schemaVersionOf(db);
+  check(before);
+  // Nothing pending: no write transaction, so read-only commands never wait on a writer here.
+  if (before === latest) return before;
+  db.transaction(() => {
+    const current = schemaVersionOf(db);
+    check(current);
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    const record = db.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)");
+    for (const migration of ordered) {
+      if (migration.version <= current) continue;
       db.exec(migration.sql);
       record.run(migration.version, migration.description, appliedAt);
-    })();
-  }
+    }
+  }).immediate();
   return schemaVersionOf(db);
 }

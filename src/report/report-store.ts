@@ -53,12 +53,33 @@ export interface ReportStore extends ReportReader {
   failRun(runId: string, errorMessage: string): void;
 }
 
+/** How long a report-file write waits for another process's write transaction before failing. */
+export const REPORT_BUSY_TIMEOUT_MS = 30_000;
+
 export interface OpenReportDatabaseOptions {
   /** Refuse to create the file (report and gate read existing files). @default false */
   mustExist?: boolean;
 }
 
-/** Opens (or creates) a report file in WAL mode; the caller owns and closes the handle. */
+/**
+ * What a SQLite file holds before it is used as a report: nothing yet (a new report), a
+ * toki-parity report (its `schema_version` table), or somebody else's tables. Reads only.
+ */
+export function classifyReportDatabase(db: Database.Database): { kind: "empty" } | { kind: "report" } | { kind: "foreign"; tables: string[] } {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map(
+    (r) => r.name,
+  );
+  if (tables.length === 0) return { kind: "empty" };
+  if (tables.includes("schema_version")) return { kind: "report" };
+  return { kind: "foreign", tables };
+}
+
+/**
+ * Opens (or creates) a report file in WAL mode; the caller owns and closes the handle. A file
+ * that is not a toki-parity report (another tool's tables, or not SQLite at all) is refused
+ * before anything is written to it, not even the WAL switch; with `mustExist` an empty file is
+ * refused too (there is no report in it).
+ */
 export function openReportDatabase(file: string, options: OpenReportDatabaseOptions = {}): Database.Database {
   let db: Database.Database;
   try {
@@ -68,11 +89,19 @@ export function openReportDatabase(file: string, options: OpenReportDatabaseOpti
     throw new ConfigError(`cannot open report file ${file}: ${reason}`, [], { cause: error });
   }
   try {
+    // A connection setting (nothing is written): every lock below waits instead of failing.
+    db.pragma(`busy_timeout = ${REPORT_BUSY_TIMEOUT_MS}`);
+    const found = classifyReportDatabase(db);
+    if (found.kind === "foreign")
+      throw new ConfigError(
+        `${file} is not a toki-parity report file (it holds ${found.tables.slice(0, 5).join(", ")}${found.tables.length > 5 ? ", …" : ""}); nothing was changed: pass another --report file`,
+      );
+    if (found.kind === "empty" && options.mustExist) throw new ConfigError(`${file} is not a toki-parity report file (it is empty)`);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 5000");
   } catch (error) {
     db.close();
+    if (error instanceof ConfigError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(`cannot use ${file} as a report file: ${reason}`, [], { cause: error });
   }
@@ -80,19 +109,11 @@ export function openReportDatabase(file: string, options: OpenReportDatabaseOpti
 }
 
 /**
- * Opens a report file and wraps it in a store (migrations applied). With `mustExist`, a file
- * that is not a toki-parity report is refused rather than given report tables.
+ * Opens a report file and wraps it in a store (migrations applied). A file that is not a
+ * toki-parity report is refused rather than given report tables.
  */
 export function openReportStore(file: string, options: ReportStoreOptions & OpenReportDatabaseOptions): ReportStore {
-  const db = openReportDatabase(file, options);
-  if (options.mustExist) {
-    const marker = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
-    if (!marker) {
-      db.close();
-      throw new ConfigError(`${file} is not a toki-parity report file`);
-    }
-  }
-  return createReportStore(db, options);
+  return createReportStore(openReportDatabase(file, options), options);
 }
 
 /** Builds the store on a database it receives (a file or `:memory:`) and applies pending migrations. */
@@ -231,8 +252,10 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
   return {
     db,
     ...reader,
-    startRun: (input) => startRun(input),
-    writeUserBatch: (runId, batch) => writeUserBatch(runId, batch),
+    // IMMEDIATE: the write lock is taken (waiting on busy_timeout) before the first read, so a
+    // concurrent writer can never turn this transaction's read snapshot stale (SQLITE_BUSY at once).
+    startRun: (input) => startRun.immediate(input),
+    writeUserBatch: (runId, batch) => writeUserBatch.immediate(runId, batch),
     completeRun(runId, summary) {
       finishRun.run("completed", clock.now().toISOString(), null, summary === undefined ? null : clean(JSON.stringify(summary)), runId);
     },
