@@ -3,6 +3,9 @@ import { isIsoDate } from "../domain/calendar.js";
 import { ConfigError } from "../domain/errors.js";
 import { DEFAULT_SEVERITIES, FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from "../parity/finding-kinds.js";
 import {
+  DEFAULT_FLEX_DRIFT_THRESHOLD,
+  type FlexDriftRules,
+  type FlexDriftThreshold,
   DEFAULT_TOLERANCES,
   MINUTE_IN_HOURS,
   type ParityRules,
@@ -30,6 +33,24 @@ const suppressionSchema = z
   })
   .strict()
   .refine((s) => s.from === undefined || s.to === undefined || s.from <= s.to, { message: "from is after to", path: ["to"] });
+
+const driftHours = z.number().positive("a flex drift threshold must be above 0 hours").max(10_000);
+const flexDriftThresholdSchema = z
+  .object({
+    warning_hours: driftHours.optional().describe("Cumulative flex drift (hours, either sign) above which the user's flex gap is a warning."),
+    blocking_hours: driftHours.nullable().optional().describe("Cumulative flex drift above which it is blocking; null or absent: never (opt-in)."),
+  })
+  .strict();
+const flexDriftSchema = flexDriftThresholdSchema
+  .extend({
+    users: z
+      .record(z.string().regex(/^[1-9]\d*$/, "expected a Toki user id"), flexDriftThresholdSchema)
+      .default({})
+      .describe("Per Toki user id (as a string key): thresholds overriding the defaults above for that user."),
+  })
+  .strict()
+  .default({ users: {} })
+  .describe(`Cumulative flex drift thresholds (flex_drift findings). Default: warning above ${DEFAULT_FLEX_DRIFT_THRESHOLD.warningHours} h, never blocking.`);
 
 /** The rules file (JSON). Every key is optional; absent keys keep the defaults. */
 export const parityRulesFileSchema = z
@@ -63,6 +84,7 @@ export const parityRulesFileSchema = z
       .default({ week: [...ANY_LOCKED_STATUS], month: [...ANY_LOCKED_STATUS] })
       .describe("Attest level → Kleer status correspondence; attest level none is always open. By default any locked status corresponds to any lock."),
     suppressions: z.array(suppressionSchema).default([]).describe("Findings to keep but mark suppressed."),
+    flex_drift: flexDriftSchema,
   })
   .strict()
   .describe("toki-parity rules file");
@@ -88,6 +110,8 @@ export function parseParityRules(input: unknown, source = "rules file"): ParityR
   const parsed = parityRulesFileSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(`${source} is not valid`, formatIssues(parsed.error));
   const file = parsed.data;
+  const driftIssues = checkFlexDriftOrder(flexDriftRulesOf(file.flex_drift));
+  if (driftIssues.length > 0) throw new ConfigError(`${source} is not valid`, driftIssues);
   const severities = { ...DEFAULT_SEVERITIES } as Record<FindingKind, Severity>;
   const explicitSeverities = new Set<FindingKind>();
   for (const [kind, severity] of Object.entries(file.severities) as Array<[FindingKind, Severity | undefined]>) {
@@ -115,7 +139,27 @@ export function parseParityRules(input: unknown, source = "rules file"): ParityR
     statusCorrespondence: { week: file.status_correspondence.week, month: file.status_correspondence.month },
     period: file.period,
     suppressions,
+    flexDrift: flexDriftRulesOf(file.flex_drift),
   };
+}
+
+type FlexDriftFile = z.infer<typeof flexDriftSchema>;
+type ThresholdFile = z.infer<typeof flexDriftThresholdSchema>;
+
+function thresholdOf(entry: ThresholdFile, base: FlexDriftThreshold): FlexDriftThreshold {
+  return { warningHours: entry.warning_hours ?? base.warningHours, blockingHours: entry.blocking_hours === undefined ? base.blockingHours : entry.blocking_hours };
+}
+
+/** Defaults, then the file's defaults, then per user (a user inherits what it does not set). */
+function flexDriftRulesOf(file: FlexDriftFile): FlexDriftRules {
+  const base = thresholdOf(file, DEFAULT_FLEX_DRIFT_THRESHOLD);
+  return { default: base, users: new Map(Object.entries(file.users).map(([id, entry]) => [Number(id), thresholdOf(entry, base)])) };
+}
+
+/** A blocking threshold at or below the warning threshold makes the warning unreachable. */
+function checkFlexDriftOrder(rules: FlexDriftRules): string[] {
+  const all: Array<[string, FlexDriftThreshold]> = [["flex_drift", rules.default], ...[...rules.users].map(([id, t]): [string, FlexDriftThreshold] => [`flex_drift.users.${id}`, t])];
+  return all.filter(([, t]) => t.blockingHours !== null && t.blockingHours < t.warningHours).map(([path, t]) => `${path}: blocking_hours (${t.blockingHours}) is below warning_hours (${t.warningHours})`);
 }
 
 /** The rules as recorded in a report's options (file keys, minutes), so a run shows what it used. */
@@ -133,5 +177,12 @@ export function describeParityRules(rules: ParityRules): Record<string, unknown>
     },
     status_correspondence: { week: [...rules.statusCorrespondence.week], month: [...rules.statusCorrespondence.month] },
     suppressions: rules.suppressions.length,
+    flex_drift: describeFlexDrift(rules.flexDrift),
   };
+}
+
+function describeFlexDrift(rules: FlexDriftRules | undefined): Record<string, unknown> {
+  const t = rules?.default ?? DEFAULT_FLEX_DRIFT_THRESHOLD;
+  const users = Object.fromEntries([...(rules?.users ?? new Map<number, FlexDriftThreshold>())].map(([id, u]) => [String(id), { warning_hours: u.warningHours, blocking_hours: u.blockingHours }]));
+  return { warning_hours: t.warningHours, blocking_hours: t.blockingHours, users };
 }

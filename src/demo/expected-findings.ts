@@ -12,11 +12,15 @@ interface PeriodFigures {
   absence: number;
 }
 
+/** The default flex drift warning threshold (hours), restated here as a cross-check. */
+const FLEX_DRIFT_WARNING_HOURS = 8;
+
+const derived = (f: PeriodFigures) => {
+  const covered = f.worked + f.absence;
+  return { ...f, covered, remaining: Math.max(0, f.scheduled - covered), flex: covered - f.scheduled };
+};
+
 function figuresKinds(legacy: PeriodFigures, kleer: PeriodFigures): string[] {
-  const derived = (f: PeriodFigures) => {
-    const covered = f.worked + f.absence;
-    return { ...f, covered, remaining: Math.max(0, f.scheduled - covered), flex: covered - f.scheduled };
-  };
   const a = derived(legacy);
   const b = derived(kleer);
   const differs = (x: number, y: number) => Math.abs(x - y) > TIME_INFO_TOLERANCE_HOURS + 1e-9;
@@ -80,6 +84,7 @@ export function expectedFindingCounts(company: SyntheticCompany, period: PeriodK
     const events = company.kleerEvents.filter((e) => e.kleerUserId === user.kleerUserId && e.kleerProjectId !== null);
     const schedule = company.schedule.filter((s) => s.tokiUserId === user.tokiUserId);
     const absences = company.absences.filter((a) => a.tokiUserId === user.tokiUserId);
+    let drift = 0;
     for (const p of periods) {
       const legacy: PeriodFigures = {
         worked: regs.filter((r) => inRange(r.date, p)).reduce((sum, r) => sum + r.minutes / 60, 0),
@@ -92,7 +97,9 @@ export function expectedFindingCounts(company: SyntheticCompany, period: PeriodK
         absence: user.hasPayroll ? absences.filter((a) => a.inKleer && inRange(a.date, p)).reduce((sum, a) => sum + a.hours, 0) : 0,
       };
       for (const kind of figuresKinds(legacy, kleer)) add(kind);
+      drift += derived(kleer).flex - derived(legacy).flex;
     }
+    if (Math.abs(drift) > FLEX_DRIFT_WARNING_HOURS + 1e-9) add("flex_drift");
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }

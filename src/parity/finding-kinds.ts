@@ -29,6 +29,7 @@ export const FINDING_KINDS = [
   "flex_period_mismatch",
   "flex_balance_unavailable",
   "source_error",
+  "flex_drift",
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -69,6 +70,7 @@ export const DEFAULT_SEVERITIES: Readonly<Record<FindingKind, Severity>> = {
   flex_period_mismatch: "info",
   flex_balance_unavailable: "info",
   source_error: "blocking",
+  flex_drift: "warning",
 };
 
 /** One-line meaning of each kind (the README table and the Markdown export use it). */
@@ -99,6 +101,7 @@ export const FINDING_KIND_MEANINGS: Readonly<Record<FindingKind, string>> = {
   flex_period_mismatch: "Period flex differs (FlexTimePeriodIncl vs periodFlexHours, an estimate in Kleer).",
   flex_balance_unavailable: "Milltime's running flex balance has no Kleer equivalent; the value is the opening balance Kleer-era Toki needs.",
   source_error: "Reading a source (Milltime, Kleer, timer history) failed for this user; the user was not (fully) compared.",
+  flex_drift: "A user's period flex, summed over the range, drifts beyond the rules file's threshold (warning above 8 h by default; blocking above an opt-in threshold).",
 };
 
 /** Kinds about one pair or one legacy entry: they decide whether the entry is a match. */

@@ -39,6 +39,31 @@ export interface Suppression {
   reason: string;
 }
 
+/** When a user's cumulative flex drift (Kleer − Milltime period flex, summed) is a finding. */
+export interface FlexDriftThreshold {
+  /** Above this many hours (either sign) the drift is a `warning`. @default 8 */
+  warningHours: number;
+  /** Above this many hours the drift is `blocking`; null: never. @default null (opt-in) */
+  blockingHours: number | null;
+}
+
+export interface FlexDriftRules {
+  default: FlexDriftThreshold;
+  /** Per Toki user id. */
+  users: ReadonlyMap<number, FlexDriftThreshold>;
+}
+
+/**
+ * 8 h: one full working day. Toki shows the flex balance to the user every day, so a drift of a
+ * day's hours over the range is what a user notices on their own balance and asks payroll about;
+ * below that, the per-period flex findings (`flex_period_mismatch`, info) record the detail.
+ * Blocking is opt-in because Kleer's period flex is an estimate (scheduled hours come from
+ * payroll), and whether a drift stops the cutover is the team's decision.
+ */
+export const DEFAULT_FLEX_DRIFT_THRESHOLD: Readonly<FlexDriftThreshold> = { warningHours: 8, blockingHours: null };
+
+export const DEFAULT_FLEX_DRIFT_RULES: Readonly<FlexDriftRules> = { default: DEFAULT_FLEX_DRIFT_THRESHOLD, users: new Map() };
+
 /** Everything configurable about a parity comparison (the rules file, normalised). */
 export interface ParityRules {
   severities: Readonly<Record<FindingKind, Severity>>;
@@ -53,6 +78,8 @@ export interface ParityRules {
   /** Period for TimeInfo comparison when the caller gives none. */
   period: PeriodKind | undefined;
   suppressions: readonly Suppression[];
+  /** Cumulative flex drift thresholds. @default warning above 8 h, never blocking */
+  flexDrift?: FlexDriftRules | undefined;
 }
 
 export const MINUTE_IN_HOURS = 1 / 60;
@@ -82,6 +109,7 @@ export const DEFAULT_PARITY_RULES: Readonly<ParityRules> = {
   statusCorrespondence: DEFAULT_STATUS_CORRESPONDENCE,
   period: undefined,
   suppressions: [],
+  flexDrift: DEFAULT_FLEX_DRIFT_RULES,
 };
 
 /** Floating-point slack so that exactly-at-tolerance differences (0.5 min) are not findings. */

@@ -10,6 +10,7 @@ import { compareIds, draftFinding, finaliseFindings, formatHours, type Finding, 
 import { checkHistoryLinks } from "./link-check.js";
 import type { ParityRules } from "./parity-rules.js";
 import { compareTimeInfo, type TimeInfoRow } from "./time-info-comparison.js";
+import { checkFlexDrift } from "./flex-drift.js";
 
 /** Outcome of one row of the report's `entries` table. */
 export type EntryOutcome = "match" | "mismatch" | "missing_in_kleer" | "extra_in_kleer" | "unmapped" | "skipped";
@@ -143,6 +144,8 @@ export function compareUserParity(input: UserParityInput, rules: ParityRules): U
     toleranceHours: rules.tolerances.timeInfoHours,
   });
   drafts.push(...timeInfo.findings);
+  const drift = checkFlexDrift(userKey, timeInfo.rows, rules.flexDrift);
+  if (drift) drafts.push(drift);
 
   if (input.historyLinks && input.legacyEntries) {
     const listing = input.kleerListing;
