@@ -105,5 +105,17 @@ export interface CompareSummary {
   findings: SeverityCounts;
   /** The same per kind (kinds with at least one finding, vocabulary order). */
   findingsByKind: Record<string, SeverityCounts>;
+  /** One per user and failing source, in user order: why that user was not (fully) compared. */
+  sourceErrors: SourceErrorLine[];
   durationMs: number;
+}
+
+/** A user's source that could not be read, as the summary prints it. */
+export interface SourceErrorLine {
+  tokiUserId: number;
+  system: "milltime" | "kleer" | "history";
+  /** Already free of secrets. */
+  reason: string;
+  /** What to check first. */
+  hint: string;
 }

@@ -68,7 +68,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
     if (fatal) return;
     const result = compareUserParity({ user, range, periods, timeZone, mapping, relinks, relinkTargets, ...sources }, rules);
     store.writeUserBatch(runId, { user, result, requests: recorder.drain() });
-    summary.add(result);
+    summary.add(result, sources.failures);
     done++;
     for (const failure of sources.failures) logger.warn("source error", { runId, tokiUserId: user.tokiUserId, system: failure.system, message: failure.message });
     options.onProgress?.({

@@ -2,7 +2,31 @@ import type { PeriodKind } from "../domain/calendar.js";
 import type { DateRange } from "../domain/time-entry.js";
 import { isFindingKind, kindOrder } from "../parity/finding-kinds.js";
 import type { UserParityResult } from "../parity/user-parity.js";
-import type { CompareSummary, SeverityCounts } from "./compare-options.js";
+import type { SourceFailure } from "../parity/user-parity.js";
+import type { CompareSummary, SeverityCounts, SourceErrorLine } from "./compare-options.js";
+
+/** The first thing to check for a source error, by its error code and system. */
+export function hintForSourceError(failure: SourceFailure): string {
+  const code = /^([A-Z_]+):/.exec(failure.message)?.[1];
+  const where = { milltime: "the user's Milltime credentials row", kleer: "the Kleer token, company id and the user's Kleer id in the mapping", history: "the --history database or export" }[failure.system];
+  switch (code) {
+    case "AUTH_FAILED":
+    case "FORBIDDEN":
+      return `check ${where}; \`toki-parity doctor --users <id>\` names the failing login`;
+    case "UNREACHABLE":
+      return `check that ${failure.system === "milltime" ? "--milltime-url" : failure.system === "kleer" ? "--kleer-url" : "--history"} is reachable from this machine, then re-run`;
+    case "NOT_FOUND":
+      return `check ${where}: the server does not know what was asked for`;
+    case "PROVIDER_ERROR":
+      return `the ${failure.system} server answered with an error after the retries: check its status, then re-run`;
+    case "CONFIG":
+      return `check ${where}: the run's configuration does not cover this user`;
+    case "INVALID_RESPONSE":
+      return "the reply does not have the shape Toki expects: see the field path; re-run with TOKI_PARITY_DEBUG=1 and report it";
+    default:
+      return `run \`toki-parity doctor --users <id>\` to check ${where}`;
+  }
+}
 
 const emptyCounts = (): SeverityCounts => ({ blocking: 0, warning: 0, info: 0, suppressed: 0 });
 
@@ -14,8 +38,20 @@ export function createSummaryAccumulator(range: DateRange, period: PeriodKind) {
   };
   const findings = emptyCounts();
   const byKind = new Map<string, SeverityCounts>();
+  const sourceErrors: SourceErrorLine[] = [];
   return {
-    add(result: UserParityResult): void {
+    /** Counts findings that belong to no user's batch (e.g. history rows of an unknown user). */
+    addFindings(list: ReadonlyArray<Pick<UserParityResult["findings"][number], "kind" | "severity" | "suppressed">>): void {
+      for (const f of list) {
+        const kind = byKind.get(f.kind) ?? emptyCounts();
+        byKind.set(f.kind, kind);
+        const key = f.suppressed ? "suppressed" : f.severity;
+        kind[key]++;
+        findings[key]++;
+      }
+    },
+    add(result: UserParityResult, failures: readonly SourceFailure[] = []): void {
+      for (const failure of failures) sourceErrors.push({ tokiUserId: result.userKey, system: failure.system, reason: failure.message, hint: hintForSourceError(failure) });
       totals.users++;
       if (result.status === "compared") totals.usersCompared++;
       else if (result.status === "unmapped") totals.usersUnmapped++;
@@ -29,13 +65,7 @@ export function createSummaryAccumulator(range: DateRange, period: PeriodKind) {
       totals.extra += c.extra;
       totals.unmapped += c.unmapped;
       totals.skipped += c.skipped;
-      for (const f of result.findings) {
-        const kind = byKind.get(f.kind) ?? emptyCounts();
-        byKind.set(f.kind, kind);
-        const key = f.suppressed ? "suppressed" : f.severity;
-        kind[key]++;
-        findings[key]++;
-      }
+      this.addFindings(result.findings);
     },
     finish(runId: string, durationMs: number): CompareSummary {
       const order = (k: string) => (isFindingKind(k) ? kindOrder(k) : Number.MAX_SAFE_INTEGER);
@@ -49,6 +79,7 @@ export function createSummaryAccumulator(range: DateRange, period: PeriodKind) {
         matchRate: totals.entriesCompared === 0 ? null : totals.matches / totals.entriesCompared,
         findings,
         findingsByKind,
+        sourceErrors: [...sourceErrors].sort((a, b) => a.tokiUserId - b.tokiUserId),
         durationMs,
       };
     },
@@ -73,6 +104,12 @@ export function formatCompareSummary(summary: CompareSummary): string {
     `Match rate ${formatMatchRate(s.matchRate)}`,
     "",
   ];
+  const errors = s.sourceErrors ?? [];
+  if (errors.length > 0) {
+    lines.push(`Not (fully) read — ${new Set(errors.map((e) => e.tokiUserId)).size} user(s) block the verdict:`);
+    for (const e of errors) lines.push(`  user ${e.tokiUserId}  ${e.system}: ${e.reason}`, `    hint: ${e.hint}`);
+    lines.push("");
+  }
   const kinds = Object.entries(s.findingsByKind);
   if (kinds.length === 0) {
     lines.push("No findings.");

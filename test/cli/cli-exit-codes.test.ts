@@ -81,6 +81,39 @@ describe("CLI exit codes", () => {
     expect(stderr).not.toContain("wrong-token-98765");
   });
 
+  it("3: Milltime unreachable for every user, each named with system, reason and hint", async () => {
+    let out = "";
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    stderr = "";
+    try {
+      const args = compareArgs(["--kleer-token", "cli-token-1234", "--users", "1,2,3"]);
+      args[args.indexOf("--milltime-url") + 1] = "http://127.0.0.1:9/cgi/mt.cgi";
+      expect(await runCli(args)).toBe(3);
+    } finally {
+      spy.mockImplementation(() => true);
+    }
+    for (const user of [1, 2, 3]) expect(out).toMatch(new RegExp(`user ${user}  milltime: UNREACHABLE: .+\\n    hint: check that --milltime-url is reachable`));
+    expect(out).toContain("3 user(s) block the verdict");
+    expect(stderr).toContain("no user could be compared");
+  });
+
+  it("0: a compare where some users could be compared, the failing one listed", async () => {
+    let out = "";
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      expect(await runCli(compareArgs(["--kleer-token", "cli-token-1234"]))).toBe(0);
+    } finally {
+      spy.mockImplementation(() => true);
+    }
+    expect(out).toMatch(/user 9  milltime: AUTH_FAILED: .+\n    hint: check the user's Milltime credentials row/);
+  });
+
   it("3: a Kleer host that does not answer", async () => {
     const args = compareArgs(["--kleer-token", "cli-token-1234"]);
     args[args.indexOf("--kleer-url") + 1] = "http://127.0.0.1:9/v1";

@@ -3,6 +3,7 @@ import { SingleBar, Presets } from "cli-progress";
 import { formatCompareSummary } from "../../compare/index.js";
 import { compareFromConfig } from "../../run/run-compare.js";
 import { addRunFlags, runConfigFromFlags, type RunFlagValues } from "../run-flags.js";
+import { CommandExit, ExitCode } from "../exit-codes.js";
 
 export function defineCompareCommand(): Command {
   const command = new Command("compare").description(
@@ -26,6 +27,10 @@ export function defineCompareCommand(): Command {
       `${formatCompareSummary(summary)}\nReport: ${file} (run ${summary.runId})\n` +
         `Next: toki-parity gate ${file} --max-blocking 0 · toki-parity report ${file} --format html --out ${file.replace(/\.sqlite$/, "")}.html\n`,
     );
+    // Nothing read, no verdict: a run in which every user's sources failed is not a comparison.
+    if (summary.users > 0 && summary.usersCompared === 0 && summary.usersWithSourceErrors > 0) {
+      throw new CommandExit(ExitCode.SourceUnreachable, `compare: no user could be compared: ${summary.usersWithSourceErrors} of ${summary.users} users had source errors (listed above)`);
+    }
   });
   return command;
 }
