@@ -103,6 +103,24 @@ function formatIssues(error: z.ZodError): string[] {
 }
 
 /**
+ * A user whose data was not (fully) read can never be ready for cutover, so `source_error` stays
+ * blocking and unsuppressed whatever the rules file says; a file that tries is refused at load.
+ */
+function refuseSilencedSourceErrors(file: z.output<typeof parityRulesFileSchema>, source: string): void {
+  const issues: string[] = [];
+  const severity = file.severities.source_error;
+  if (severity !== undefined && severity !== "blocking") {
+    issues.push(`severities.source_error: "${severity}" is refused: a source error means the user's data was not (fully) read, which always blocks the verdict`);
+  }
+  file.suppressions.forEach((s, i) => {
+    if (s.kind === "source_error") {
+      issues.push(`suppressions[${i}]: a source_error cannot be suppressed: fix the source (see \`toki-parity doctor\`) or leave the user out of the run with --users`);
+    }
+  });
+  if (issues.length > 0) throw new ConfigError(`${source} silences source errors`, issues);
+}
+
+/**
  * Validates a parsed rules file and normalises it (minutes → hours, single status → list).
  * Throws ConfigError whose issues name each bad key, e.g. `suppressions[0].reason: …`.
  */
@@ -112,6 +130,7 @@ export function parseParityRules(input: unknown, source = "rules file"): ParityR
   const file = parsed.data;
   const driftIssues = checkFlexDriftOrder(flexDriftRulesOf(file.flex_drift));
   if (driftIssues.length > 0) throw new ConfigError(`${source} is not valid`, driftIssues);
+  refuseSilencedSourceErrors(file, source);
   const severities = { ...DEFAULT_SEVERITIES } as Record<FindingKind, Severity>;
   const explicitSeverities = new Set<FindingKind>();
   for (const [kind, severity] of Object.entries(file.severities) as Array<[FindingKind, Severity | undefined]>) {

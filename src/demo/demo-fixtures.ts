@@ -69,12 +69,13 @@ const REASONS: Record<string, string> = {
   unmapped_project: "Internal project closed before the cutover; not migrated (ticket CUT-109)",
   unmapped_activity: "Conference activity discontinued; not migrated (ticket CUT-110)",
   unmapped_user: "Consultant left before the cutover; no Kleer account (ticket CUT-111)",
-  source_error: "Milltime password rotated; the user's data comes from the snapshot instead (ticket CUT-112)",
 };
 
 /**
  * The rules file a cutover team would write after reviewing the demo's blocking findings: each
- * known, accepted difference is suppressed narrowly (by user and id) with its reason.
+ * known, accepted difference is suppressed narrowly (by user and id) with its reason. A source
+ * error cannot be suppressed (a user who was not read is never ready): the demo leaves that user
+ * out of the accepted run instead.
  */
 export function acceptKnownRules(company: SyntheticCompany): unknown {
   const suppressions: Array<Record<string, unknown>> = [];
@@ -89,7 +90,6 @@ export function acceptKnownRules(company: SyntheticCompany): unknown {
   }
   for (const u of company.users) {
     if (u.kleerUserId === null) suppressions.push({ kind: "unmapped_user", user_key: u.tokiUserId, reason: REASONS.unmapped_user });
-    if (u.wrongPassword) suppressions.push({ kind: "source_error", user_key: u.tokiUserId, reason: REASONS.source_error });
   }
   return { version: 1, suppressions };
 }

@@ -7,7 +7,8 @@ import { parseRunConfig, type RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../domain/errors.js";
 import { startKleerEmulator } from "../emulator/kleer/index.js";
 import { startMilltimeEmulator } from "../emulator/milltime/milltime-emulator.js";
-import { exportReport, runGate, type GateResult } from "../report/index.js";
+import { exportReport, openReportStore, runGate, type GateResult } from "../report/index.js";
+import { systemClock } from "../domain/ports.js";
 import { compareFromConfig } from "../run/run-compare.js";
 import { DEMO_FILES } from "./demo-fixtures.js";
 import { findingCountsOf } from "./expected-findings.js";
@@ -118,8 +119,11 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
 
     const gate = runGate({ reportFile: files.sqlite, maxBlocking: 0 });
     write(`\ntoki-parity gate ${files.sqlite} --max-blocking 0\n  ${gate.reason}\n`);
-    write(`Re-running compare with the team's reviewed suppressions (${DEMO_FILES.suppressions}) …\n`);
-    await compareFromConfig({ ...config, reportFile: files.accepted, rulesFile: join(dir, DEMO_FILES.suppressions) }, { command: "demo" });
+    // A source error cannot be suppressed: the users that were not read are left out instead.
+    const unread = new Set(compare.sourceErrors.map((e) => e.tokiUserId));
+    const readUsers = compare.users === unread.size ? undefined : listRunUserIds(files.sqlite, compare.runId).filter((id) => !unread.has(id));
+    write(`Re-running compare with the team's reviewed suppressions (${DEMO_FILES.suppressions})${unread.size > 0 ? `, without user ${[...unread].join(", ")} whose sources could not be read (--users ${readUsers?.join(",")})` : ""} …\n`);
+    await compareFromConfig({ ...config, users: readUsers, reportFile: files.accepted, rulesFile: join(dir, DEMO_FILES.suppressions) }, { command: "demo" });
     const acceptedGate = runGate({ reportFile: files.accepted, maxBlocking: 0 });
     write(`toki-parity gate ${files.accepted} --max-blocking 0\n  ${acceptedGate.reason}\n`);
 
@@ -152,6 +156,16 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     return { compare, files, expected, actual, findingsMatchSeeded, gate, acceptedGate, doctor, doctorAll, probe, replay };
   } finally {
     await Promise.all([kleer.close(), milltime.close()]);
+  }
+}
+
+/** The Toki user ids a run compared or tried to compare. */
+function listRunUserIds(reportFile: string, runId: string): number[] {
+  const store = openReportStore(reportFile, { clock: systemClock, mustExist: true });
+  try {
+    return store.readRunUsers(runId).map((u) => u.userKey);
+  } finally {
+    store.db.close();
   }
 }
 

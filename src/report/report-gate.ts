@@ -5,6 +5,7 @@ import { totalsOf, type RunReport, type RunTotals } from "./report-data.js";
 import { openReportStore } from "./report-store.js";
 import { baselineProblems, baselineSummary, type GateBaseline } from "./report-gate-baseline.js";
 import { loadReportDiff } from "./report-diff-load.js";
+import { describeNotCompared, describeUnreadUsers, verdictScopeOf } from "./report-verdict.js";
 
 /** Blocking findings a run may have and still pass. */
 export const DEFAULT_MAX_BLOCKING = 0;
@@ -25,6 +26,8 @@ export interface GateResult {
   runId: string;
   blocking: number;
   matchRate: number | null;
+  /** Users not (fully) read: each blocks the verdict. */
+  unreadUsers: number[];
 }
 
 const percent = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)} %`;
@@ -34,25 +37,30 @@ const percent = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)
  * blocking findings and, when asked, reach `minMatchRate` (a run that compared no legacy entry
  * cannot reach a minimum).
  */
-export function evaluateGate(report: Pick<RunReport, "run" | "totals">, options: GateOptions = {}): GateResult {
+export function evaluateGate(report: Pick<RunReport, "run" | "totals"> & Partial<Pick<RunReport, "users" | "findings">>, options: GateOptions = {}): GateResult {
   const maxBlocking = options.maxBlocking ?? (options.baseline === undefined ? DEFAULT_MAX_BLOCKING : undefined);
   const { run, totals } = report;
-  const base = { runId: run.runId, blocking: totals.blocking, matchRate: totals.matchRate };
+  const scope = verdictScopeOf(report.users ?? [], report.findings ?? []);
+  const base = { runId: run.runId, blocking: totals.blocking, matchRate: totals.matchRate, unreadUsers: scope.unread.map((u) => u.userKey) };
   const problems: string[] = [];
   if (run.status === "failed") problems.push(`the run failed${run.errorMessage ? ` (${run.errorMessage})` : ""}`);
   if (run.status === "running") problems.push("the run did not finish (still running, or killed)");
+  // Never ready while a user was not (fully) read, whatever the findings' counts say.
+  if (scope.unread.length > 0) problems.push(`not (fully) read, so never ready: ${describeUnreadUsers(scope.unread)}`);
   if (maxBlocking !== undefined && totals.blocking > maxBlocking) problems.push(`${describeBlocking(totals)} (max ${maxBlocking})`);
   if (options.baseline !== undefined) problems.push(...baselineProblems(options.baseline));
   if (options.minMatchRate !== undefined) {
     if (totals.matchRate === null) problems.push(`no legacy entries were compared, so the match rate cannot reach ${percent(options.minMatchRate)}`);
     else if (totals.matchRate < options.minMatchRate) problems.push(`match rate ${percent(totals.matchRate)} is below ${percent(options.minMatchRate)}`);
   }
-  if (problems.length > 0) return { ...base, passed: false, reason: `gate failed: run ${run.runId}: ${problems.join("; ")}` };
   const rate = totals.matchRate === null ? "no entries compared" : `match rate ${percent(totals.matchRate)}`;
+  const notCompared = report.users ? `; ${describeNotCompared(scope)}` : "";
+  const coverage = run.status === "completed" ? `; ${rate}${notCompared}` : "";
+  if (problems.length > 0) return { ...base, passed: false, reason: `gate failed: run ${run.runId}: ${problems.join("; ")}${coverage}` };
   const min = options.minMatchRate === undefined ? "" : ` (min ${percent(options.minMatchRate)})`;
   const blocking = maxBlocking === undefined ? `${totals.blocking} blocking` : `${totals.blocking} blocking (max ${maxBlocking})`;
   const since = options.baseline === undefined ? "" : `, ${baselineSummary(options.baseline)}`;
-  return { ...base, passed: true, reason: `gate passed: run ${run.runId}: ${blocking}${since}, ${rate}${min}` };
+  return { ...base, passed: true, reason: `gate passed: run ${run.runId}: ${blocking}${since}, ${rate}${min}${notCompared}` };
 }
 
 /**
@@ -105,7 +113,8 @@ export function runGate(options: RunGateOptions): GateResult {
     const users = store.readRunUsers(run.runId);
     const kinds = store.countFindingsByKind(run.runId);
     const baseline = options.baseline === undefined ? undefined : { diff: loadBaselineDiff(options, run.runId), maxNewBlocking: options.maxNewBlocking };
-    return evaluateGate({ run, totals: totalsOf(users, kinds) }, { ...options, baseline });
+    const findings = store.readFindings(run.runId, { kind: "source_error" });
+    return evaluateGate({ run, totals: totalsOf(users, kinds), users, findings }, { ...options, baseline });
   } finally {
     store.db.close();
   }

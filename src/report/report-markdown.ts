@@ -2,6 +2,7 @@ import { formatHours } from "../parity/finding.js";
 import type { RunReport } from "./report-data.js";
 import { describeBlocking, evaluateGate } from "./report-gate.js";
 import { groupConsequences } from "./report-consequences.js";
+import { describeNotCompared, describeUnreadUsers, verdictScopeOf } from "./report-verdict.js";
 import type { FindingRecord, RunUserRecord } from "./report-records.js";
 
 /** Rows shown before "… and N more" (CI summaries and PR comments have size limits). */
@@ -28,11 +29,16 @@ const percent = (rate: number | null) => (rate === null ? "n/a" : `${(Math.floor
 function verdictLine(report: RunReport): string {
   const gate = evaluateGate(report);
   const { totals, run } = report;
+  const scope = verdictScopeOf(report.users, report.findings);
+  const coverage = ` · match rate ${percent(totals.matchRate)} · ${describeNotCompared(scope)}`;
   if (run.status === "failed") return `**Verdict: 💥 run failed**${run.errorMessage ? `: ${mdCell(run.errorMessage)}` : ""}`;
   if (run.status === "running") return "**Verdict: ⏳ incomplete**: the run is still running or was killed";
-  if (!gate.passed) return `**Verdict: ❌ not ready**: ${describeBlocking(totals)}`;
-  if (totals.warning > 0) return `**Verdict: ⚠️ ready with warnings**: ${totals.warning} warning${totals.warning === 1 ? "" : "s"}`;
-  return "**Verdict: ✅ ready**: no blocking findings or warnings";
+  if (!gate.passed) {
+    const unread = scope.unread.length > 0 ? `not (fully) read, so never ready: ${mdCell(describeUnreadUsers(scope.unread))}; ` : "";
+    return `**Verdict: ❌ not ready**: ${unread}${describeBlocking(totals)}${coverage}`;
+  }
+  if (totals.warning > 0) return `**Verdict: ⚠️ ready with warnings**: ${totals.warning} warning${totals.warning === 1 ? "" : "s"}${coverage}`;
+  return `**Verdict: ✅ ready**: no blocking findings or warnings${coverage}`;
 }
 
 function userLabel(u: RunUserRecord): string {

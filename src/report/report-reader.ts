@@ -33,7 +33,7 @@ export interface ReportReader {
   getRun(runId?: string): RunRecord;
   readRunUsers(runId: string): RunUserRecord[];
   /** Findings in write order (per user, deterministic within a user). */
-  readFindings(runId: string, filter?: { unsuppressedOnly?: boolean }): FindingRecord[];
+  readFindings(runId: string, filter?: { unsuppressedOnly?: boolean; kind?: string }): FindingRecord[];
   readEntries(runId: string, userKey?: number): EntryRecord[];
   readTimeInfo(runId: string): TimeInfoRow[];
   readSuppressions(runId: string): SuppressionRecord[];
@@ -119,8 +119,9 @@ export function createReportReader(db: Database.Database): ReportReader {
       }));
     },
     readFindings(runId, filter = {}) {
-      const where = filter.unsuppressedOnly ? "AND suppressed = 0" : "";
-      return all(`SELECT * FROM findings WHERE run_id = ? ${where} ORDER BY id`, runId).map((r) => ({
+      const where = `${filter.unsuppressedOnly ? "AND suppressed = 0" : ""} ${filter.kind !== undefined ? "AND kind = ?" : ""}`;
+      const params = filter.kind !== undefined ? [runId, filter.kind] : [runId];
+      return all(`SELECT * FROM findings WHERE run_id = ? ${where} ORDER BY id`, ...params).map((r) => ({
         id: Number(r.id),
         kind: String(r.kind),
         severity: r.severity as Severity,

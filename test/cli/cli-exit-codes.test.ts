@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -112,6 +112,16 @@ describe("CLI exit codes", () => {
       spy.mockImplementation(() => true);
     }
     expect(out).toMatch(/user 9  milltime: AUTH_FAILED: .+\n    hint: check the user's Milltime credentials row/);
+  });
+
+  it("2: a rules file that suppresses source_error is refused before anything runs", async () => {
+    const rules = join(outDir, "silencing-rules.json");
+    writeFileSync(rules, JSON.stringify({ suppressions: [{ kind: "source_error", user_key: 9, reason: "password rotated" }] }));
+    stderr = "";
+    expect(await runCli(compareArgs(["--kleer-token", "cli-token-1234", "--rules", rules, "--report", join(outDir, "refused.sqlite")]))).toBe(2);
+    expect(stderr).toContain("silences source errors");
+    expect(stderr).toContain("suppressions[0]: a source_error cannot be suppressed");
+    expect(existsSync(join(outDir, "refused.sqlite"))).toBe(false);
   });
 
   it("3: a Kleer host that does not answer", async () => {

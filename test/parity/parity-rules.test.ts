@@ -53,6 +53,26 @@ describe("parseParityRules", () => {
     ]);
   });
 
+  it.each([
+    { name: "lowers the severity of source_error", file: { severities: { source_error: "warning" } }, issue: 'severities.source_error: "warning" is refused' },
+    { name: "makes source_error info", file: { severities: { source_error: "info" } }, issue: 'severities.source_error: "info" is refused' },
+    { name: "suppresses source_error", file: { suppressions: [{ kind: "note_mismatch", reason: "ok" }, { kind: "source_error", user_key: 9, reason: "password rotated" }] }, issue: "suppressions[1]: a source_error cannot be suppressed" },
+  ])("refuses a rules file that $name", ({ file, issue }) => {
+    let error: unknown;
+    try {
+      parseParityRules(file, "rules file r.json");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe("rules file r.json silences source errors");
+    expect((error as ConfigError).issues.join("\n")).toContain(issue);
+  });
+
+  it("accepts a rules file that keeps source_error blocking", () => {
+    expect(parseParityRules({ severities: { source_error: "blocking" } }).severities.source_error).toBe("blocking");
+  });
+
   it("names every bad key", () => {
     const issues = issuesOf({
       severities: { note_mismatch: "fatal", nonsense_kind: "info" },

@@ -109,7 +109,8 @@ describe("Markdown export", () => {
     const runId = writeSampleRun(store);
     const md = formatMarkdownReport(loadRunReport(store));
     expect(md).toContain(`## toki-parity compare: run \`${runId}\``);
-    expect(md).toContain("**Verdict: ❌ not ready**: 3 blocking findings");
+    // User 1's history was not read: named as blocking the verdict, with the match rate and coverage.
+    expect(md).toContain("**Verdict: ❌ not ready**: not (fully) read, so never ready: user 1 (history); 3 blocking findings · match rate 83.33 % · users not compared: 1 (not read)");
     expect(md).toContain("Match rate **83.33 %**: 5 of 6 legacy entries match");
     expect(md).toContain("| `hours_mismatch` | 1 | 0 | 0 | 0 |");
     expect(md).toContain("| `note_mismatch` | 0 | 0 | 0 | 1 |");

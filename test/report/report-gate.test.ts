@@ -49,18 +49,18 @@ describe("gate", () => {
   it("fails the latest run on blocking findings, with a one-line reason and exit code 1", async () => {
     const { file, dirtyRun } = reportFile();
     const result = await gate([file]);
-    expect(result).toEqual({ code: ExitCode.GateFailed, out: "", message: `gate failed: run ${dirtyRun}: 2 blocking findings (max 0)` });
+    expect(result).toEqual({ code: ExitCode.GateFailed, out: "", message: `gate failed: run ${dirtyRun}: 2 blocking findings (max 0); match rate 83.33 %; every user compared` });
   });
 
   it("passes when blocking findings are allowed, printing one line", async () => {
     const { file, dirtyRun } = reportFile();
-    expect(await gate([file, "--max-blocking", "2"])).toEqual({ code: ExitCode.Ok, out: `gate passed: run ${dirtyRun}: 2 blocking (max 2), match rate 83.33 %\n`, message: "" });
+    expect(await gate([file, "--max-blocking", "2"])).toEqual({ code: ExitCode.Ok, out: `gate passed: run ${dirtyRun}: 2 blocking (max 2), match rate 83.33 %; every user compared\n`, message: "" });
   });
 
   it("checks the match rate and a chosen run", async () => {
     const { file, cleanRun, dirtyRun } = reportFile();
-    expect((await gate([file, "--max-blocking", "5", "--min-match-rate", "90%"])).message).toBe(`gate failed: run ${dirtyRun}: match rate 83.33 % is below 90.00 %`);
-    expect(await gate([file, "--run", cleanRun, "--min-match-rate", "0.99"])).toMatchObject({ code: ExitCode.Ok, out: `gate passed: run ${cleanRun}: 0 blocking (max 0), match rate 100.00 % (min 99.00 %)\n` });
+    expect((await gate([file, "--max-blocking", "5", "--min-match-rate", "90%"])).message).toBe(`gate failed: run ${dirtyRun}: match rate 83.33 % is below 90.00 %; match rate 83.33 %; every user compared`);
+    expect(await gate([file, "--run", cleanRun, "--min-match-rate", "0.99"])).toMatchObject({ code: ExitCode.Ok, out: `gate passed: run ${cleanRun}: 0 blocking (max 0), match rate 100.00 % (min 99.00 %); every user compared\n` });
     expect(await gate([file, "--run", "19990101T000000Z-0000"])).toMatchObject({ code: ExitCode.UsageOrConfig, message: "run 19990101T000000Z-0000 is not in the report file" });
   });
 

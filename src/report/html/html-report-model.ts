@@ -2,6 +2,7 @@ import type { Severity } from "../../parity/finding-kinds.js";
 import type { UserStatus } from "../../parity/user-parity.js";
 import { compareFindings, countOutcomes, countSeverities, emptySeverityCounts, type OutcomeCounts, type SeverityCounts } from "./html-report-counts.js";
 import type { FindingRecord, HtmlReportInput, RequestSummaryRecord, RunRecord, SuppressionRecord } from "./html-report-input.js";
+import { describeNotCompared, describeUnreadUsers, verdictScopeOf, type VerdictScope } from "../report-verdict.js";
 import { buildPeriodPoints, pickOpeningBalance, type OpeningBalance, type PeriodPoint } from "./html-report-periods.js";
 
 export type { OutcomeCounts, SeverityCounts } from "./html-report-counts.js";
@@ -118,16 +119,34 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function decideVerdict(status: RunRecord["status"], counts: SeverityCounts, usersWithBlocking: number): Verdict {
+/** What the verdict states besides the counts: the match rate and who was not compared. */
+export interface VerdictCoverage {
+  scope: VerdictScope;
+  matchRate: number | null;
+}
+
+const percentText = (rate: number | null) => (rate === null ? "n/a (no legacy entry compared)" : `${(Math.floor(rate * 10000) / 100).toFixed(2)} %`);
+
+export function decideVerdict(status: RunRecord["status"], counts: SeverityCounts, usersWithBlocking: number, coverage?: VerdictCoverage): Verdict {
   const tally = `${counts.blocking} blocking, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.info} info`;
+  const covered = coverage ? ` Match rate ${percentText(coverage.matchRate)}; ${describeNotCompared(coverage.scope)}.` : "";
   if (status === "failed") return { level: "incomplete", headline: "Run failed: results are partial", detail: `The run ended with an error; what it recorded so far: ${tally}.` };
   if (status === "running") return { level: "incomplete", headline: "Run did not finish", detail: `The run is still running or was interrupted; recorded so far: ${tally}.` };
+  const unread = coverage?.scope.unread ?? [];
+  // A user whose data was not (fully) read blocks the verdict whatever the counts say.
+  if (unread.length > 0) {
+    return {
+      level: "not_ready",
+      headline: "Not ready for cutover",
+      detail: `Not (fully) read, so never ready: ${describeUnreadUsers(unread)}. ${counts.blocking} blocking finding${counts.blocking === 1 ? "" : "s"} (${tally}).${covered}`,
+    };
+  }
   if (counts.blocking > 0) {
     const who = `${usersWithBlocking} user${usersWithBlocking === 1 ? "" : "s"}`;
-    return { level: "not_ready", headline: "Not ready for cutover", detail: `${counts.blocking} blocking finding${counts.blocking === 1 ? "" : "s"} for ${who} must be resolved first (${tally}).` };
+    return { level: "not_ready", headline: "Not ready for cutover", detail: `${counts.blocking} blocking finding${counts.blocking === 1 ? "" : "s"} for ${who} must be resolved first (${tally}).${covered}` };
   }
-  if (counts.warning > 0) return { level: "ready_with_warnings", headline: "Ready for cutover, with warnings to review", detail: `No blocking findings (${tally}).` };
-  return { level: "ready", headline: "Ready for cutover", detail: `No blocking findings and no warnings (${tally}).` };
+  if (counts.warning > 0) return { level: "ready_with_warnings", headline: "Ready for cutover, with warnings to review", detail: `No blocking findings (${tally}).${covered}` };
+  return { level: "ready", headline: "Ready for cutover", detail: `No blocking findings and no warnings (${tally}).${covered}` };
 }
 
 function countKinds(findings: readonly FindingRecord[]): KindCount[] {
@@ -221,7 +240,10 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
     run: input.run,
     otherRuns: input.otherRuns,
     optionsText: formatRunOptions(input.run.options),
-    verdict: decideVerdict(input.run.status, findingCounts, usersWithBlocking),
+    verdict: decideVerdict(input.run.status, findingCounts, usersWithBlocking, {
+      scope: verdictScopeOf(input.users, input.findings),
+      matchRate: compared === 0 ? null : matches / compared,
+    }),
     totals: {
       users: users.length,
       entries: input.entries.length,
