@@ -31,6 +31,11 @@ export interface RunCompareOptions {
   range: DateRange;
   /** TimeInfo period. @default rules.period, else "week" */
   period?: PeriodKind | undefined;
+  /**
+   * TimeInfo periods, when they are not the range split by `period` (a snapshot's stored
+   * periods overlapping the range). Each must overlap the range. @default splitByPeriod(range, period)
+   */
+  periods?: readonly DateRange[] | undefined;
   /** The users to process (already filtered/sharded), with the ids the mapping gives them. */
   users: readonly UserLink[];
   /** The Milltime reader of one user; every request it makes goes to `recorder`. May throw (→ source_error). */

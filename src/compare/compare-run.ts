@@ -27,7 +27,10 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}`);
   const rules = options.rules ?? DEFAULT_PARITY_RULES;
   const period = options.period ?? rules.period ?? "week";
-  const periods = splitByPeriod(range, period);
+  const periods = options.periods ? [...options.periods] : splitByPeriod(range, period);
+  if (periods.length === 0 || periods.some((p) => p.to < range.from || p.from > range.to || p.from > p.to)) {
+    throw new ConfigError(`the TimeInfo periods must overlap ${range.from}..${range.to}`);
+  }
   const timeZone = options.timeZone ?? "Europe/Stockholm";
   const relinks = options.relinks ?? new Map<string, string>();
   const relinkTargets = new Set(relinks.values());

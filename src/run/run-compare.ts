@@ -8,6 +8,8 @@ import { createReportStore, openReportDatabase } from "../report/index.js";
 import { TOOL_VERSION } from "../cli/tool-version.js";
 import { openRunSources, type RunSources } from "./run-sources.js";
 import type { DateRange } from "../domain/time-entry.js";
+import { splitByPeriod, type PeriodKind } from "../domain/calendar.js";
+import { ConfigError } from "../domain/errors.js";
 import { maskPostgresUrl } from "../history/index.js";
 import type { RetryOptions } from "../http/retry.js";
 
@@ -53,22 +55,42 @@ export async function preflightSources(sources: RunSources, historyRange: DateRa
   await sources.history.prepare(historyRange);
 }
 
+/**
+ * A snapshot answers only the range it was exported for: a compare range outside it is a usage
+ * error (before any run starts). Inside it, TimeInfo is compared over the snapshot's own periods
+ * that overlap the range (whole ISO weeks or months as exported, clipped to the snapshot), since
+ * Milltime's figures for a part of a stored period cannot be derived from the file.
+ */
+export function snapshotPeriods(snapshotRange: DateRange, snapshotDir: string, range: DateRange, period: PeriodKind): DateRange[] {
+  if (range.from < snapshotRange.from || range.to > snapshotRange.to) {
+    throw new ConfigError(
+      `--from ${range.from} --to ${range.to} is outside the Milltime snapshot ${snapshotDir}, which holds ${snapshotRange.from}..${snapshotRange.to}: compare a range inside it, or export a snapshot of this range (toki-parity milltime-export)`,
+    );
+  }
+  return splitByPeriod(snapshotRange, period).filter((p) => p.to >= range.from && p.from <= range.to);
+}
+
 /** Opens every source named by the configuration, runs a compare and closes everything again. */
 export async function compareFromConfig(config: RunConfig, deps: CompareFromConfigDeps = {}): Promise<CompareSummary> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const rules = await loadRulesFile(config.rulesFile);
-  mkdirSync(dirname(config.reportFile), { recursive: true });
-  const db = openReportDatabase(config.reportFile);
-  const store = createReportStore(db, { clock });
-  const sources = await openRunSources(config, deps);
   const range = { from: config.from, to: config.to };
-  const readRange = readRangeOf(range);
+  const period = config.period ?? rules.period ?? "week";
+  const sources = await openRunSources(config, deps);
+  let db: ReturnType<typeof openReportDatabase> | undefined;
   try {
+    const snapshotRange = sources.milltime.snapshotRange;
+    const periods = snapshotRange ? snapshotPeriods(snapshotRange, config.milltime.snapshotDir ?? "", range, period) : undefined;
+    mkdirSync(dirname(config.reportFile), { recursive: true });
+    db = openReportDatabase(config.reportFile);
+    const store = createReportStore(db, { clock });
+    const readRange = readRangeOf(range);
     await preflightSources(sources, readRange);
     return await runCompare({
       range,
-      period: config.period,
+      period,
+      periods,
       users: sources.users,
       legacyReaderFor: (user, recorder) => sources.milltime.readerFor(user.tokiUserId, recorder),
       kleerReaderFor: (user, recorder) => sources.kleer.adapterFor(user.kleerUserId, recorder),
@@ -88,6 +110,6 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
     });
   } finally {
     await sources.close();
-    db.close();
+    db?.close();
   }
 }

@@ -79,6 +79,8 @@ export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
 /** The Milltime side of a run: live (credentials + login per user) or an offline snapshot. */
 export interface MilltimeRunSide {
   describe(): string;
+  /** The range a snapshot was exported for (its TimeInfo periods are that range's weeks and months); undefined when live. */
+  snapshotRange?: DateRange | undefined;
   /** Toki user ids the side can read (credential rows or snapshot users). */
   tokiUserIds(): number[];
   readerFor(tokiUserId: number, recorder: RequestRecorder): MilltimeReader;
@@ -103,6 +105,7 @@ export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promis
     const snapshot: MilltimeSnapshot = await openMilltimeSnapshot(options.snapshotDir);
     return {
       describe: () => `Milltime snapshot ${options.snapshotDir}`,
+      snapshotRange: snapshot.manifest.range,
       tokiUserIds: () => snapshot.manifest.users.map((u) => u.tokiUserId),
       readerFor: (tokiUserId) => createMilltimeReader({ source: { kind: "snapshot", snapshot, tokiUserId }, logger }),
       close: async () => {},

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -27,9 +27,9 @@ function findingRows(file: string): string[] {
   }
 }
 
-async function compareWith(milltimeSide: RunConfigInput["milltime"], reportFile: string) {
+async function compareWith(milltimeSide: RunConfigInput["milltime"], reportFile: string, range: { from: string; to: string } = RANGE) {
   const parsed = parseRunConfig({
-    ...RANGE,
+    ...range,
     kleer: { baseUrl: `${kleer.url}/v1`, token: "snapshot-token-1", companyId: 4875 },
     milltime: milltimeSide,
     history: join(fixtures, "timer-history.json"),
@@ -64,4 +64,36 @@ describe("compare from a Milltime snapshot", () => {
     // The user whose login fails live is a failed user of the snapshot too (same source_error row).
     expect(findingRows(join(dir, "snapshot.sqlite"))).toEqual(liveRows);
   }, 60_000);
+
+  it("compares a sub-range inside the snapshot, TimeInfo over the snapshot's whole weeks", async () => {
+    const snapshotDir = join(dir, "snapshot");
+    const sub = { from: "2026-11-04", to: "2026-11-15" };
+    const live = await compareWith({ url: `${milltime.url}/cgi/mt.cgi`, credentialsFile: join(fixtures, "milltime-credentials.json") }, join(dir, "live-sub.sqlite"), sub);
+    const offline = await compareWith({ snapshotDir }, join(dir, "snapshot-sub.sqlite"), sub);
+    // Only the user whose login failed at export time has a source error, as live.
+    expect(offline.sourceErrors.map((e) => e.tokiUserId)).toEqual(live.sourceErrors.map((e) => e.tokiUserId));
+    expect(offline.usersWithSourceErrors).toBe(1);
+    expect(offline.legacyEntries).toBe(live.legacyEntries);
+    expect(offline.matches).toBe(live.matches);
+    expect(offline.legacyEntries).toBeGreaterThan(50);
+    const db = new Database(join(dir, "snapshot-sub.sqlite"), { readonly: true });
+    try {
+      const periods = db.prepare("SELECT DISTINCT period_start, period_end FROM time_info ORDER BY period_start").all();
+      expect(periods).toEqual([
+        { period_start: "2026-11-02", period_end: "2026-11-08" },
+        { period_start: "2026-11-09", period_end: "2026-11-15" },
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it("refuses a range reaching outside the snapshot before anything runs, naming the snapshot's range", async () => {
+    const report = join(dir, "outside.sqlite");
+    await expect(compareWith({ snapshotDir: join(dir, "snapshot") }, report, { from: "2026-11-16", to: "2026-11-29" })).rejects.toMatchObject({
+      code: "CONFIG",
+      message: expect.stringMatching(/--from 2026-11-16 --to 2026-11-29 is outside the Milltime snapshot .+, which holds 2026-10-26\.\.2026-11-22/),
+    });
+    expect(existsSync(report)).toBe(false);
+  });
 });
