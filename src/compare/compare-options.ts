@@ -45,6 +45,8 @@ export interface RunCompareOptions {
   /** The timer-history links of one Toki user (all of them; the run keeps those of the range). */
   historyLinksFor(tokiUserId: number, recorder: RequestRecorder): AsyncIterable<TimerHistoryLink> | Promise<TimerHistoryLink[]>;
   mapping: CutoverMapping;
+  /** Kleer user id → name and email (Kleer's users list), recorded so reports name people. @default none */
+  people?: ReadonlyMap<number, { name: string | null; email: string | null }> | undefined;
   /** legacy registration id → Kleer event id, from the relink records. @default empty */
   relinks?: ReadonlyMap<string, string> | undefined;
   /** @default DEFAULT_PARITY_RULES */

@@ -70,7 +70,8 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
     const sources = await readUserSources(user, periods, range, options, recorder, redactor);
     if (fatal) return;
     const result = compareUserParity({ user, range, periods, timeZone, mapping, relinks, relinkTargets, ...sources }, rules);
-    store.writeUserBatch(runId, { user, result, requests: recorder.drain() });
+    const person = user.kleerUserId === undefined ? undefined : options.people?.get(user.kleerUserId);
+    store.writeUserBatch(runId, { user, result, requests: recorder.drain(), person });
     summary.add(result, sources.failures);
     done++;
     for (const failure of sources.failures) logger.warn("source error", { runId, tokiUserId: user.tokiUserId, system: failure.system, message: failure.message });

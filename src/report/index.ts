@@ -16,3 +16,4 @@ export * from "./report-diff.js";
 export * from "./report-diff-load.js";
 export * from "./report-diff-format.js";
 export * from "./report-gate-baseline.js";
+export * from "./report-people.js";

@@ -12,7 +12,7 @@ function itemLine(item: DiffItem): string {
   const ids = [f.legacyId === null ? null : `legacy ${f.legacyId}`, f.kleerId === null ? null : `kleer ${f.kleerId}`].filter((x) => x !== null).join(", ");
   const changed = item.baseSeverity === undefined ? "" : ` [was ${item.baseSeverity}]`;
   const why = item.unverifiedReason === undefined ? "" : ` [not re-checked: ${item.unverifiedReason}]`;
-  return `${severityOf(item)}${changed} · ${f.kind} · user ${f.userKey ?? "-"} · ${f.date ?? "-"}${ids ? ` · ${ids}` : ""} · ${f.message}${why}`;
+  return `${severityOf(item)}${changed} · ${f.kind} · ${item.user ?? "no user"} · ${f.date ?? "-"}${ids ? ` · ${ids}` : ""} · ${f.message}${why}`;
 }
 
 const TITLES: Record<DiffStatus, string> = {
@@ -60,7 +60,7 @@ export function formatDiffMarkdown(diff: ReportDiff): string {
     for (const i of items) {
       const f = i.finding;
       const note = i.unverifiedReason ?? (i.baseSeverity === undefined ? "" : `was ${i.baseSeverity}`);
-      lines.push(`| ${severityOf(i)} | ${f.kind} | ${f.userKey ?? ""} | ${f.date ?? ""} | ${f.legacyId ?? ""} | ${f.kleerId ?? ""} | ${cell(f.message)}${note ? ` (${cell(note)})` : ""} |`);
+      lines.push(`| ${severityOf(i)} | ${f.kind} | ${cell(i.user ?? "")} | ${f.date ?? ""} | ${f.legacyId ?? ""} | ${f.kleerId ?? ""} | ${cell(f.message)}${note ? ` (${cell(note)})` : ""} |`);
     }
   }
   return `${lines.join("\n")}\n`;
@@ -85,6 +85,7 @@ export function formatDiffJson(diff: ReportDiff): string {
         severity: i.finding.severity,
         suppressed: i.finding.suppressed,
         userKey: i.finding.userKey,
+        user: i.user,
         date: i.finding.date,
         legacyId: i.finding.legacyId,
         kleerId: i.finding.kleerId,

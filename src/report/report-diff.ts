@@ -1,4 +1,5 @@
 import type { Severity } from "../parity/finding-kinds.js";
+import { personLabel } from "./report-people.js";
 import type { FindingRecord, RunRecord, RunUserRecord } from "./report-records.js";
 
 /** One parity run as the diff sees it. */
@@ -27,6 +28,8 @@ export interface DiffItem {
   baseSeverity?: Severity | undefined;
   /** For unverified findings: why the later run says nothing about it. */
   unverifiedReason?: string | undefined;
+  /** Name, email and Toki id of the finding's user; null for a finding without user. */
+  user: string | null;
 }
 
 export interface DiffCounts {
@@ -93,16 +96,18 @@ export function diffRuns(base: DiffSide, later: DiffSide): ReportDiff {
   const baseKeyed = keyed(base.findings);
   const laterKeyed = keyed(later.findings);
   const laterUsers = new Map(later.users.map((u) => [u.userKey, u]));
+  const baseUsers = new Map(base.users.map((u) => [u.userKey, u]));
+  const who = (f: FindingRecord) => (f.userKey === null ? null : personLabel(laterUsers.get(f.userKey) ?? baseUsers.get(f.userKey), f.userKey));
   const items: DiffItem[] = [];
   for (const [key, finding] of laterKeyed) {
     const before = baseKeyed.get(key);
-    if (before === undefined) items.push({ key, status: "new", finding });
-    else items.push({ key, status: "persisting", finding, ...(before.severity !== finding.severity ? { baseSeverity: before.severity } : {}) });
+    if (before === undefined) items.push({ key, status: "new", finding, user: who(finding) });
+    else items.push({ key, status: "persisting", finding, user: who(finding), ...(before.severity !== finding.severity ? { baseSeverity: before.severity } : {}) });
   }
   for (const [key, finding] of baseKeyed) {
     if (laterKeyed.has(key)) continue;
     const reason = whyUnverified(finding, later, laterUsers);
-    items.push(reason === undefined ? { key, status: "resolved", finding } : { key, status: "unverified", finding, unverifiedReason: reason });
+    items.push(reason === undefined ? { key, status: "resolved", finding, user: who(finding) } : { key, status: "unverified", finding, user: who(finding), unverifiedReason: reason });
   }
   const order = (s: DiffStatus) => DIFF_STATUSES.indexOf(s);
   items.sort((a, b) => order(a.status) - order(b.status) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -11,6 +11,7 @@ export const JSON_REPORT_VERSION = 1;
 export function formatJsonReport(report: RunReport): string {
   const { totals } = report;
   const verdict = evaluateGate(report);
+  const people = new Map(report.users.map((u) => [u.userKey, u]));
   return `${JSON.stringify(
     {
       format: "toki-parity-report",
@@ -23,7 +24,11 @@ export function formatJsonReport(report: RunReport): string {
         byKind: report.kinds,
       },
       users: report.users,
-      findings: report.findings,
+      // Each finding names its user (name, email) beside the Toki id, as the users list does.
+      findings: report.findings.map((f) => {
+        const person = f.userKey === null ? undefined : people.get(f.userKey);
+        return { ...f, userName: person?.name ?? null, userEmail: person?.email ?? null };
+      }),
       timeInfo: report.timeInfo,
       suppressions: report.suppressions,
       requests: report.requests,

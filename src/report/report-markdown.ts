@@ -3,6 +3,7 @@ import type { RunReport } from "./report-data.js";
 import { describeBlocking, evaluateGate } from "./report-gate.js";
 import { groupConsequences } from "./report-consequences.js";
 import { describeNotCompared, describeUnreadUsers, verdictScopeOf } from "./report-verdict.js";
+import { personLabel, personLabels } from "./report-people.js";
 import type { FindingRecord, RunUserRecord } from "./report-records.js";
 
 /** Rows shown before "… and N more" (CI summaries and PR comments have size limits). */
@@ -42,17 +43,19 @@ function verdictLine(report: RunReport): string {
 }
 
 function userLabel(u: RunUserRecord): string {
-  return u.kleerUserId ? `${u.userKey} (Kleer ${u.kleerUserId})` : String(u.userKey);
+  const person = personLabel(u, u.userKey);
+  return u.kleerUserId ? `${person} (Kleer ${u.kleerUserId})` : person;
 }
 
-function findingRow(f: FindingRecord, consequences: readonly FindingRecord[]): Array<string | number> {
+function findingRow(f: FindingRecord, consequences: readonly FindingRecord[], labelOf: (userKey: number) => string): Array<string | number> {
   const beside = consequences.map((c) => `${c.kind} (#${c.id})`).join(", ");
-  return [f.severity, `\`${f.kind}\``, mdCell(f.userKey), mdCell(f.date), mdCell(f.legacyId), mdCell(f.kleerId), mdCell(`#${f.id} ${f.message}`), mdCell(beside)];
+  return [f.severity, `\`${f.kind}\``, mdCell(f.userKey === null ? null : labelOf(f.userKey)), mdCell(f.date), mdCell(f.legacyId), mdCell(f.kleerId), mdCell(`#${f.id} ${f.message}`), mdCell(beside)];
 }
 
 /** The Markdown export: a summary fit for a CI step summary or a PR comment. */
 export function formatMarkdownReport(report: RunReport): string {
   const { run, totals } = report;
+  const labelOf = personLabels(report.users);
   const out: string[] = [];
   out.push(`## toki-parity ${run.command}: run \`${run.runId}\``, "");
   out.push(verdictLine(report), "");
@@ -82,7 +85,7 @@ export function formatMarkdownReport(report: RunReport): string {
   const top = groups.roots.filter((f) => !f.suppressed && f.severity !== "info").sort((a, b) => rank[a.severity] - rank[b.severity] || a.id - b.id);
   if (top.length > 0) {
     out.push("### Top findings", "");
-    out.push(...table(["Severity", "Kind", "User", "Date", "Milltime id", "Kleer id", "Message", "Consequences"], top.slice(0, MD_TOP_FINDINGS).map((f) => findingRow(f, groups.consequencesOf.get(f.id) ?? []))));
+    out.push(...table(["Severity", "Kind", "User", "Date", "Milltime id", "Kleer id", "Message", "Consequences"], top.slice(0, MD_TOP_FINDINGS).map((f) => findingRow(f, groups.consequencesOf.get(f.id) ?? [], labelOf))));
     if (top.length > MD_TOP_FINDINGS) out.push("", `… and ${top.length - MD_TOP_FINDINGS} more blocking findings and warnings (see the JSON export).`);
     out.push("");
   }

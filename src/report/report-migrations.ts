@@ -236,6 +236,14 @@ export const REPORT_MIGRATIONS: readonly ReportMigration[] = [
       CREATE INDEX findings_by_cause ON findings (caused_by) WHERE caused_by IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description: "run_users.email and run_users.name: who a Toki user is (mapping email, Kleer's users list), additive",
+    sql: `
+      ALTER TABLE run_users ADD COLUMN email TEXT;
+      ALTER TABLE run_users ADD COLUMN name TEXT;
+    `,
+  },
 ];
 
 /** The highest schema version this tool writes. */

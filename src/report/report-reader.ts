@@ -116,6 +116,8 @@ export function createReportReader(db: Database.Database): ReportReader {
         infos: Number(r.infos),
         suppressed: Number(r.suppressed),
         flexBalance: num(r.flex_balance),
+        email: str(r.email),
+        name: str(r.name),
       }));
     },
     readFindings(runId, filter = {}) {

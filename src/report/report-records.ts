@@ -35,6 +35,10 @@ export interface RunUserRecord extends UserCounts {
   infos: number;
   suppressed: number;
   flexBalance: number | null;
+  /** The mapping's email, else Kleer's; null when neither knows it (older files: always null). */
+  email: string | null;
+  /** Kleer's display name of the user; null when unknown. */
+  name: string | null;
 }
 
 /** A row of `findings` (`kind` is a string: a file may hold kinds a newer tool added). */

@@ -7,6 +7,7 @@ import { silentLogger, systemClock, type Clock, type Logger } from "../domain/po
 import { createReportStore, openReportDatabase } from "../report/index.js";
 import { TOOL_VERSION } from "../cli/tool-version.js";
 import { openRunSources, type RunSources } from "./run-sources.js";
+import type { KleerClient } from "../kleer/kleer-client.js";
 import type { DateRange } from "../domain/time-entry.js";
 import { splitByPeriod, type PeriodKind } from "../domain/calendar.js";
 import { ConfigError } from "../domain/errors.js";
@@ -87,7 +88,9 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
     const store = createReportStore(db, { clock });
     const readRange = readRangeOf(range);
     await preflightSources(sources, readRange);
+    const people = await readKleerPeople(sources.kleer.companyClient, logger);
     return await runCompare({
+      people,
       range,
       period,
       periods,
@@ -111,5 +114,18 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
   } finally {
     await sources.close();
     db?.close();
+  }
+}
+
+/**
+ * Kleer's users list (names and emails), only to name people in the reports: when it cannot be
+ * read the run goes on (the mapping's emails still show) and the log says why.
+ */
+async function readKleerPeople(client: Pick<KleerClient, "listUsers">, logger: Logger): Promise<Map<number, { name: string | null; email: string | null }>> {
+  try {
+    return new Map((await client.listUsers()).map((u) => [u.id, { name: u.name, email: u.email }]));
+  } catch (error) {
+    logger.warn("Kleer's users list could not be read: the report shows the mapping's emails only", { message: error instanceof Error ? error.message : String(error) });
+    return new Map();
   }
 }

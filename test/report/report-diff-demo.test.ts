@@ -71,6 +71,13 @@ async function cli(define: (io: { write(t: string): void }) => { parseAsync(a: s
   }
 }
 
+// Toki user 3 as every report names it: Kleer's display name, the mapping's email, the Toki id.
+const kleerUser3 = (seed as unknown as { users: Array<{ id: number; name: string }> }).users.find((u) => u.id === 5503) as { name: string };
+const email3 = readJson<{ users: Array<{ tokiUserId: number; email: string }> }>(DEMO_FILES.mapping).users.find((u) => u.tokiUserId === 3)?.email as string;
+const person3 = `${kleerUser3.name} <${email3}> · Toki 3`;
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 let raw: string;
 let first: string;
 let second: string;
@@ -81,16 +88,15 @@ describe("report diff and gate --baseline on two demo rehearsals with a planted 
     first = await rehearse(seed, true);
     second = await rehearse(secondSeed, true);
   }, 120_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("lists the planted change as new, the deleted extra event as resolved, everything else as persisting (JSON)", async () => {
     const result = await cli(defineReportCommand, ["diff", file, "--format", "json"]);
     expect(result.code).toBe(ExitCode.Ok);
-    const diff = JSON.parse(result.out) as { base: { runId: string }; run: { runId: string }; findings: Array<{ status: string; kind: string; userKey: number; legacyId: string | null; kleerId: string | null; severity: string; suppressed: boolean; key: string }>; counts: Record<"new" | "resolved" | "persisting" | "unverified", { total: number; blocking: number }> };
+    const diff = JSON.parse(result.out) as { base: { runId: string }; run: { runId: string }; findings: Array<{ status: string; kind: string; userKey: number; user: string; legacyId: string | null; kleerId: string | null; severity: string; suppressed: boolean; key: string }>; counts: Record<"new" | "resolved" | "persisting" | "unverified", { total: number; blocking: number }> };
     expect(diff.base.runId).toBe(first);
     expect(diff.run.runId).toBe(second);
     const newBlocking = diff.findings.filter((f) => f.status === "new" && f.severity === "blocking" && !f.suppressed);
-    expect(newBlocking.map((f) => [f.kind, f.userKey, f.legacyId])).toEqual([["hours_mismatch", 3, changedLegacyId]]);
+    expect(newBlocking.map((f) => [f.kind, f.userKey, f.legacyId, f.user])).toEqual([["hours_mismatch", 3, changedLegacyId, person3]]);
     expect(diff.findings.find((f) => f.status === "resolved" && f.kind === "extra_in_kleer")).toMatchObject({ userKey: 1, kleerId: "7000015", key: expect.stringMatching(/^extra_in_kleer\|user:1\|kleer:7000015\|2026-10-02\|/) });
     expect(diff.counts.persisting.total).toBeGreaterThan(40);
     expect(diff.counts.unverified.total).toBe(0);
@@ -99,10 +105,10 @@ describe("report diff and gate --baseline on two demo rehearsals with a planted 
   it("prints the same in text and Markdown, and diffs across two files", async () => {
     const text = await cli(defineReportCommand, ["diff", file, "--base", first, "--run", second]);
     expect(text.out).toMatch(/^new: \d+ \(1 blocking,/m);
-    expect(text.out).toMatch(new RegExp(`^New \\(\\d+\\):\\n(?:  .*\\n)*  blocking · hours_mismatch · user 3 · [0-9-]+ · legacy ${changedLegacyId}`, "m"));
+    expect(text.out).toMatch(new RegExp(`^New \\(\\d+\\):\\n(?:  .*\\n)*  blocking · hours_mismatch · ${person3} · [0-9-]+ · legacy ${changedLegacyId}`, "m"));
     const md = await cli(defineReportCommand, ["diff", file, "--format", "md"]);
     expect(md.out).toContain("| new | ");
-    expect(md.out).toMatch(/## Resolved \(\d+\)[\s\S]*\| extra_in_kleer \| 1 \|/);
+    expect(md.out).toMatch(/## Resolved \(\d+\)[\s\S]*\| extra_in_kleer \| [^|]*· Toki 1 \|/);
     expect((await cli(defineReportCommand, ["diff", file, file])).message).toContain("the base and the later run are the same run");
   });
 
@@ -128,4 +134,16 @@ describe("report diff and gate --baseline on two demo rehearsals with a planted 
     const sameRun = await cli(defineGateCommand, [file, "--run", raw, "--baseline", raw]);
     expect(sameRun).toMatchObject({ code: ExitCode.UsageOrConfig, message: expect.stringContaining("the base and the later run are the same run") });
   }, 60_000);
+});
+
+describe("names and emails in the exports of a demo rehearsal", () => {
+  it("JSON, Markdown and HTML name user 3 by Kleer name and mapping email beside the Toki id", async () => {
+    const json = JSON.parse((await cli(defineReportCommand, [file, "--format", "json"])).out) as { users: Array<{ userKey: number; name: string; email: string }>; findings: Array<{ userKey: number; userName: string | null; userEmail: string | null }> };
+    expect(json.users.find((u) => u.userKey === 3)).toMatchObject({ name: kleerUser3.name, email: email3 });
+    expect(json.findings.find((f) => f.userKey === 3)).toMatchObject({ userName: kleerUser3.name, userEmail: email3 });
+    const md = (await cli(defineReportCommand, [file, "--format", "md"])).out;
+    expect(md).toContain(`| ${person3.replace("<", "&lt;").replace(">", "&gt;")} (Kleer 5503) |`);
+    const html = (await cli(defineReportCommand, [file, "--format", "html"])).out;
+    expect(html).toContain(`<h3>${person3.replace("<", "&lt;").replace(">", "&gt;")}</h3>`);
+  });
 });

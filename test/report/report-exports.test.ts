@@ -117,9 +117,9 @@ describe("Markdown export", () => {
     expect(md).toContain("| **Total** | 3 | 1 | 2 | 2 |");
     expect(md).toContain("### Top findings");
     expect(md).toContain("Kleer said &lt;error code=\"x\"&gt; & 'quoted'\u0001 on line two");
-    expect(md).toContain("| 1 (Kleer 5501) | compared | 3 | 2 | 1 | 0 | 1 | 3 | 0 |");
-    expect(md).toContain("| 2 (Kleer 5502) | compared | 3 | 3 | 0 | 0 | 0 | 0 | 1 |");
-    expect(md).toContain("| 2 (Kleer 5502) | 3.5 h (3:30) |");
+    expect(md).toContain("| user1@example.se · Toki 1 (Kleer 5501) | compared | 3 | 2 | 1 | 0 | 1 | 3 | 0 |");
+    expect(md).toContain("| user2@example.se · Toki 2 (Kleer 5502) | compared | 3 | 3 | 0 | 0 | 0 | 0 | 1 |");
+    expect(md).toContain("| user2@example.se · Toki 2 (Kleer 5502) | 3.5 h (3:30) |");
     expect(md).toContain("| `note_mismatch` | user 1 | Notes were edited in Kleer on purpose | 1 |");
     expect(md).toContain("| `link_orphan` | everywhere | Deleted registrations keep their history rows | 1 |");
   });

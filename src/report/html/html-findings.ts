@@ -86,7 +86,13 @@ export function renderFindingsTable(options: FindingsTableOptions): string {
 }
 
 /** Entries locked in Milltime that Kleer-era Toki would let the user edit. */
-export function renderEditabilityTable(findings: readonly FindingRecord[], limits: TableLimits, fullListHint: string, userHref: (userKey: number) => string | null): string {
+export function renderEditabilityTable(
+  findings: readonly FindingRecord[],
+  limits: TableLimits,
+  fullListHint: string,
+  userHref: (userKey: number) => string | null,
+  userLabel: (userKey: number) => string = (key) => `Toki user ${key}`,
+): string {
   return renderTable(
     {
       id: "editability-table",
@@ -96,7 +102,7 @@ export function renderEditabilityTable(findings: readonly FindingRecord[], limit
       rowHeader: true,
       renderRow: (f) => {
         const href = f.userKey === null ? null : userHref(f.userKey);
-        const key = f.userKey === null ? null : String(f.userKey);
+        const key = f.userKey === null ? null : userLabel(f.userKey);
         const user = href ? `<a href="#${escapeHtml(href)}">${escapeHtml(key ?? "")}</a>` : renderValue(key);
         return [user, renderDate(f.date), renderEntryIds(f), renderValue(f.legacyValue), renderValue(f.kleerValue), renderSeverityCell(f), escapeHtml(f.message)];
       },

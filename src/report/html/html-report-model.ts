@@ -1,4 +1,5 @@
 import type { Severity } from "../../parity/finding-kinds.js";
+import { personLabel } from "../report-people.js";
 import type { UserStatus } from "../../parity/user-parity.js";
 import { compareFindings, countOutcomes, countSeverities, emptySeverityCounts, type OutcomeCounts, type SeverityCounts } from "./html-report-counts.js";
 import type { FindingRecord, HtmlReportInput, RequestSummaryRecord, RunRecord, SuppressionRecord } from "./html-report-input.js";
@@ -27,6 +28,8 @@ export interface KindCount extends SeverityCounts {
 export interface UserReport {
   /** The Toki user id. */
   userKey: number;
+  /** Name, email and Toki id (`Anna Lindqvist <anna@…> · Toki 1`), as far as the file knows. */
+  label: string;
   /** A unique, HTML-safe id for the user's detail section. */
   anchor: string;
   /** From `run_users`; null when the file has no row for the user. */
@@ -215,6 +218,7 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
     const runUser = runUsers.get(userKey);
     return {
       userKey,
+      label: personLabel(runUser, userKey),
       anchor: userAnchor(userKey),
       status: runUser?.status ?? null,
       outcomes: countOutcomes(entriesByUser.get(userKey) ?? []),

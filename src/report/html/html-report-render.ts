@@ -68,6 +68,7 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
     limits,
     fullListHint,
     userHref: (key) => (detailed.has(key) ? (users.get(key)?.anchor ?? null) : null),
+    userLabel: (key) => users.get(key)?.label ?? `Toki user ${key}`,
   };
   const run = model.run;
   const range = run.fromDate && run.toDate ? `${run.fromDate} – ${run.toDate}` : "range not recorded";

@@ -8,6 +8,8 @@ export interface SectionContext {
   fullListHint: string;
   /** Anchor of a user's rendered detail section, or null when it was not rendered. */
   userHref: (userKey: number) => string | null;
+  /** Name, email and Toki id of a user. */
+  userLabel: (userKey: number) => string;
 }
 
 const VERDICT_SYMBOL: Record<HtmlReportModel["verdict"]["level"], string> = {
@@ -19,7 +21,8 @@ const VERDICT_SYMBOL: Record<HtmlReportModel["verdict"]["level"], string> = {
 
 function userLink(ctx: SectionContext, userKey: number): string {
   const href = ctx.userHref(userKey);
-  return href ? `<a href="#${escapeHtml(href)}">${userKey}</a>` : String(userKey);
+  const label = escapeHtml(ctx.userLabel(userKey));
+  return href ? `<a href="#${escapeHtml(href)}">${label}</a>` : label;
 }
 
 export function renderVerdictSection(model: HtmlReportModel, ctx: SectionContext): string {
@@ -142,7 +145,7 @@ export function renderEditabilitySection(model: HtmlReportModel, ctx: SectionCon
   return (
     `<section id="editability" aria-labelledby="editability-h"><h2 id="editability-h">Editability regressions</h2>` +
     `<p>Entries attested (locked) in Milltime whose Kleer counterpart is still open: after the cutover, Toki would let the user change them.</p>` +
-    `${renderEditabilityTable(model.editabilityRegressions, ctx.limits, ctx.fullListHint, ctx.userHref)}</section>`
+    `${renderEditabilityTable(model.editabilityRegressions, ctx.limits, ctx.fullListHint, ctx.userHref, ctx.userLabel)}</section>`
   );
 }
 

@@ -47,7 +47,7 @@ function renderCharts(user: UserReport): string {
       { key: "kleer", label: "Kleer", style: "kleer", values: kleer },
     ];
     const description =
-      `${m.title} for user ${user.userKey} over ${periodNoun(periods, periods.length)} (${span}), Milltime as a solid line with circles, ` +
+      `${m.title} for ${user.label} over ${periodNoun(periods, periods.length)} (${span}), Milltime as a solid line with circles, ` +
       `Kleer as a dashed line with squares. Totals: Milltime ${formatHours(sum(legacy))} h, Kleer ${formatHours(sum(kleer))} h.`;
     const svg = renderLineChart({ id: `${user.anchor}-chart-${i}`, title: `${m.title}: Milltime vs Kleer`, description, xLabels, xTitles, series, unit: "h" });
     return `<figure class="chart-figure">${svg}<figcaption>${escapeHtml(m.title)}</figcaption></figure>`;
@@ -57,7 +57,7 @@ function renderCharts(user: UserReport): string {
     id: `${user.anchor}-chart-drift`,
     title: "Cumulative flex drift (Kleer − Milltime)",
     description:
-      `Running sum of Kleer period flex minus Milltime period flex for user ${user.userKey} over ${periodNoun(periods, periods.length)}; ` +
+      `Running sum of Kleer period flex minus Milltime period flex for ${user.label} over ${periodNoun(periods, periods.length)}; ` +
       `it ends at ${formatSignedHours(user.finalDrift)} h. Zero means Kleer-era flex agrees with Milltime.`,
     xLabels,
     xTitles,
@@ -74,7 +74,7 @@ function renderChartData(user: UserReport, limits: TableLimits, fullListHint: st
   const table = renderTable(
     {
       id: `${user.anchor}-data`,
-      caption: `Period statistics for user ${user.userKey} (hours; M = Milltime, K = Kleer)`,
+      caption: `Period statistics for ${user.label} (hours; M = Milltime, K = Kleer)`,
       columns: [
         { label: "Period" },
         ...MEASURES.flatMap((m) => [
@@ -129,7 +129,7 @@ export function renderUserSection(user: UserReport, ctx: UserSectionContext): st
     `</dl>`;
   const findings = renderFindingsTable({
     id: `${user.anchor}-findings`,
-    caption: `Findings for user ${user.userKey} (${user.findings.length}${user.suppressedCount > 0 ? `, ${user.suppressedCount} suppressed` : ""})`,
+    caption: `Findings for ${user.label} (${user.findings.length}${user.suppressedCount > 0 ? `, ${user.suppressedCount} suppressed` : ""})`,
     findings: user.findings,
     showUser: false,
     limits: ctx.limits,
@@ -137,7 +137,7 @@ export function renderUserSection(user: UserReport, ctx: UserSectionContext): st
     emptyText: "No findings for this user.",
   });
   return (
-    `<details class="user" id="${escapeHtml(user.anchor)}"><summary><h3>User ${user.userKey}</h3>` +
+    `<details class="user" id="${escapeHtml(user.anchor)}"><summary><h3>${escapeHtml(user.label)}</h3>` +
     `<span class="tally">${renderUserTally(user)}</span></summary><div class="user-body">${facts}` +
     `<h4>Statistics per period</h4>${renderCharts(user)}${renderChartData(user, ctx.limits, ctx.fullListHint)}` +
     `<h4>Findings</h4>${findings}</div></details>`

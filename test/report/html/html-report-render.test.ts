@@ -66,7 +66,7 @@ describe("renderHtmlReport", () => {
     expect(html).toContain("Not ready for cutover");
     expect(html).toMatch(/<th scope="row"><code class="kind"[^>]*>editability_regression<\/code><\/th><td>[^<]*<\/td><td class="num">2<\/td>/);
     for (const user of ["101", "102", "103", "104"]) {
-      expect(html).toContain(`<a href="#user-${user}">${user}</a>`);
+      expect(html).toContain(`<a href="#user-${user}">Toki user ${user}</a>`);
       expect(html).toContain(`<details class="user" id="user-${user}">`);
     }
     expect(html).toMatch(/id="opening-balances"[\s\S]*<strong>\+3\.25<\/strong>/);
