@@ -8,3 +8,4 @@ export * from "./errors.js";
 export * from "./ports.js";
 export * from "./shard.js";
 export * from "./project-access.js";
+export * from "./toki-decode.js";

@@ -3,6 +3,7 @@ import { Pool, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import { ConfigError, InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
 import type { DateRange } from "../domain/time-entry.js";
+import type { TokiDecodeReply } from "../domain/toki-decode.js";
 import { excerptBody, globalRedactor, SecretRedactor } from "../http/redact.js";
 import { nullRecorder, type RequestRecorder } from "../http/request-log.js";
 import { createRetryPolicy, gaveUpPhrase, runWithRetry, type RetryOptions } from "../http/retry.js";
@@ -34,6 +35,8 @@ import {
   type KleerUser,
   type KleerUserMe,
 } from "./kleer-schema.js";
+import { checkTokiDecode, type TokiReplyType } from "./kleer-toki-contract.js";
+import { TOKI_REQUESTS_BY_REPLY } from "./kleer-toki-requests.js";
 
 /** Keep-alive connections the client's own pool opens to Kleer at most. */
 export const KLEER_POOL_CONNECTIONS = 8;
@@ -59,6 +62,11 @@ export interface KleerClientOptions {
    * (PUT/POST/DELETE) are never retried. `false` turns retries off. @default 5 tries, 200 ms base, 5 s cap
    */
   retry?: RetryOptions | false | undefined;
+  /**
+   * Receives every 2xx JSON reply that Toki's own Kleer client would fail to decode (Toki's decode
+   * contract, kleer-toki-contract.ts). The reply is still read leniently. @default none
+   */
+  onTokiDecode?: ((reply: TokiDecodeReply) => void) | undefined;
 }
 
 export interface KleerEventQuery {
@@ -95,6 +103,8 @@ export interface KleerClient {
   getPayrollSchedule(query: KleerEventQuery): Promise<KleerPayrollSchedule[]>;
   /** #13 GET `/payroll/user/{userId}/event/from/{fromDate}/to/{toDate}`; throws KleerPayrollUserMissingError for users without payroll. */
   listPayrollEvents(query: KleerEventQuery): Promise<KleerPayrollEvent[]>;
+  /** Resolves once every request in flight has finished (its reply decoded and checked). */
+  settled(): Promise<void>;
   /** Closes the client's own pool (an injected dispatcher is left alone). */
   close(): Promise<void>;
 }
@@ -109,6 +119,10 @@ interface SendSpec<S extends z.ZodType> {
   body?: unknown;
   schema: S;
   payroll?: boolean;
+  /** Toki's reply type for this endpoint (Toki's decode contract). */
+  toki?: TokiReplyType;
+  /** The days a per-user read asked for. */
+  range?: DateRange;
 }
 
 const PAYROLL_MISSING = "PayrollUserDoesNotExistException";
@@ -152,7 +166,16 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
     "content-type": "application/json",
   };
 
-  async function send<S extends z.ZodType>(spec: SendSpec<S>): Promise<z.infer<S>> {
+  const inFlight = new Set<Promise<unknown>>();
+  function send<S extends z.ZodType>(spec: SendSpec<S>): Promise<z.infer<S>> {
+    const pending = sendOnce(spec);
+    inFlight.add(pending);
+    const forget = () => inFlight.delete(pending);
+    pending.then(forget, forget);
+    return pending;
+  }
+
+  async function sendOnce<S extends z.ZodType>(spec: SendSpec<S>): Promise<z.infer<S>> {
     const search = spec.query ? `?${new URLSearchParams(spec.query).toString()}` : "";
     const routeQuery = spec.query ? `?${Object.keys(spec.query).map((k) => `${k}={${k}}`).join("&")}` : "";
     const route = `/company/{companyId}${spec.route}${routeQuery}`;
@@ -224,6 +247,19 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
         { cause: error },
       );
     }
+    if (spec.toki && options.onTokiDecode) {
+      const violations = checkTokiDecode(spec.toki, json);
+      if (violations.length > 0) {
+        const toki = TOKI_REQUESTS_BY_REPLY[spec.toki];
+        options.onTokiDecode({
+          endpoint: `${spec.method} ${route}`,
+          scope: spec.range ? "user" : "company",
+          requestRange: spec.range ?? null,
+          tokiRequests: toki,
+          violations: violations.map((v) => ({ ...v, value: sanitize(v.value) })),
+        });
+      }
+    }
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) throw invalidResponseFromZod(parsed.error, where);
     return parsed.data;
@@ -238,9 +274,9 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
   return {
     companyId,
     getCurrentUser: () => send({ method: "GET", path: "/user/me", route: "/user/me", schema: kleerUserMeSchema }),
-    listUsers: async () => (await send({ method: "GET", path: "/user", route: "/user", schema: kleerUsersSchema })).users,
+    listUsers: async () => (await send({ method: "GET", path: "/user", route: "/user", schema: kleerUsersSchema, toki: "users" })).users,
     listClientProjects: async () =>
-      (await send({ method: "GET", path: "/client-project", route: "/client-project", schema: kleerClientProjectsSchema }))["client-project-readables"],
+      (await send({ method: "GET", path: "/client-project", route: "/client-project", schema: kleerClientProjectsSchema, toki: "clientProjects" }))["client-project-readables"],
     listActiveClientProjects: async () =>
       (
         await send({
@@ -249,10 +285,11 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           route: "/client-project",
           query: { filter: "active" },
           schema: kleerClientProjectsSchema,
+          toki: "activeClientProjects",
         })
       )["client-project-readables"],
     listActivities: async () =>
-      (await send({ method: "GET", path: "/activity", route: "/activity", schema: kleerActivitiesSchema }))["activity-readables"],
+      (await send({ method: "GET", path: "/activity", route: "/activity", schema: kleerActivitiesSchema, toki: "activities" }))["activity-readables"],
     listEvents: async (q) =>
       (
         await send({
@@ -261,10 +298,12 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           route: "/event",
           query: rangeQuery(q, "startDate", "endDate"),
           schema: kleerEventsSchema,
+          toki: "events",
+          range: q.range,
         })
       )["event-readables"],
     getEvent: (eventId) =>
-      send({ method: "GET", path: `/event/${encodeURIComponent(eventId)}`, route: "/event/{eventId}", schema: kleerEventSchema }),
+      send({ method: "GET", path: `/event/${encodeURIComponent(eventId)}`, route: "/event/{eventId}", schema: kleerEventSchema, toki: "event" }),
     createEvent: async (event) => (await send({ method: "PUT", path: "/event", route: "/event", body: event, schema: kleerSavedSchema })).id,
     updateEvent: async (eventId, event) =>
       (
@@ -286,6 +325,8 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           route: "/event/statuses",
           query: rangeQuery(q, "fromDate", "toDate"),
           schema: kleerEventRestrictionsSchema,
+          toki: "eventStatuses",
+          range: q.range,
         })
       )["event-restriction-readables"],
     getPayrollSchedule: async (q) =>
@@ -296,6 +337,8 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           route: "/payroll/user/{userId}/schedule/{startDate}/to/{endDate}",
           schema: kleerPayrollSchedulesSchema,
           payroll: true,
+          toki: "payrollSchedule",
+          range: q.range,
         })
       )["payroll-user-schedule-metadatas"],
     listPayrollEvents: async (q) =>
@@ -306,8 +349,13 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           route: "/payroll/user/{userId}/event/from/{fromDate}/to/{toDate}",
           schema: kleerPayrollEventsSchema,
           payroll: true,
+          toki: "payrollEvents",
+          range: q.range,
         })
       )["payroll-events"],
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
     close: async () => {
       if (ownPool) await ownPool.close();
     },
