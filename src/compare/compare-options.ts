@@ -4,6 +4,7 @@ import type { Clock, Logger, TimeTrackingReader, WeeklyStatsByPeriodReader } fro
 import type { DateRange } from "../domain/time-entry.js";
 import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
+import type { TokiDecodeReply } from "../domain/toki-decode.js";
 import type { SecretRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import type { ParityRules } from "../parity/parity-rules.js";
@@ -23,6 +24,17 @@ export const DATE_SHIFT_MARGIN_DAYS = 1;
 /** The Kleer reader a compare run needs for one user. */
 export type KleerCompareReader = TimeTrackingReader<WeeklyStats> & WeeklyStatsByPeriodReader;
 
+/**
+ * Collects one user's Kleer replies that Toki could not decode. The Kleer side adds replies as
+ * they arrive and registers what must finish first (requests still in flight, company-wide
+ * replies to claim); the run settles it before the user's results are compared and written.
+ */
+export interface TokiDecodeCollector {
+  add(reply: TokiDecodeReply): void;
+  /** Registers a wait that `settle` runs (e.g. the user's client's requests in flight). */
+  waitFor(wait: () => Promise<void>): void;
+}
+
 /** A mapped user (has a Kleer user id). */
 export type MappedUserLink = UserLink & { kleerUserId: number };
 
@@ -41,7 +53,7 @@ export interface RunCompareOptions {
   /** The Milltime reader of one user; every request it makes goes to `recorder`. May throw (→ source_error). */
   legacyReaderFor(user: UserLink, recorder: RequestRecorder): TimeTrackingReader<TimeInfo> | Promise<TimeTrackingReader<TimeInfo>>;
   /** The Kleer reader of one mapped user; every request it makes goes to `recorder`. */
-  kleerReaderFor(user: MappedUserLink, recorder: RequestRecorder): KleerCompareReader | Promise<KleerCompareReader>;
+  kleerReaderFor(user: MappedUserLink, recorder: RequestRecorder, tokiDecode: TokiDecodeCollector): KleerCompareReader | Promise<KleerCompareReader>;
   /** The timer-history links of one Toki user (all of them; the run keeps those of the range). */
   historyLinksFor(tokiUserId: number, recorder: RequestRecorder): AsyncIterable<TimerHistoryLink> | Promise<TimerHistoryLink[]>;
   mapping: CutoverMapping;

@@ -3,11 +3,12 @@ import { InvalidResponseError, ProviderHttpError, TokiError } from "../domain/er
 import type { DateRange, TimeEntry, TimeEntryListing } from "../domain/time-entry.js";
 import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
+import type { TokiDecodeReply } from "../domain/toki-decode.js";
 import type { SecretRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import type { UserLink } from "../domain/cutover-mapping.js";
 import type { SourceFailure } from "../parity/user-parity.js";
-import { DATE_SHIFT_MARGIN_DAYS, type RunCompareOptions } from "./compare-options.js";
+import { DATE_SHIFT_MARGIN_DAYS, type RunCompareOptions, type TokiDecodeCollector } from "./compare-options.js";
 
 const MAX_SOURCE_MESSAGE = 500;
 
@@ -37,6 +38,22 @@ export interface UserSources {
   kleerStats: WeeklyStats[] | null;
   historyLinks: TimerHistoryLink[] | null;
   failures: SourceFailure[];
+  /** Kleer replies Toki could not decode (every request of the user's read has finished). */
+  tokiDecodeReplies: TokiDecodeReply[];
+}
+
+function createTokiDecodeCollector(): TokiDecodeCollector & { settle(): Promise<TokiDecodeReply[]> } {
+  const replies: TokiDecodeReply[] = [];
+  const waits: Array<() => Promise<void>> = [];
+  return {
+    add: (reply) => replies.push(reply),
+    waitFor: (wait) => waits.push(wait),
+    async settle() {
+      // A read that failed early may leave requests in flight; their replies still count.
+      for (const wait of waits) await wait().catch(() => undefined);
+      return replies;
+    },
+  };
 }
 
 /** The range read from both providers: the compared range widened by the date-shift margin. */
@@ -76,6 +93,7 @@ export async function readUserSources(
     }
   };
   const kleerUserId = user.kleerUserId;
+  const tokiDecode = createTokiDecodeCollector();
 
   const [legacy, kleer, historyLinks] = await Promise.all([
     attempt("milltime", async () => {
@@ -89,7 +107,7 @@ export async function readUserSources(
     kleerUserId === undefined
       ? Promise.resolve(null)
       : attempt("kleer", async () => {
-          const reader = await options.kleerReaderFor({ ...user, kleerUserId }, recorder);
+          const reader = await options.kleerReaderFor({ ...user, kleerUserId }, recorder, tokiDecode);
           const listing = await reader.listTimeEntries(readRange);
           const stats = await reader.getWeeklyStatsForPeriods([...periods]);
           if (stats.length !== periods.length) {
@@ -100,6 +118,7 @@ export async function readUserSources(
     attempt("history", async () => (await collectLinks(options.historyLinksFor(user.tokiUserId, recorder))).filter((l) => l.tokiUserId === user.tokiUserId)),
   ]);
 
+  const tokiDecodeReplies = await tokiDecode.settle();
   // Failures arrive in completion order; report them in a fixed one.
   const order = { milltime: 0, kleer: 1, history: 2 } as const;
   failures.sort((a, b) => order[a.system] - order[b.system]);
@@ -110,5 +129,6 @@ export async function readUserSources(
     kleerStats: kleer?.stats ?? null,
     historyLinks,
     failures,
+    tokiDecodeReplies,
   };
 }

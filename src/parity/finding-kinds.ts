@@ -30,6 +30,7 @@ export const FINDING_KINDS = [
   "flex_balance_unavailable",
   "source_error",
   "flex_drift",
+  "toki_decode_error",
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -71,6 +72,7 @@ export const DEFAULT_SEVERITIES: Readonly<Record<FindingKind, Severity>> = {
   flex_balance_unavailable: "info",
   source_error: "blocking",
   flex_drift: "warning",
+  toki_decode_error: "blocking",
 };
 
 /** One-line meaning of each kind (the README table and the Markdown export use it). */
@@ -102,6 +104,7 @@ export const FINDING_KIND_MEANINGS: Readonly<Record<FindingKind, string>> = {
   flex_balance_unavailable: "Milltime's running flex balance has no Kleer equivalent; the value is the opening balance Kleer-era Toki needs.",
   source_error: "Reading a source (Milltime, Kleer, timer history) failed for this user; the user was not (fully) compared.",
   flex_drift: "A user's period flex, summed over the range, drifts beyond the rules file's threshold (warning above 8 h by default; blocking above an opt-in threshold).",
+  toki_decode_error: "A Kleer reply the toolkit read leniently but Toki's own serde types refuse (one per reply and field): the named Toki request fails with HTTP 500.",
 };
 
 /** Kinds about one pair or one legacy entry: they decide whether the entry is a match. */

@@ -3,12 +3,14 @@ import type { MappingIndex, UserLink } from "../domain/cutover-mapping.js";
 import type { DateRange, IsoDate, TimeEntry, TimeEntryListing } from "../domain/time-entry.js";
 import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
+import type { TokiDecodeReply } from "../domain/toki-decode.js";
 import { compareEntryPair } from "./entry-comparison.js";
 import { legacyIdFromForeignId, matchEntries, type MatchEvidence } from "./entry-matching.js";
 import { ENTRY_LEVEL_KINDS } from "./finding-kinds.js";
 import { compareIds, draftFinding, finaliseFindings, formatHours, type Finding, type FindingDraft } from "./finding.js";
 import { checkHistoryLinks } from "./link-check.js";
 import type { ParityRules } from "./parity-rules.js";
+import { checkTokiDecodeReplies } from "./toki-decode-check.js";
 import { compareTimeInfo, type TimeInfoRow } from "./time-info-comparison.js";
 import { checkFlexDrift } from "./flex-drift.js";
 
@@ -72,6 +74,8 @@ export interface UserParityInput {
   /** null when the history could not be read. */
   historyLinks: readonly TimerHistoryLink[] | null;
   failures: readonly SourceFailure[];
+  /** Kleer replies of this user's read that Toki's serde types refuse (Toki's decode contract). @default none */
+  tokiDecodeReplies?: readonly TokiDecodeReply[] | undefined;
 }
 
 export interface UserParityResult {
@@ -108,6 +112,7 @@ export function compareUserParity(input: UserParityInput, rules: ParityRules): U
       }),
     );
   }
+  drafts.push(...checkTokiDecodeReplies(userKey, range, input.tokiDecodeReplies ?? []));
   const legacyAll = input.legacyEntries ?? [];
   const legacyInRange = legacyAll.filter((e) => inRange(e.date, range));
   if (!kleerUser) {

@@ -96,7 +96,7 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
       periods,
       users: sources.users,
       legacyReaderFor: (user, recorder) => sources.milltime.readerFor(user.tokiUserId, recorder),
-      kleerReaderFor: (user, recorder) => sources.kleer.adapterFor(user.kleerUserId, recorder),
+      kleerReaderFor: (user, recorder, tokiDecode) => sources.kleer.adapterFor(user.kleerUserId, recorder, tokiDecode),
       historyLinksFor: (tokiUserId) => sources.history.linksFor(tokiUserId, readRange),
       mapping: sources.mapping,
       rules,

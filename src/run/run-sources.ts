@@ -26,6 +26,8 @@ import {
   type MilltimeSnapshot,
 } from "../milltime/index.js";
 import type { RunConfig } from "../config/run-config.js";
+import type { TokiDecodeCollector } from "../compare/compare-options.js";
+import type { TokiDecodeReply } from "../domain/toki-decode.js";
 
 /** Kleer connections kept open for a run (shared by every user's client). */
 export const KLEER_RUN_CONNECTIONS = 8;
@@ -34,8 +36,12 @@ export const KLEER_RUN_CONNECTIONS = 8;
 export interface KleerRunSide {
   /** A client for company-wide calls (user/me, users, projects, activities). */
   companyClient: KleerClient;
-  /** An adapter for one Kleer user whose requests are recorded to `recorder`. */
-  adapterFor(kleerUserId: number, recorder: RequestRecorder): KleerAdapter;
+  /**
+   * An adapter for one Kleer user whose requests are recorded to `recorder`. Replies Toki could
+   * not decode go to `tokiDecode`: the user's own, and the company-wide ones (fetched once per run)
+   * to the first user that settles after they arrived, so each is reported exactly once.
+   */
+  adapterFor(kleerUserId: number, recorder: RequestRecorder, tokiDecode?: TokiDecodeCollector): KleerAdapter;
   close(): Promise<void>;
 }
 
@@ -61,13 +67,21 @@ export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
   let currentRecorder: RequestRecorder | undefined;
   const routing: RequestRecorder = { record: (entry) => currentRecorder?.record(entry) };
   const base = { baseUrl: options.baseUrl, token: options.token, companyId: options.companyId, dispatcher, timeoutMs: options.timeoutMs, retry: options.retry };
-  const companyClient = createKleerClient({ ...base, recorder: routing });
+  let companyReplies: TokiDecodeReply[] = [];
+  const companyClient = createKleerClient({ ...base, recorder: routing, onTokiDecode: (reply) => companyReplies.push(reply) });
   const lookups = createKleerCompanyLookups(companyClient);
   return {
     companyClient,
-    adapterFor(kleerUserId, recorder) {
+    adapterFor(kleerUserId, recorder, tokiDecode) {
       currentRecorder = recorder;
-      const client = createKleerClient({ ...base, recorder });
+      const client = createKleerClient({ ...base, recorder, onTokiDecode: tokiDecode ? (reply) => tokiDecode.add(reply) : undefined });
+      tokiDecode?.waitFor(() => client.settled());
+      tokiDecode?.waitFor(async () => {
+        await companyClient.settled();
+        const claimed = companyReplies;
+        companyReplies = [];
+        for (const reply of claimed) tokiDecode.add(reply);
+      });
       return createKleerAdapter({ client, kleerUserId, timeZone: options.timeZone, clock: options.clock, logger: options.logger, lookups });
     },
     async close() {

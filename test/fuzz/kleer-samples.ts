@@ -45,7 +45,7 @@ export interface KleerEndpoint {
 export function kleerEndpoints(): KleerEndpoint[] {
   const state = createKleerEmulatorState(readDemoFixture<KleerEmulatorSeedInput>("kleer-seed.json"));
   const q = { userId: KLEER_USER, range: { from: "2026-11-01", to: "2026-11-30" } };
-  const events = state.events({ userId: KLEER_USER, ...RANGE }).slice(0, 4).map(wireEvent);
+  const events = state.events({ userId: KLEER_USER, ...RANGE }).slice(0, 4).map((row) => wireEvent(row));
   const me = state.integrationUser();
   if (!me) throw new Error("the demo seed has no integration user");
   return [
@@ -55,14 +55,14 @@ export function kleerEndpoints(): KleerEndpoint[] {
       name: "client-projects",
       route: "/client-project",
       schema: kleerClientProjectsSchema,
-      sample: { "client-project-readables": state.projects({ activeOnly: false }).slice(0, 3).map(wireProject) },
+      sample: { "client-project-readables": state.projects({ activeOnly: false }).slice(0, 3).map((row) => wireProject(row)) },
       call: (c) => c.listClientProjects(),
     },
     {
       name: "activities",
       route: "/activity",
       schema: kleerActivitiesSchema,
-      sample: { "activity-readables": state.activities().slice(0, 3).map(wireActivity) },
+      sample: { "activity-readables": state.activities().slice(0, 3).map((row) => wireActivity(row)) },
       call: (c) => c.listActivities(),
     },
     { name: "events", route: "/event", schema: kleerEventsSchema, sample: { "event-readables": events }, call: (c) => c.listEvents(q) },
@@ -71,7 +71,7 @@ export function kleerEndpoints(): KleerEndpoint[] {
       name: "event statuses",
       route: "/event/statuses",
       schema: kleerEventRestrictionsSchema,
-      sample: { "event-restriction-readables": state.dayStatuses(KLEER_USER, RANGE).slice(0, 3).map(wireDayStatus) },
+      sample: { "event-restriction-readables": state.dayStatuses(KLEER_USER, RANGE).slice(0, 3).map((row) => wireDayStatus(row)) },
       call: (c) => c.listEventStatuses(q),
     },
     {

@@ -161,8 +161,8 @@ describe("Kleer schemas name the bad field", () => {
     // Every project and activity of the demo company, so that accepted events become entries.
     const demo = createKleerEmulatorState(readDemoFixture<KleerEmulatorSeedInput>("kleer-seed.json"));
     const lookups = indexLookups(
-      kleerClientProjectsSchema.parse({ "client-project-readables": demo.projects({ activeOnly: false }).map(wireProject) })["client-project-readables"],
-      kleerActivitiesSchema.parse({ "activity-readables": demo.activities().map(wireActivity) })["activity-readables"],
+      kleerClientProjectsSchema.parse({ "client-project-readables": demo.projects({ activeOnly: false }).map((row) => wireProject(row)) })["client-project-readables"],
+      kleerActivitiesSchema.parse({ "activity-readables": demo.activities().map((row) => wireActivity(row)) })["activity-readables"],
     );
     fc.assert(
       fc.property(mutatedArb(sample), mutatedArb(statusesEndpoint.sample), (events, statuses) => {

@@ -147,18 +147,18 @@ export function createKleerEmulatorHandlers(state: KleerEmulatorState, options: 
     http.get(`${company}/client-project`, guarded(({ request }) => {
       const activeOnly = query(request).get("filter") === "active";
       return reply(request, 200, "client-project-readables", {
-        "client-project-readables": state.projects({ activeOnly }).map(wireProject),
+        "client-project-readables": state.projects({ activeOnly }).map((p) => wireProject(p, state.quirks())),
       });
     })),
     http.get(`${company}/activity`, guarded(({ request }) =>
-      reply(request, 200, "activity-readables", { "activity-readables": state.activities().map(wireActivity) }))),
+      reply(request, 200, "activity-readables", { "activity-readables": state.activities().map((a) => wireActivity(a, state.quirks())) }))),
     http.get(`${company}/event/statuses`, guarded(({ request }) => {
       const q = query(request);
       const userId = intOf(q.get("userId"));
       const range = rangeOf(q.get("fromDate"), q.get("toDate"));
       if (userId === undefined || !range) return fail(request, 400, "userId, fromDate and toDate are required");
       return reply(request, 200, "event-restriction-readables", {
-        "event-restriction-readables": state.dayStatuses(userId, range).map(wireDayStatus),
+        "event-restriction-readables": state.dayStatuses(userId, range).map((row) => wireDayStatus(row, state.quirks())),
       });
     })),
     http.get(`${company}/event`, guarded(({ request }) => {
@@ -169,12 +169,12 @@ export function createKleerEmulatorHandlers(state: KleerEmulatorState, options: 
       const to = q.get("endDate") ?? undefined;
       if ((userIdText !== null && userId === undefined) || (from !== undefined && !isIsoDate(from)) || (to !== undefined && !isIsoDate(to)))
         return fail(request, 400, "Invalid userId, startDate or endDate");
-      return reply(request, 200, "event-readables", { "event-readables": state.events({ userId, from, to }).map(wireEvent) });
+      return reply(request, 200, "event-readables", { "event-readables": state.events({ userId, from, to }).map((e) => wireEvent(e, state.quirks())) });
     })),
     http.get(`${company}/event/:eventId`, guarded(({ request, params }) => {
       const id = intOf(param(params, "eventId"));
       const event = id === undefined ? undefined : state.event(id);
-      return event ? reply(request, 200, "event-readable", wireEvent(event)) : fail(request, 404, `Event ${param(params, "eventId")} not found`);
+      return event ? reply(request, 200, "event-readable", wireEvent(event, state.quirks())) : fail(request, 404, `Event ${param(params, "eventId")} not found`);
     })),
     http.put(`${company}/event`, guarded(async ({ request }) => {
       const input = await readWritable(request);

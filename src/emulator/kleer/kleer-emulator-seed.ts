@@ -62,7 +62,23 @@ export const kleerSeedEventSchema = z.strictObject({
   /** The event's own status. @default "open" */
   status: status.default("open"),
   invoiceable: z.boolean().default(true),
+  /** One event answered the way Toki's decoder refuses (see `quirks`): a PascalCase status, a null foreign id, a date-time registration date. */
+  wireQuirk: z.enum(["pascal-status", "null-foreign-id", "datetime-registration-date"]).optional(),
 });
+
+/**
+ * Wire spellings Kleer has been seen with, or the XSD allows, that Toki's serde types refuse.
+ * All off by default (the emulator answers as Toki expects).
+ */
+export const kleerWireQuirksSchema = z.strictObject({
+  /** `pascal`: status types as the XSD spells them (`Open`), on events and day statuses. @default "upper" */
+  statusSpelling: z.enum(["upper", "pascal"]).default("upper"),
+  /** Empty `String` fields (event foreign-id, project number, activity description) sent as null. @default false */
+  nullStrings: z.boolean().default(false),
+  /** `datetime`: registration-date and event-date as `YYYY-MM-DDT00:00:00`. @default "date" */
+  dateFormat: z.enum(["date", "datetime"]).default("date"),
+});
+export type KleerWireQuirks = z.infer<typeof kleerWireQuirksSchema>;
 
 export const kleerSeedDayStatusSchema = z.strictObject({
   userId: id,
@@ -113,6 +129,7 @@ export const kleerEmulatorSeedSchema = z
     dayStatuses: z.array(kleerSeedDayStatusSchema).default([]),
     payrollSchedule: z.array(kleerSeedScheduleSchema).default([]),
     payrollEvents: z.array(kleerSeedPayrollEventSchema).default([]),
+    quirks: kleerWireQuirksSchema.default({ statusSpelling: "upper", nullStrings: false, dateFormat: "date" }),
   })
   .superRefine((seed, ctx) => {
     checkUniqueIds(seed.users, "users", ctx);

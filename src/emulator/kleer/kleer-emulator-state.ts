@@ -12,6 +12,7 @@ import {
   type KleerSeedProject,
   type KleerSeedSchedule,
   type KleerSeedUser,
+  type KleerWireQuirks,
 } from "./kleer-emulator-seed.js";
 
 /** An event as a write asks for it (already decoded from the event-writable body). */
@@ -42,6 +43,8 @@ export interface KleerEmulatorState {
   /** Test hook: sets the day status of every date of the range for a user (approve / certify / open). */
   setDayStatus(userId: number, range: DateRange, status: TimeEntryStatus, registrationUserId?: number): number;
   integrationUser(): KleerSeedUser | undefined;
+  /** The seed's wire quirks (all off by default). */
+  quirks(): KleerWireQuirks;
   users(): KleerSeedUser[];
   user(id: number): KleerSeedUser | undefined;
   activities(): KleerSeedActivity[];
@@ -181,6 +184,7 @@ export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): 
       version++;
       return days.length;
     },
+    quirks: () => data.quirks,
     integrationUser: () => {
       const wanted = data.integrationUserId ?? data.users[0]?.id;
       return clone(data.users.find((u) => u.id === wanted));

@@ -1,4 +1,12 @@
-import type { KleerSeedActivity, KleerSeedDayStatus, KleerSeedEvent, KleerSeedProject, KleerSeedSchedule, KleerSeedUser } from "./kleer-emulator-seed.js";
+import type {
+  KleerSeedActivity,
+  KleerSeedDayStatus,
+  KleerSeedEvent,
+  KleerSeedProject,
+  KleerSeedSchedule,
+  KleerSeedUser,
+  KleerWireQuirks,
+} from "./kleer-emulator-seed.js";
 import type { KleerEmulatorPayrollEvent } from "./kleer-emulator-state.js";
 
 /**
@@ -10,6 +18,12 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 type JsonObject = { [key: string]: Json };
 
 const ref = (id: number): JsonObject => ({ id });
+
+/** The emulator's default: everything spelled as Toki's decoder expects. */
+export const NO_WIRE_QUIRKS: KleerWireQuirks = { statusSpelling: "upper", nullStrings: false, dateFormat: "date" };
+const statusType = (status: string, pascal: boolean) => (pascal ? `${status.charAt(0).toUpperCase()}${status.slice(1)}` : status.toUpperCase());
+const emptyAsNull = (text: string, quirks: KleerWireQuirks): string | null => (quirks.nullStrings && text === "" ? null : text);
+const wireDate = (date: string, datetime: boolean) => (datetime ? `${date}T00:00:00` : date);
 
 export function wireUser(user: KleerSeedUser): JsonObject {
   return {
@@ -27,11 +41,11 @@ export function wireMe(user: KleerSeedUser): JsonObject {
   return { id: user.id, name: user.name, email: user.email, active: user.active };
 }
 
-export function wireProject(project: KleerSeedProject): JsonObject {
+export function wireProject(project: KleerSeedProject, quirks: KleerWireQuirks = NO_WIRE_QUIRKS): JsonObject {
   return {
     id: ref(project.id),
     "fixed-price": false,
-    number: project.number,
+    number: emptyAsNull(project.number, quirks),
     name: project.name,
     "currency-type": "SEK",
     active: project.active,
@@ -48,19 +62,22 @@ export function wireProject(project: KleerSeedProject): JsonObject {
   };
 }
 
-export function wireActivity(activity: KleerSeedActivity): JsonObject {
+export function wireActivity(activity: KleerSeedActivity, quirks: KleerWireQuirks = NO_WIRE_QUIRKS): JsonObject {
   return {
     id: ref(activity.id),
     name: activity.name,
-    description: activity.description,
+    description: emptyAsNull(activity.description, quirks),
     "mandatory-child-when-reporting": activity.mandatoryChildWhenReporting,
   };
 }
 
-export function wireEvent(event: KleerSeedEvent): JsonObject {
+export function wireEvent(event: KleerSeedEvent, quirks: KleerWireQuirks = NO_WIRE_QUIRKS): JsonObject {
+  const pascal = quirks.statusSpelling === "pascal" || event.wireQuirk === "pascal-status";
+  const datetime = quirks.dateFormat === "datetime" || event.wireQuirk === "datetime-registration-date";
+  const nullForeignId = event.wireQuirk === "null-foreign-id" || (quirks.nullStrings && event.foreignId === "");
   return {
     id: ref(event.id),
-    "foreign-id": event.foreignId,
+    "foreign-id": nullForeignId ? null : event.foreignId,
     user: ref(event.userId),
     activity: ref(event.activityId),
     ...(event.projectId === null ? {} : { "client-project": ref(event.projectId) }),
@@ -72,13 +89,18 @@ export function wireEvent(event: KleerSeedEvent): JsonObject {
     "invoiced-hours": 0,
     "invoiced-price": 0,
     approved: event.status !== "open",
-    status: { type: event.status.toUpperCase(), "registration-user": ref(event.userId), "registration-date": event.date },
+    status: { type: statusType(event.status, pascal), "registration-user": ref(event.userId), "registration-date": wireDate(event.date, datetime) },
   };
 }
 
-export function wireDayStatus(row: KleerSeedDayStatus): JsonObject {
+export function wireDayStatus(row: KleerSeedDayStatus, quirks: KleerWireQuirks = NO_WIRE_QUIRKS): JsonObject {
+  const datetime = quirks.dateFormat === "datetime";
   return {
-    status: { type: row.status.toUpperCase(), "registration-user": ref(row.registrationUserId ?? row.userId), "event-date": row.date },
+    status: {
+      type: statusType(row.status, quirks.statusSpelling === "pascal"),
+      "registration-user": ref(row.registrationUserId ?? row.userId),
+      "event-date": wireDate(row.date, datetime),
+    },
   };
 }
 
