@@ -110,6 +110,26 @@ const cases: KindCase[] = [
     input: () => ({ kleerListing: null, kleerStats: null, failures: [{ system: "kleer", message: "AUTH_FAILED: integration token is invalid or expired" }] }),
     expect: { field: "kleer", date: "2026-05-11" },
   },
+  {
+    kind: "toki_decode_error",
+    input: () => ({
+      tokiDecodeReplies: [
+        {
+          endpoint: "GET /company/{companyId}/event?userId={userId}&startDate={startDate}&endDate={endDate}",
+          scope: "user",
+          requestRange: { from: "2026-05-01", to: "2026-05-31" },
+          tokiRequests: ["GET /time-tracking/time-entries", "GET /time-tracking/time-info"],
+          violations: [
+            // Two rows of one reply with the same bad field: one finding. A row outside the range is not this run's.
+            { path: "event-readables[0].status.type", field: "event-readables[].status.type", expected: "OPEN, APPROVED, CERTIFIED", value: '"Open"', mirrors: "kleer/src/types.rs:164-170", rowDate: "2026-05-03", rowId: "7000009" },
+            { path: "event-readables[1].status.type", field: "event-readables[].status.type", expected: "OPEN, APPROVED, CERTIFIED", value: '"Open"', mirrors: "kleer/src/types.rs:164-170", rowDate: "2026-05-12", rowId: "7000001" },
+            { path: "event-readables[2].status.type", field: "event-readables[].status.type", expected: "OPEN, APPROVED, CERTIFIED", value: '"Open"', mirrors: "kleer/src/types.rs:164-170", rowDate: "2026-05-13", rowId: "7000002" },
+          ],
+        },
+      ],
+    }),
+    expect: { field: "event-readables[].status.type", kleerValue: '"Open"', kleerId: "7000001", date: "2026-05-12" },
+  },
 ];
 
 describe("finding kinds", () => {
