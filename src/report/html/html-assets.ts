@@ -4,6 +4,27 @@
  * and paged tables simply show all their rendered rows.
  */
 export const REPORT_CSS = `
+#overview .since{font-size:1.05em}
+.top-causes li{margin:.3em 0}
+.drift-chart text{font-size:12px;fill:currentColor}
+.drift-chart .drift-bar{fill:#6b7b8c}
+.drift-chart .drift-bar.over{fill:#b3261e}
+.drift-chart .drift-row.over text{font-weight:bold}
+.drift-chart .axis{stroke:currentColor;stroke-width:1}
+.drift-chart .threshold{stroke:#b3261e;stroke-dasharray:4 3}
+.drift-chart .threshold-label{font-size:11px}
+table.heatmap{border-collapse:collapse;font-size:.8em}
+table.heatmap td,table.heatmap th{border:1px solid #ccc;padding:2px 4px;text-align:right;white-space:nowrap}
+table.heatmap th[scope=row]{text-align:left;max-width:22em;overflow:hidden;text-overflow:ellipsis}
+table.heatmap td a{color:inherit;text-decoration:none;display:block}
+table.heatmap td .w{opacity:.75}
+td.heat.h1{background:#f3e8e6}
+td.heat.h2{background:repeating-linear-gradient(45deg,#ecc9c3,#ecc9c3 3px,#f6e3df 3px,#f6e3df 6px)}
+td.heat.h3{background:repeating-linear-gradient(45deg,#d98f84,#d98f84 3px,#ecc9c3 3px,#ecc9c3 6px);font-weight:bold}
+th.sortable{cursor:pointer}
+th[aria-sort=ascending]::after{content:" ▲"}
+th[aria-sort=descending]::after{content:" ▼"}
+.table-filter{margin:.3em 0}
 :root{--ink:#1b1b1b;--muted:#555;--line:#c9c9c9;--soft:#f4f5f7;--blocking:#a3001b;--warning:#7a4d00;--info:#1d4f91;--ok:#1c6b2a}
 *{box-sizing:border-box}
 body{margin:0;color:var(--ink);background:#fff;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
@@ -111,6 +132,21 @@ if(!h.length){bar.remove();return}next.textContent="Show "+Math.min(per,rows)+" 
 next.onclick=function(){var h=hidden();if(h[0])h[0].hidden=false;label()};
 all.onclick=function(){hidden().forEach(function(b){b.hidden=false});label()};
 bar.append(next,all);t.after(bar);label()});
+each("table.data",function(t,ti){var head=t.tHead;if(!head)return;
+var f=d.createElement("input");f.type="search";f.className="table-filter";f.placeholder="Filter rows (severity, kind, user, value…)";
+f.setAttribute("aria-label","Filter the rows of "+(t.caption?t.caption.textContent:"this table"));
+function rows(){var r=[];Array.prototype.forEach.call(t.tBodies,function(b){Array.prototype.forEach.call(b.rows,function(x){r.push(x)})});return r}
+function showAll(){Array.prototype.forEach.call(t.tBodies,function(b){b.hidden=false});var p=t.nextElementSibling;if(p&&p.className==="pager")p.remove()}
+f.oninput=function(){var q=f.value.toLowerCase();if(q)showAll();rows().forEach(function(r){r.hidden=q!==""&&r.textContent.toLowerCase().indexOf(q)<0})};
+t.parentNode.insertBefore(f,t);
+Array.prototype.forEach.call(head.rows[0].cells,function(th,ci){th.className+=" sortable";th.tabIndex=0;
+function sort(){var dir=th.getAttribute("aria-sort")==="ascending"?-1:1;
+Array.prototype.forEach.call(head.rows[0].cells,function(c){c.removeAttribute("aria-sort")});th.setAttribute("aria-sort",dir>0?"ascending":"descending");
+showAll();var all=rows();function key(r){var c=r.cells[ci];var s=c?(c.getAttribute("data-sort")||c.textContent.trim()):"";var sv=/^(blocking|warning|info)/.exec(s);if(sv)return ["blocking","warning","info"].indexOf(sv[1]);var n=parseFloat(s.replace(/[−–]/g,"-").replace(/[^0-9.+-]/g,""));
+return /^[−+\-]?[0-9]/.test(s.replace(/^▲ |^✖ /,""))&&!isNaN(n)?n:s.toLowerCase()}
+all.sort(function(a,b){var x=key(a),y=key(b);if(typeof x==="number"&&typeof y==="number")return (x-y)*dir;return String(x)<String(y)?-dir:String(x)>String(y)?dir:0});
+var body=t.tBodies[0];all.forEach(function(r){body.appendChild(r)})}
+th.onclick=sort;th.onkeydown=function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();sort()}}})});
 var users=d.getElementById("user-details-list");
 if(users){var tools=d.createElement("p"),o=d.createElement("button"),c=d.createElement("button");tools.className="tools";
 o.type=c.type="button";o.textContent="Expand all users";c.textContent="Collapse all users";

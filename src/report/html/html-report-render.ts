@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { renderOverviewSection, type SinceCounts } from "./html-overview.js";
 import { REPORT_CSS, REPORT_SCRIPT } from "./html-assets.js";
 import { escapeHtml, formatCount } from "./html-format.js";
 import type { HtmlReportModel, UserReport } from "./html-report-model.js";
@@ -26,6 +27,8 @@ export interface HtmlRenderOptions {
   generatedAt?: string | null;
   /** How a reader gets the rows a capped table leaves out (the CLI names the report file). */
   fullListHint?: string;
+  /** "Since the previous run" counts for the overview; omitted when null. @default null */
+  since?: SinceCounts | null;
 }
 
 export const DEFAULT_MAX_USER_DETAILS = 500;
@@ -75,6 +78,7 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
   const title = `Toki cutover parity report — ${run.runId}`;
   const csp = `default-src 'none'; style-src 'sha256-${sha256(REPORT_CSS)}'; script-src 'sha256-${sha256(REPORT_SCRIPT)}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const nav = [
+    ["overview", "Overview"],
     ["verdict", "Verdict"],
     ["users", "Users"],
     ["opening-balances-section", "Opening balances"],
@@ -94,6 +98,7 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
     `<header><h1>Toki cutover parity report</h1><p class="sub">Milltime → Kleer · run <code>${escapeHtml(run.runId)}</code> · ` +
     `${escapeHtml(run.command)} · ${escapeHtml(range)} · ${escapeHtml(run.status)}</p></header>` +
     `<nav aria-label="Report sections"><ul>${nav}</ul></nav><main>` +
+    renderOverviewSection(model, ctx, options.since ?? null) +
     renderVerdictSection(model, ctx) +
     renderUsersSection(model, ctx) +
     renderOpeningBalancesSection(model, ctx) +

@@ -6,6 +6,10 @@ import { openReportDatabase } from "../report-store.js";
 import { loadHtmlReportInput } from "./html-report-loader.js";
 import { buildHtmlReportModel, type VerdictLevel } from "./html-report-model.js";
 import { renderHtmlReport, type HtmlRenderOptions } from "./html-report-render.js";
+import type { SinceCounts } from "./html-overview.js";
+import { previousParityRunId, readDiffSide } from "../report-diff-load.js";
+import { diffRuns } from "../report-diff.js";
+import { createReportReader, isParityCommand } from "../report-reader.js";
 
 export interface WriteHtmlReportOptions extends Omit<HtmlRenderOptions, "generatedAt" | "fullListHint"> {
   /** The SQLite report file written by a run. */
@@ -41,6 +45,7 @@ export function renderHtmlReportFromDatabase(db: Database.Database, options: { r
   const file = options.reportFileName ?? "FILE";
   const html = renderHtmlReport(model, {
     ...options,
+    since: options.since === undefined ? sinceCountsOf(db, model.run.runId) : options.since,
     fullListHint: options.fullListHint ?? `Every row is in the report file: toki-parity report ${file} --run ${model.run.runId} --format json (or md).`,
   });
   return { html, runId: model.run.runId, verdict: model.verdict.level, users: model.users.length, findings: model.kindCounts.reduce((n, k) => n + k.total + k.suppressed, 0) };
@@ -80,4 +85,15 @@ export async function writeHtmlReport(options: WriteHtmlReportOptions): Promise<
   await writeFile(temp, html, "utf8");
   await rename(temp, outFile);
   return { outFile, runId: rendered.runId, verdict: rendered.verdict, bytes: Buffer.byteLength(html, "utf8"), users: rendered.users, findings: rendered.findings };
+}
+
+/** New/resolved/persisting counts against the parity run before `runId` in the same file; null when there is none. */
+function sinceCountsOf(db: Database.Database, runId: string): SinceCounts | null {
+  const reader = createReportReader(db);
+  const run = reader.getRun(runId);
+  if (!isParityCommand(run.command)) return null;
+  const baseRunId = previousParityRunId(reader, runId);
+  if (baseRunId === undefined) return null;
+  const diff = diffRuns(readDiffSide(reader, "", baseRunId), readDiffSide(reader, "", runId));
+  return { baseRunId, counts: diff.counts };
 }

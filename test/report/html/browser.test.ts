@@ -103,7 +103,7 @@ describe.skipIf(!haveChromium && !inCi)(`HTML report in Chromium${haveChromium |
     await page.locator('#users-table a[href="#user-102"]').click();
     await expect.poll(() => details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     expect(await page.locator("#user-102-findings").isVisible()).toBe(true);
-    expect(await page.locator("#user-102-findings caption").innerText()).toContain("Findings for user 102");
+    expect(await page.locator("#user-102-findings caption").innerText()).toContain("Findings for user102@example.se · Toki 102");
     const chart = page.locator("#user-102-chart-drift");
     expect(await chart.isVisible()).toBe(true);
     const box = (await chart.boundingBox())!;

@@ -1,0 +1,157 @@
+import { FINDING_KIND_MEANINGS, isFindingKind } from "../../parity/finding-kinds.js";
+import { DEFAULT_FLEX_DRIFT_THRESHOLD } from "../../parity/parity-rules.js";
+import type { DiffCounts, DiffStatus } from "../report-diff.js";
+import { escapeHtml, formatCount, formatSignedHours } from "./html-format.js";
+import type { HtmlReportModel, UserReport } from "./html-report-model.js";
+import type { SectionContext } from "./html-sections.js";
+
+/** "Since the previous run" counts, when the file holds an earlier parity run. */
+export interface SinceCounts {
+  baseRunId: string;
+  counts: Record<DiffStatus, DiffCounts>;
+}
+
+interface Threshold {
+  warning: number;
+  blocking: number | null;
+}
+
+/** The flex drift thresholds the run recorded (options.rules.flex_drift), else the defaults. */
+function thresholdsOf(model: HtmlReportModel): (userKey: number) => Threshold {
+  const rules = (model.run.options.rules as { flex_drift?: { warning_hours?: unknown; blocking_hours?: unknown; users?: Record<string, { warning_hours?: unknown; blocking_hours?: unknown }> } } | undefined)?.flex_drift;
+  const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const base: Threshold = { warning: num(rules?.warning_hours) ?? DEFAULT_FLEX_DRIFT_THRESHOLD.warningHours, blocking: num(rules?.blocking_hours) };
+  return (userKey) => {
+    const u = rules?.users?.[String(userKey)];
+    return u ? { warning: num(u.warning_hours) ?? base.warning, blocking: num(u.blocking_hours) } : base;
+  };
+}
+
+function renderDriftChart(users: readonly UserReport[], thresholdOf: (userKey: number) => Threshold): string {
+  const rows = users.filter((u) => u.finalDrift !== null).sort((a, b) => Math.abs(b.finalDrift as number) - Math.abs(a.finalDrift as number) || a.userKey - b.userKey);
+  if (rows.length === 0) return `<p class="empty">No user has period flex on both sides, so there is no drift to chart.</p>`;
+  const over = rows.filter((u) => Math.abs(u.finalDrift as number) > thresholdOf(u.userKey).warning + 1e-9);
+  const max = Math.max(...rows.map((u) => Math.abs(u.finalDrift as number)), ...rows.map((u) => thresholdOf(u.userKey).warning), 1);
+  const rowH = 22;
+  const labelW = 430;
+  const barW = 420;
+  const mid = labelW + barW / 2;
+  const scale = (h: number) => (h / max) * (barW / 2 - 4);
+  const height = rows.length * rowH + 30;
+  const defaultT = thresholdOf(-1).warning;
+  const bars = rows
+    .map((u, i) => {
+      const drift = u.finalDrift as number;
+      const y = 20 + i * rowH;
+      const w = Math.abs(scale(drift));
+      const x = drift >= 0 ? mid : mid - w;
+      const t = thresholdOf(u.userKey);
+      const isOver = Math.abs(drift) > t.warning + 1e-9;
+      const isBlocking = t.blocking !== null && Math.abs(drift) > t.blocking + 1e-9;
+      const mark = isBlocking ? " ✖ over blocking threshold" : isOver ? " ▲ over threshold" : "";
+      return (
+        `<g class="drift-row${isOver ? " over" : ""}"><text x="${labelW - 6}" y="${y + 14}" text-anchor="end">${escapeHtml(u.label)}</text>` +
+        `<rect x="${x.toFixed(1)}" y="${y + 3}" width="${Math.max(1, w).toFixed(1)}" height="${rowH - 8}" class="drift-bar${isOver ? " over" : ""}"/>` +
+        `<text x="${labelW + barW + 6}" y="${y + 14}">${escapeHtml(formatSignedHours(drift))} h${mark}</text></g>`
+      );
+    })
+    .join("");
+  const tx = (h: number) => (mid + scale(h)).toFixed(1);
+  const marks = [defaultT, -defaultT]
+    .map((h) => `<line class="threshold" x1="${tx(h)}" x2="${tx(h)}" y1="14" y2="${height - 6}"/><text class="threshold-label" x="${tx(h)}" y="11" text-anchor="${h > 0 ? "start" : "end"}">${h > 0 ? "+" : "−"}${defaultT} h</text>`)
+    .join("");
+  const desc =
+    `Cumulative flex drift (Kleer − Milltime period flex) at the end of the range for ${rows.length} users, largest first; ` +
+    `${over.length} over the threshold: ${over.map((u) => `${u.label} ${formatSignedHours(u.finalDrift)} h`).join(", ") || "none"}.`;
+  return (
+    `<svg class="overview-chart drift-chart" id="overview-drift-chart" role="img" aria-labelledby="overview-drift-title overview-drift-desc" viewBox="0 0 ${labelW + barW + 260} ${height}" width="${labelW + barW + 260}" height="${height}">` +
+    `<title id="overview-drift-title">Cumulative flex drift per user, sorted by magnitude</title><desc id="overview-drift-desc">${escapeHtml(desc)}</desc>` +
+    `<line class="axis" x1="${mid}" x2="${mid}" y1="14" y2="${height - 6}"/>${marks}${bars}</svg>`
+  );
+}
+
+const cellValue = (v: number | null) => (v === null ? "·" : formatSignedHours(v));
+
+/** Users × periods: flex delta and worked delta as text (no colour needed), linking to the user. */
+function renderHeatmap(users: readonly UserReport[], ctx: SectionContext): string {
+  const withPeriods = users.filter((u) => u.periods.length > 0);
+  const first = withPeriods[0];
+  if (!first) return "";
+  const head = first.periods.map((p) => `<th scope="col" title="${escapeHtml(p.longLabel)}">${escapeHtml(p.label)}</th>`).join("");
+  const level = (v: number | null) => (v === null ? "na" : Math.abs(v) < 0.02 ? "0" : Math.abs(v) < 1 ? "1" : Math.abs(v) < 8 ? "2" : "3");
+  const body = withPeriods
+    .map((u) => {
+      const href = ctx.userHref(u.userKey);
+      const cells = u.periods
+        .map((p) => {
+          const flex = p.flexDelta;
+          const worked = p.legacy.worked === null || p.kleer.worked === null ? null : p.kleer.worked - p.legacy.worked;
+          const text = `${cellValue(flex)}<br><span class="w">w ${cellValue(worked)}</span>`;
+          const title = `${u.label}, ${p.longLabel}: flex Δ ${cellValue(flex)} h, worked Δ ${cellValue(worked)} h`;
+          const inner = href ? `<a href="#${escapeHtml(href)}" title="${escapeHtml(title)}">${text}</a>` : `<span title="${escapeHtml(title)}">${text}</span>`;
+          return `<td class="heat h${level(flex)}">${inner}</td>`;
+        })
+        .join("");
+      return `<tr><th scope="row">${escapeHtml(u.label)}</th>${cells}</tr>`;
+    })
+    .join("");
+  return (
+    `<div class="table-wrap"><table class="heatmap" id="overview-heatmap"><caption>Flex delta per user and period (Kleer − Milltime, hours; second line: worked-hours delta; · = not read on both sides). ` +
+    `Shading repeats the magnitude: none &lt; 0.02 h, light &lt; 1 h, medium &lt; 8 h, dark ≥ 8 h.</caption>` +
+    `<thead><tr><th scope="col">User</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`
+  );
+}
+
+/** The three causes behind the most unsuppressed root findings (blocking first), in words. */
+function renderTopCauses(model: HtmlReportModel): string {
+  const groups = new Map<string, { kind: string; count: number; users: Set<number>; first: string | null; last: string | null; severity: string }>();
+  const rank = (s: string) => (s === "blocking" ? 0 : s === "warning" ? 1 : 2);
+  for (const u of model.users) {
+    for (const f of u.findings) {
+      if (f.suppressed || f.causedBy !== null || f.severity === "info") continue;
+      const g = groups.get(f.kind) ?? { kind: f.kind, count: 0, users: new Set<number>(), first: null, last: null, severity: f.severity };
+      g.count += 1;
+      g.users.add(u.userKey);
+      if (f.date !== null && (g.first === null || f.date < g.first)) g.first = f.date;
+      if (f.date !== null && (g.last === null || f.date > g.last)) g.last = f.date;
+      if (rank(f.severity) < rank(g.severity)) g.severity = f.severity;
+      groups.set(f.kind, g);
+    }
+  }
+  const top = [...groups.values()].sort((a, b) => rank(a.severity) - rank(b.severity) || b.count - a.count || a.kind.localeCompare(b.kind)).slice(0, 3);
+  if (top.length === 0) return `<p>No unsuppressed blocking or warning finding: nothing to explain.</p>`;
+  const labelOf = new Map(model.users.map((u) => [u.userKey, u.label]));
+  const items = top
+    .map((g) => {
+      const who = [...g.users].slice(0, 3).map((k) => labelOf.get(k) ?? `Toki user ${k}`);
+      const more = g.users.size > 3 ? ` and ${g.users.size - 3} more` : "";
+      const span = g.first === null ? "" : g.first === g.last ? ` on ${g.first}` : ` from ${g.first} to ${g.last}`;
+      const meaning = isFindingKind(g.kind) ? FINDING_KIND_MEANINGS[g.kind] : "";
+      return `<li><strong>${escapeHtml(g.severity)}</strong> <code class="kind">${escapeHtml(g.kind)}</code>: ${formatCount(g.count)} finding${g.count === 1 ? "" : "s"} for ${escapeHtml(who.join(", "))}${more}${span}. ${escapeHtml(meaning)}</li>`;
+    })
+    .join("");
+  return `<ol class="top-causes">${items}</ol>`;
+}
+
+function renderSince(since: SinceCounts | null): string {
+  if (since === null) return "";
+  const c = since.counts;
+  return (
+    `<p class="since" id="since-previous-run">Since the previous run (<code>${escapeHtml(since.baseRunId)}</code>): ` +
+    `<strong>${formatCount(c.new.total)} new</strong> (${formatCount(c.new.blocking)} blocking), ${formatCount(c.resolved.total)} resolved, ` +
+    `${formatCount(c.persisting.total)} persisting${c.unverified.total > 0 ? `, ${formatCount(c.unverified.total)} not re-checked` : ""}. ` +
+    `Details: <code>toki-parity report diff FILE</code>.</p>`
+  );
+}
+
+/** The company-wide view at the top of the page. */
+export function renderOverviewSection(model: HtmlReportModel, ctx: SectionContext, since: SinceCounts | null): string {
+  const thresholdOf = thresholdsOf(model);
+  return (
+    `<section id="overview" aria-labelledby="overview-h"><h2 id="overview-h">Company overview</h2>${renderSince(since)}` +
+    `<h3>Top causes</h3>${renderTopCauses(model)}` +
+    `<h3>Flex drift at the end of the range</h3><figure class="chart-figure">${renderDriftChart(model.users, thresholdOf)}` +
+    `<figcaption>Threshold ±${thresholdOf(-1).warning} h (rules file <code>flex_drift</code>); users over it are marked ▲ (✖ over a blocking threshold).</figcaption></figure>` +
+    `<h3>Flex and worked-hours delta per period</h3>${renderHeatmap(model.users, ctx)}</section>`
+  );
+}
