@@ -17,6 +17,12 @@ import { isIsoDate } from "../domain/calendar.js";
 
 const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
 
+/**
+ * A field Toki's Milltime crate declares `Option<T>` (2d8ab9e^, milltime/src/domain/*.rs): serde
+ * reads a missing key and `null` alike as `None`, so both read as absent (null) here too.
+ */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value): z.output<T> | null => value ?? null);
+
 /** `{"rows": [...], "success": true|false}`; write replies may add `data`, failures a message. */
 export const envelopeSchema = z.object({
   rows: z.array(z.unknown()),
@@ -77,12 +83,12 @@ export const projectRegistrationSchema = z.object({
   /** The hours part; a float in Toki's deserializer. */
   projtimehh: dayHours,
   /** The minutes part; null happens. */
-  projtimemm: z.number().int().nullable(),
-  usernote: z.string().nullable(),
+  projtimemm: optional(z.number().int()), // user_calendar.rs:167
+  usernote: optional(z.string()), // user_calendar.rs:168
   /** 0/1/2 in practice; any other number counts as 0, null too. */
-  attestlevel: z.number().int().nullable(),
+  attestlevel: optional(z.number().int()), // user_calendar.rs:157
   favoritetype: z.unknown(),
-  customernames: z.string().nullable(),
+  customernames: optional(z.string()), // user_calendar.rs:169
 });
 export type ProjectRegistrationWire = z.infer<typeof projectRegistrationSchema>;
 
@@ -90,13 +96,13 @@ export const calendarDaySchema = z.object({
   regday: isoDate,
   regweek: z.string(),
   week: z.number().int(),
-  stdtime: dayHours.nullable(),
+  stdtime: optional(dayHours), // user_calendar.rs:144
   holiday: z.boolean(),
   monthday: z.number().int(),
   month: z.number().int(),
   attestlevel: z.number().int(),
   weeklyattestlevel: z.number().int(),
-  flexdiff: z.object({ hh: z.number().nullable(), mm: z.number().int().nullable() }),
+  flexdiff: z.object({ hh: optional(z.number()), mm: optional(z.number().int()) }), // user_calendar.rs:175-176
   projectregistrations: z.array(projectRegistrationSchema),
 });
 export type CalendarDayWire = z.infer<typeof calendarDaySchema>;
@@ -112,13 +118,13 @@ export const userCalendarRowSchema = z.object({
   attestLevel: z.number().int(),
   month: z.number().int(),
   user_startdate: z.string(),
-  user_enddate: z.string().nullable(),
+  user_enddate: optional(z.string()), // user_calendar.rs:127
   weeks: z.array(calendarWeekSchema),
 });
 export type UserCalendarRow = z.infer<typeof userCalendarRowSchema>;
 
 export const timeInfoRowSchema = z.object({
-  FlexTimePreviousPeriod: periodHours.nullable(),
+  FlexTimePreviousPeriod: optional(periodHours), // time_info.rs:10
   FlexTimePeriodExcl: periodHours,
   FlexTimePeriodIncl: periodHours,
   FlexTimeCurrent: periodHours,
@@ -128,7 +134,7 @@ export const timeInfoRowSchema = z.object({
   AbsencePeriodTime: periodHours,
   WorkedPeriodWithAbsenceTime: periodHours,
   PeriodTimeLeft: periodHours,
-  Overtimes: z.array(z.object({ key: z.string(), value: z.number(), label: z.string() })).nullable(),
+  Overtimes: optional(z.array(z.object({ key: z.string(), value: z.number(), label: z.string() }))), // time_info.rs:8
   MTInfoDetailRow: z.array(z.unknown()),
 });
 export type TimeInfoRow = z.infer<typeof timeInfoRowSchema>;

@@ -63,6 +63,20 @@ export const milltimeSeedAbsenceSchema = z.object({
   type: z.string().default("Vacation"),
 });
 
+/** Every field Toki's Milltime crate (2d8ab9e^) declares `Option<T>`: user_calendar.rs:127-176, time_info.rs:8-10. */
+export const MILLTIME_OPTION_KEYS = [
+  "user_enddate",
+  "stdtime",
+  "attestlevel",
+  "projtimemm",
+  "usernote",
+  "customernames",
+  "hh",
+  "mm",
+  "Overtimes",
+  "FlexTimePreviousPeriod",
+] as const;
+
 /** The emulator's whole state as data: fixtures, the demo and the benchmark write this. */
 export const milltimeSeedSchema = z
   .object({
@@ -78,6 +92,11 @@ export const milltimeSeedSchema = z
     registrations: z.array(milltimeSeedRegistrationSchema).default([]),
     schedule: z.array(milltimeSeedScheduleDaySchema).default([]),
     absences: z.array(milltimeSeedAbsenceSchema).default([]),
+    /**
+     * Keys Toki's Milltime crate declares `Option<T>` that replies leave out entirely (Milltime has
+     * been seen omitting them; Toki reads them as absent). @default none: every key is sent
+     */
+    omitOptionKeys: z.array(z.enum(MILLTIME_OPTION_KEYS)).default([]),
   })
   .superRefine((seed, ctx) => {
     const users = new Set<string>();

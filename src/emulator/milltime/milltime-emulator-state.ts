@@ -19,6 +19,14 @@ export interface TimeInfoFigures {
   flexBeforeMinutes: number;
 }
 
+/** Leaves out the seed's `omitOptionKeys` (only keys Toki declares `Option`). */
+function withoutKeys(row: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  if (keys.length === 0) return row;
+  const out = { ...row };
+  for (const k of keys) delete out[k];
+  return out;
+}
+
 export class MilltimeEmulatorState {
   readonly seed: MilltimeSeed;
   private regIndex: Map<string, MilltimeSeedRegistration[]> | undefined;
@@ -103,7 +111,7 @@ export class MilltimeEmulatorState {
     const covered = f.workedMinutes + f.absenceMinutes;
     const incl = covered - f.scheduledMinutes;
     const h = (minutes: number) => minutes / 60;
-    return {
+    return withoutKeys({
       FlexTimePreviousPeriod: h(f.flexBeforeMinutes),
       FlexTimePeriodExcl: h(f.workedMinutes - f.scheduledMinutes),
       FlexTimePeriodIncl: h(incl),
@@ -116,12 +124,12 @@ export class MilltimeEmulatorState {
       PeriodTimeLeft: h(Math.max(0, f.scheduledMinutes - covered)),
       Overtimes: null,
       MTInfoDetailRow: [],
-    };
+    }, this.seed.omitOptionKeys);
   }
 
   registrationWire(r: MilltimeSeedRegistration): Record<string, unknown> {
     const project = this.project(r.projectId);
-    return {
+    return withoutKeys({
       projectregistrationid: r.registrationId,
       userid: r.userId,
       regday: r.date,
@@ -135,7 +143,7 @@ export class MilltimeEmulatorState {
       attestlevel: r.attestLevel,
       favoritetype: 0,
       customernames: project?.customerNames ?? null,
-    };
+    }, this.seed.omitOptionKeys);
   }
 
   private dayLevel(userId: string, date: IsoDate): number {
@@ -152,7 +160,8 @@ export class MilltimeEmulatorState {
       const days = dates.map((date) => {
         const flex = this.dayFlexMinutes(user, date);
         const hh = Math.trunc(flex / 60);
-        return {
+        // A day's own attestlevel is not an Option in Toki (user_calendar.rs:148): only stdtime may go.
+        return withoutKeys({
           regday: date,
           regweek: String(weeknr),
           week: weeknr,
@@ -162,22 +171,22 @@ export class MilltimeEmulatorState {
           month: Number(date.slice(5, 7)),
           attestlevel: this.dayLevel(user.userId, date),
           weeklyattestlevel: weekLevel,
-          flexdiff: this.employed(user, date) ? { hh, mm: flex - hh * 60 } : { hh: null, mm: null },
+          flexdiff: withoutKeys(this.employed(user, date) ? { hh, mm: flex - hh * 60 } : { hh: null, mm: null }, this.seed.omitOptionKeys),
           projectregistrations: this.registrationsOn(user.userId, date).map((r) => this.registrationWire(r)),
-        };
+        }, this.seed.omitOptionKeys.filter((k) => k === "stdtime"));
       });
       weeks.push({ weeknr, attestlevel: weekLevel, days });
     }
     const previousMonthEnd = addDays(`${from.slice(0, 7)}-01`, -1);
     const previousMonth = eachDay({ from: `${previousMonthEnd.slice(0, 7)}-01`, to: previousMonthEnd });
-    return {
+    return withoutKeys({
       previousAttestLevel: previousMonth.reduce((max, d) => Math.max(max, this.dayLevel(user.userId, d)), 0),
       attestLevel: weeks.reduce((max, w) => Math.max(max, w.attestlevel as number), 0),
       month: Number(from.slice(5, 7)),
       user_startdate: user.startDate,
       user_enddate: user.endDate,
       weeks,
-    };
+    }, this.seed.omitOptionKeys.filter((k) => k === "user_enddate"));
   }
 
   projectSearchRows(user: MilltimeSeedUser): Array<Record<string, unknown>> {
