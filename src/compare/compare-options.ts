@@ -3,8 +3,8 @@ import type { CutoverMapping, UserLink } from "../domain/cutover-mapping.js";
 import type { Clock, Logger, TimeTrackingReader, WeeklyStatsByPeriodReader } from "../domain/ports.js";
 import type { DateRange } from "../domain/time-entry.js";
 import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
-import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { TokiDecodeReply } from "../domain/toki-decode.js";
+import type { TimerHistoryLink, TimerHistoryRowProblem } from "../domain/timer-history.js";
 import type { SecretRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import type { ParityRules } from "../parity/parity-rules.js";
@@ -56,6 +56,13 @@ export interface RunCompareOptions {
   kleerReaderFor(user: MappedUserLink, recorder: RequestRecorder, tokiDecode: TokiDecodeCollector): KleerCompareReader | Promise<KleerCompareReader>;
   /** The timer-history links of one Toki user (all of them; the run keeps those of the range). */
   historyLinksFor(tokiUserId: number, recorder: RequestRecorder): AsyncIterable<TimerHistoryLink> | Promise<TimerHistoryLink[]>;
+  /** The user's timer-history rows that could not be read; asked after `historyLinksFor`. @default none */
+  historyProblemsFor?: ((tokiUserId: number) => readonly TimerHistoryRowProblem[]) | undefined;
+  /**
+   * Unreadable rows that belong to no user of the run (their user id cannot be read, or names a
+   * user outside the mapping and the Milltime side); recorded once per run. @default none
+   */
+  unattributedHistoryProblems?: (() => readonly TimerHistoryRowProblem[]) | undefined;
   mapping: CutoverMapping;
   /** Kleer user id → name and email (Kleer's users list), recorded so reports name people. @default none */
   people?: ReadonlyMap<number, { name: string | null; email: string | null }> | undefined;
@@ -124,6 +131,8 @@ export interface CompareSummary {
   findings: SeverityCounts;
   /** The same per kind (kinds with at least one finding, vocabulary order). */
   findingsByKind: Record<string, SeverityCounts>;
+  /** Timer-history rows that could not be read (each a `history_row_invalid` finding). */
+  historyRowsInvalid: number;
   /** One per user and failing source, in user order: why that user was not (fully) compared. */
   sourceErrors: SourceErrorLine[];
   durationMs: number;

@@ -7,6 +7,7 @@ import { globalRedactor } from "../http/redact.js";
 import { describeParityRules } from "./compare-rules-schema.js";
 import { DEFAULT_PARITY_RULES } from "../parity/parity-rules.js";
 import { compareUserParity } from "../parity/user-parity.js";
+import { checkUnattributedHistoryRows } from "../parity/history-row-check.js";
 import { createBufferedRecorder } from "../report/report-recorder.js";
 import { DATE_SHIFT_MARGIN_DAYS, DEFAULT_COMPARE_CONCURRENCY, type CompareSummary, type RunCompareOptions } from "./compare-options.js";
 import { describeSourceError, readUserSources } from "./compare-sources.js";
@@ -104,6 +105,18 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
   } catch (error) {
     store.failRun(runId, describeSourceError(error, redactor));
     logger.warn("compare run failed", { runId });
+    throw error;
+  }
+
+  // Unreadable history rows of no user of the run are recorded once, outside any user's batch.
+  try {
+    const runFindings = checkUnattributedHistoryRows(options.unattributedHistoryProblems?.() ?? [], rules);
+    if (runFindings.length > 0) {
+      store.writeRunFindings(runId, runFindings);
+      summary.addFindings(runFindings);
+    }
+  } catch (error) {
+    store.failRun(runId, describeSourceError(error, redactor));
     throw error;
   }
 

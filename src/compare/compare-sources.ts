@@ -2,8 +2,8 @@ import { addDays } from "../domain/calendar.js";
 import { InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
 import type { DateRange, TimeEntry, TimeEntryListing } from "../domain/time-entry.js";
 import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
-import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { TokiDecodeReply } from "../domain/toki-decode.js";
+import type { TimerHistoryLink, TimerHistoryRowProblem } from "../domain/timer-history.js";
 import type { SecretRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import type { UserLink } from "../domain/cutover-mapping.js";
@@ -37,6 +37,7 @@ export interface UserSources {
   kleerListing: TimeEntryListing | null;
   kleerStats: WeeklyStats[] | null;
   historyLinks: TimerHistoryLink[] | null;
+  historyProblems: readonly TimerHistoryRowProblem[];
   failures: SourceFailure[];
   /** Kleer replies Toki could not decode (every request of the user's read has finished). */
   tokiDecodeReplies: TokiDecodeReply[];
@@ -78,7 +79,7 @@ export async function readUserSources(
   user: UserLink,
   periods: readonly DateRange[],
   range: DateRange,
-  options: Pick<RunCompareOptions, "legacyReaderFor" | "kleerReaderFor" | "historyLinksFor">,
+  options: Pick<RunCompareOptions, "legacyReaderFor" | "kleerReaderFor" | "historyLinksFor" | "historyProblemsFor">,
   recorder: RequestRecorder,
   redactor: SecretRedactor,
 ): Promise<UserSources> {
@@ -128,6 +129,7 @@ export async function readUserSources(
     kleerListing: kleer?.listing ?? null,
     kleerStats: kleer?.stats ?? null,
     historyLinks,
+    historyProblems: historyLinks === null ? [] : (options.historyProblemsFor?.(user.tokiUserId) ?? []),
     failures,
     tokiDecodeReplies,
   };

@@ -39,10 +39,12 @@ export function createSummaryAccumulator(range: DateRange, period: PeriodKind) {
   const findings = emptyCounts();
   const byKind = new Map<string, SeverityCounts>();
   const sourceErrors: SourceErrorLine[] = [];
+  let historyRowsInvalid = 0;
   return {
     /** Counts findings that belong to no user's batch (e.g. history rows of an unknown user). */
     addFindings(list: ReadonlyArray<Pick<UserParityResult["findings"][number], "kind" | "severity" | "suppressed">>): void {
       for (const f of list) {
+        if (f.kind === "history_row_invalid") historyRowsInvalid++;
         const kind = byKind.get(f.kind) ?? emptyCounts();
         byKind.set(f.kind, kind);
         const key = f.suppressed ? "suppressed" : f.severity;
@@ -79,6 +81,7 @@ export function createSummaryAccumulator(range: DateRange, period: PeriodKind) {
         matchRate: totals.entriesCompared === 0 ? null : totals.matches / totals.entriesCompared,
         findings,
         findingsByKind,
+        historyRowsInvalid,
         sourceErrors: [...sourceErrors].sort((a, b) => a.tokiUserId - b.tokiUserId),
         durationMs,
       };
@@ -104,6 +107,9 @@ export function formatCompareSummary(summary: CompareSummary): string {
     `Match rate ${formatMatchRate(s.matchRate)}`,
     "",
   ];
+  if ((s.historyRowsInvalid ?? 0) > 0) {
+    lines.push(`History  ${s.historyRowsInvalid} timer-history row${s.historyRowsInvalid === 1 ? "" : "s"} could not be read (history_row_invalid): not checked, not relinked`, "");
+  }
   const errors = s.sourceErrors ?? [];
   if (errors.length > 0) {
     lines.push(`Not (fully) read — ${new Set(errors.map((e) => e.tokiUserId)).size} user(s) block the verdict:`);

@@ -140,7 +140,7 @@ export function credentialsOf(company: SyntheticCompany): Array<{ tokiUserId: nu
 
 /** Toki's timer_history as a JSON export (the keys `\copy … csv header` would write, plus user_email). */
 export function historyExportOf(company: SyntheticCompany): Array<Record<string, string | number | null>> {
-  return company.historyLinks.map((l) => ({
+  const links: Array<Record<string, string | number | null>> = company.historyLinks.map((l) => ({
     id: l.historyId,
     user_id: l.tokiUserId,
     start_time: l.startTime,
@@ -154,4 +154,5 @@ export function historyExportOf(company: SyntheticCompany): Array<Record<string,
     registration_id: l.registrationId,
     user_email: l.userEmail,
   }));
+  return [...links, ...company.invalidHistoryRows];
 }

@@ -103,7 +103,8 @@ export type SeededDiscrepancyKind =
   | "link_orphan"
   | "link_duration_mismatch"
   | "schedule_difference"
-  | "absence_difference";
+  | "absence_difference"
+  | "history_row_invalid";
 
 /** One discrepancy planted on purpose, with where it was planted. */
 export interface SeededDiscrepancy {
@@ -125,6 +126,8 @@ export interface SyntheticCompany {
   schedule: DaySchedule[];
   absences: AbsenceDay[];
   historyLinks: TimerHistoryLink[];
+  /** Raw `timer_history` rows that cannot be read (planted: an end before its start). */
+  invalidHistoryRows: Array<Record<string, string | number | null>>;
   seeded: SeededDiscrepancy[];
 }
 
@@ -440,9 +443,33 @@ export function generateSyntheticCompany(options: SyntheticCompanyOptions): Synt
     }
   }
 
+  const invalidHistoryRows: Array<Record<string, string | number | null>> = [];
   if (options.plantEveryKind) {
     plantPeriodDiscrepancies();
     plantUnmapped();
+    plantInvalidHistoryRow();
+  }
+
+  function plantInvalidHistoryRow(): void {
+    // A row whose end_time is before its start_time (a clock fixed by hand in the database).
+    const user = users.filter((u) => u.kleerUserId !== null && !u.wrongPassword)[2] ?? (users[0] as SyntheticUser);
+    const date = eachDay(range).filter((d) => isWeekday(d) && !HOLIDAYS.has(d))[5] as IsoDate;
+    const start = instantAt(date, "13:00", timeZone);
+    invalidHistoryRows.push({
+      id: historyCounter++,
+      user_id: user.tokiUserId,
+      start_time: start,
+      end_time: new Date(new Date(start).getTime() - 15 * 60_000).toISOString(),
+      project_id: null,
+      project_name: null,
+      activity_id: null,
+      activity_name: null,
+      note: "Klockan ställdes om",
+      created_at: start,
+      registration_id: milltimeId("4888888888", historyCounter),
+      user_email: user.email,
+    });
+    seeded.push({ kind: "history_row_invalid", tokiUserId: user.tokiUserId, date });
   }
 
   function plantPeriodDiscrepancies(): void {
@@ -487,7 +514,7 @@ export function generateSyntheticCompany(options: SyntheticCompanyOptions): Synt
     (projects[4] as SyntheticProject).activityIndexes = [6, 1, unmappedActivityIndex];
   }
 
-  return { range, timeZone, users, projects, activities, registrations, kleerEvents, schedule, absences, historyLinks, seeded };
+  return { range, timeZone, users, projects, activities, registrations, kleerEvents, schedule, absences, historyLinks, invalidHistoryRows, seeded };
 }
 
 /** The mapping file a careful admin would have written for the company (planted gaps stay gaps). */

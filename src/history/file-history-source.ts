@@ -9,6 +9,7 @@ import {
   DEFAULT_HISTORY_TIME_ZONE,
   copySummary,
   emptySummary,
+  type HistoryBadRow,
   type HistoryQuery,
   type HistoryReadSummary,
   type HistorySourceOptions,
@@ -79,7 +80,7 @@ function countLineBreaks(record: unknown[]): { all: number; crlf: number } {
   return { all, crlf };
 }
 
-async function* readCsv(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary): AsyncGenerator<TimerHistoryLink> {
+async function* readCsv(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary, onBadRow?: (row: HistoryBadRow) => void): AsyncGenerator<TimerHistoryLink> {
   const parser = parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true, cast: castCsvField });
   const input = createReadStream(path);
   input.on("error", (error) => parser.destroy(error));
@@ -101,10 +102,10 @@ async function* readCsv(path: string, filter: HistoryRowFilter, summary: History
       const idIndex = names.indexOf("id");
       const ref = { rowId: rowIdOf(item.record[idIndex], recordNumber), line };
       if (item.record.length !== names.length) {
-        tallyHistoryRow(summary, { kind: "bad", reason: `expected ${names.length} fields, found ${item.record.length}` }, ref);
+        tallyHistoryRow(summary, { kind: "bad", reason: `expected ${names.length} fields, found ${item.record.length}` }, ref, onBadRow);
         continue;
       }
-      const link = tallyHistoryRow(summary, classifyHistoryRow(toRawRow(names, item.record), filter), ref);
+      const link = tallyHistoryRow(summary, classifyHistoryRow(toRawRow(names, item.record), filter), ref, onBadRow);
       if (link) yield link;
     }
   } catch (error) {
@@ -118,7 +119,7 @@ async function* readCsv(path: string, filter: HistoryRowFilter, summary: History
   if (names === undefined) throw new ConfigError(`${path} is empty: expected a header line`, [`${path}: no header`]);
 }
 
-async function* readJson(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary): AsyncGenerator<TimerHistoryLink> {
+async function* readJson(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary, onBadRow?: (row: HistoryBadRow) => void): AsyncGenerator<TimerHistoryLink> {
   let document: unknown;
   try {
     document = JSON.parse(await readFile(path, "utf8"));
@@ -130,10 +131,10 @@ async function* readJson(path: string, filter: HistoryRowFilter, summary: Histor
     const isObject = typeof item === "object" && item !== null && !Array.isArray(item);
     const ref = { rowId: rowIdOf(isObject ? (item as { id?: unknown }).id : undefined, index + 1) };
     if (!isObject) {
-      tallyHistoryRow(summary, { kind: "bad", reason: `element [${index}] is not an object` }, ref);
+      tallyHistoryRow(summary, { kind: "bad", reason: `element [${index}] is not an object` }, ref, onBadRow);
       continue;
     }
-    const link = tallyHistoryRow(summary, classifyHistoryRow(item as RawHistoryRow, filter), ref);
+    const link = tallyHistoryRow(summary, classifyHistoryRow(item as RawHistoryRow, filter), ref, onBadRow);
     if (link) yield link;
   }
 }
@@ -158,7 +159,7 @@ export function createFileHistorySource(options: FileHistorySourceOptions): Time
     } catch (error) {
       throw new ConfigError(`history file not found: ${options.path}`, [`history: ${options.path} does not exist or is not a file`], { cause: error });
     }
-    yield* format === "csv" ? readCsv(options.path, filter, summary) : readJson(options.path, filter, summary);
+    yield* format === "csv" ? readCsv(options.path, filter, summary, query.onBadRow) : readJson(options.path, filter, summary, query.onBadRow);
     summary.complete = true;
   }
 

@@ -31,7 +31,7 @@ export interface HistoryRowFilter {
 export type HistoryRowOutcome =
   | { kind: "link"; link: TimerHistoryLink }
   | { kind: "skipped"; reason: keyof HistorySkipCounts }
-  | { kind: "bad"; reason: string }
+  | { kind: "bad"; reason: string; tokiUserId?: number | undefined }
   | { kind: "filtered" };
 
 const MAX_INT4 = 2_147_483_647;
@@ -137,24 +137,24 @@ export function classifyHistoryRow(raw: RawHistoryRow, filter: HistoryRowFilter)
   const tokiUserId = parseInteger(raw.user_id);
   if (tokiUserId === undefined) return { kind: "bad", reason: `user_id is not a positive integer: ${show(raw.user_id)}` };
   const start = readTime("start_time", raw.start_time);
-  if (!start.ok) return { kind: "bad", reason: start.reason };
+  if (!start.ok) return { kind: "bad", reason: start.reason, tokiUserId };
   if (filter.tokiUserIds && !filter.tokiUserIds.has(tokiUserId)) return { kind: "filtered" };
   if (filter.fromMs !== undefined && start.ms < filter.fromMs) return { kind: "filtered" };
   if (filter.toMs !== undefined && start.ms >= filter.toMs) return { kind: "filtered" };
 
   const historyId = parseInteger(raw.id);
-  if (historyId === undefined) return { kind: "bad", reason: `id is not a positive integer: ${show(raw.id)}` };
+  if (historyId === undefined) return { kind: "bad", reason: `id is not a positive integer: ${show(raw.id)}`, tokiUserId };
   if (raw.end_time === null || raw.end_time === undefined) return { kind: "skipped", reason: "noEndTime" };
   const end = readTime("end_time", raw.end_time);
-  if (!end.ok) return { kind: "bad", reason: end.reason };
+  if (!end.ok) return { kind: "bad", reason: end.reason, tokiUserId };
   const startTime = new Date(start.ms).toISOString();
   const endTime = new Date(end.ms).toISOString();
-  if (end.ms < start.ms) return { kind: "bad", reason: `end_time ${endTime} is before start_time ${startTime}` };
+  if (end.ms < start.ms) return { kind: "bad", reason: `end_time ${endTime} is before start_time ${startTime}`, tokiUserId };
 
   const texts: Record<string, string | null> = {};
   for (const column of ["registration_id", "project_id", "project_name", "activity_id", "activity_name", "note", "user_email"] as const) {
     const text = readText(column, raw[column]);
-    if (!text.ok) return { kind: "bad", reason: text.reason };
+    if (!text.ok) return { kind: "bad", reason: text.reason, tokiUserId };
     texts[column] = text.value;
   }
   const registrationId = texts.registration_id ?? null;

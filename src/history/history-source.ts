@@ -1,6 +1,6 @@
 import type { DateRange } from "../domain/time-entry.js";
 import type { Logger } from "../domain/ports.js";
-import type { TimerHistoryLink } from "../domain/timer-history.js";
+import type { TimerHistoryLink, TimerHistoryRowProblem } from "../domain/timer-history.js";
 
 /** Zone whose local calendar day decides whether a row's `start_time` lies in a query range. */
 export const DEFAULT_HISTORY_TIME_ZONE = "Europe/Stockholm";
@@ -17,6 +17,8 @@ export interface HistoryQuery {
   range?: DateRange | undefined;
   /** Keeps rows of these Toki users (`timer_history.user_id`). */
   tokiUserIds?: readonly number[] | undefined;
+  /** Called for each bad row of this read (`summary()` keeps only the latest read's). */
+  onBadRow?: ((row: HistoryBadRow) => void) | undefined;
 }
 
 /** Rows that are valid but are not links, counted per reason (each row counts once). */
@@ -27,14 +29,8 @@ export interface HistorySkipCounts {
   noRegistrationId: number;
 }
 
-/** A row that cannot be read (unparseable time, end before start, non-numeric id …). */
-export interface HistoryBadRow {
-  /** `timer_history.id` as written in the source, or `#<n>` (1-based record number) when absent. */
-  rowId: string;
-  /** Line in a CSV file where the record starts; JSON: undefined. */
-  line?: number | undefined;
-  reason: string;
-}
+/** A row that cannot be read (unparseable time, end before start, non-numeric id …); CSV gives its line, JSON none. */
+export type HistoryBadRow = TimerHistoryRowProblem;
 
 /** Accounting of one read: nothing is dropped without being counted here. */
 export interface HistoryReadSummary {

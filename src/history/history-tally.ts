@@ -1,6 +1,6 @@
 import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { HistoryRowOutcome } from "./history-row.js";
-import type { HistoryReadSummary } from "./history-source.js";
+import type { HistoryBadRow, HistoryReadSummary } from "./history-source.js";
 
 /** Where a row sits in its source, for bad-row reports. */
 export interface HistoryRowRef {
@@ -9,16 +9,26 @@ export interface HistoryRowRef {
 }
 
 /** Adds one classified row to the summary; returns the link to yield, if any. */
-export function tallyHistoryRow(summary: HistoryReadSummary, outcome: HistoryRowOutcome, ref: HistoryRowRef): TimerHistoryLink | undefined {
+export function tallyHistoryRow(
+  summary: HistoryReadSummary,
+  outcome: HistoryRowOutcome,
+  ref: HistoryRowRef,
+  onBadRow?: ((row: HistoryBadRow) => void) | undefined,
+): TimerHistoryLink | undefined {
   if (outcome.kind === "filtered") return undefined;
   summary.rowsRead += 1;
   switch (outcome.kind) {
     case "skipped":
       summary.skipped[outcome.reason] += 1;
       return undefined;
-    case "bad":
-      summary.badRows.push(ref.line === undefined ? { rowId: ref.rowId, reason: outcome.reason } : { rowId: ref.rowId, line: ref.line, reason: outcome.reason });
+    case "bad": {
+      const row: HistoryBadRow = { rowId: ref.rowId, reason: outcome.reason };
+      if (ref.line !== undefined) row.line = ref.line;
+      if (outcome.tokiUserId !== undefined) row.tokiUserId = outcome.tokiUserId;
+      summary.badRows.push(row);
+      onBadRow?.({ ...row });
       return undefined;
+    }
     case "link":
       summary.links += 1;
       return outcome.link;

@@ -139,7 +139,7 @@ export function createPostgresHistorySource(options: PostgresHistorySourceOption
         logger.debug("timer_history page", { afterId: lastId, rows: rows.length });
         for (const row of rows) {
           // The filters ran in SQL already; classification only reads, skips and rejects.
-          const link = tallyHistoryRow(summary, classifyHistoryRow(row, {}), { rowId: String(row.id) });
+          const link = tallyHistoryRow(summary, classifyHistoryRow(row, {}), { rowId: String(row.id) }, query.onBadRow);
           if (link) yield link;
         }
         const last = rows[rows.length - 1];

@@ -31,6 +31,7 @@ export const FINDING_KINDS = [
   "source_error",
   "flex_drift",
   "toki_decode_error",
+  "history_row_invalid",
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -73,6 +74,7 @@ export const DEFAULT_SEVERITIES: Readonly<Record<FindingKind, Severity>> = {
   source_error: "blocking",
   flex_drift: "warning",
   toki_decode_error: "blocking",
+  history_row_invalid: "warning",
 };
 
 /** One-line meaning of each kind (the README table and the Markdown export use it). */
@@ -85,7 +87,7 @@ export const FINDING_KIND_MEANINGS: Readonly<Record<FindingKind, string>> = {
   project_mismatch: "The Kleer event's project is not the mapped legacy project.",
   activity_mismatch: "The Kleer event's activity is not the mapped legacy activity.",
   note_mismatch: "Notes differ after normalisation (trim; `missing note` and null equal an empty legacy note).",
-  status_mismatch: "Both sides are locked but the Kleer status does not correspond to the attest level.",
+  status_mismatch: "Both sides are locked but the Kleer status does not correspond to the attest level as the rules file states it (by default any locked status corresponds to any lock).",
   editability_regression: "Locked in Milltime (attest level week/month) but editable (open) in Kleer.",
   editability_change: "Editable in Milltime (attest level none) but locked in Kleer.",
   unmapped_user: "The Toki user has no Kleer user in the mapping; its entries were not compared.",
@@ -93,7 +95,7 @@ export const FINDING_KIND_MEANINGS: Readonly<Record<FindingKind, string>> = {
   unmapped_activity: "A legacy entry's Milltime activity has no Kleer activity in the mapping.",
   projectless_event: "A Kleer event without a project: Toki neither lists it nor counts it as worked.",
   unlisted_event: "A Kleer event whose project or activity is unknown to the lookups: counted as worked, never listed.",
-  link_orphan: "A timer-history link points at a registration that exists neither in Milltime nor in Kleer.",
+  link_orphan: "A timer-history link points at nothing after the cutover: a Milltime registration without Kleer counterpart (warning), or one in neither system (info: a row kept after a delete).",
   link_duration_mismatch: "A timer-history link's start–end duration disagrees with its entry's hours beyond the link tolerance.",
   timeinfo_worked_mismatch: "Worked hours of a period differ (WorkedPeriodTime vs workedHours).",
   timeinfo_scheduled_mismatch: "Scheduled hours of a period differ (ScheduledPeriodTime vs scheduledHours).",
@@ -105,6 +107,7 @@ export const FINDING_KIND_MEANINGS: Readonly<Record<FindingKind, string>> = {
   source_error: "Reading a source (Milltime, Kleer, timer history) failed for this user; the user was not (fully) compared.",
   flex_drift: "A user's period flex, summed over the range, drifts beyond the rules file's threshold (warning above 8 h by default; blocking above an opt-in threshold).",
   toki_decode_error: "A Kleer reply the toolkit read leniently but Toki's own serde types refuse (one per reply and field): the named Toki request fails with HTTP 500.",
+  history_row_invalid: "A timer-history row cannot be read (row id or CSV line, and why): it is neither checked as a link nor relinked.",
 };
 
 /** Kinds about one pair or one legacy entry: they decide whether the entry is a match. */

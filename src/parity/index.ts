@@ -6,4 +6,5 @@ export * from "./entry-matching.js";
 export * from "./entry-comparison.js";
 export * from "./time-info-comparison.js";
 export * from "./link-check.js";
+export * from "./history-row-check.js";
 export * from "./user-parity.js";

@@ -2,8 +2,9 @@ import { inRange } from "../domain/calendar.js";
 import type { MappingIndex, UserLink } from "../domain/cutover-mapping.js";
 import type { DateRange, IsoDate, TimeEntry, TimeEntryListing } from "../domain/time-entry.js";
 import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
-import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { TokiDecodeReply } from "../domain/toki-decode.js";
+import type { TimerHistoryLink, TimerHistoryRowProblem } from "../domain/timer-history.js";
+import { checkHistoryRows } from "./history-row-check.js";
 import { compareEntryPair } from "./entry-comparison.js";
 import { legacyIdFromForeignId, matchEntries, type MatchEvidence } from "./entry-matching.js";
 import { ENTRY_LEVEL_KINDS } from "./finding-kinds.js";
@@ -73,6 +74,8 @@ export interface UserParityInput {
   kleerStats: readonly WeeklyStats[] | null;
   /** null when the history could not be read. */
   historyLinks: readonly TimerHistoryLink[] | null;
+  /** The user's timer-history rows that could not be read. @default none */
+  historyProblems?: readonly TimerHistoryRowProblem[] | undefined;
   failures: readonly SourceFailure[];
   /** Kleer replies of this user's read that Toki's serde types refuse (Toki's decode contract). @default none */
   tokiDecodeReplies?: readonly TokiDecodeReply[] | undefined;
@@ -171,6 +174,8 @@ export function compareUserParity(input: UserParityInput, rules: ParityRules): U
       }),
     );
   }
+
+  drafts.push(...checkHistoryRows(userKey, input.historyProblems ?? []));
 
   const findings = finaliseFindings(drafts, rules);
   const entries = resolveOutcomes(rowsWithoutOutcome, findings);

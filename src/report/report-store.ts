@@ -9,6 +9,7 @@ import type { RequestRecord } from "../http/request-log.js";
 import { findSuppression, refersTo, type FindingRef } from "../parity/finding.js";
 import type { Suppression } from "../parity/parity-rules.js";
 import type { UserParityResult } from "../parity/user-parity.js";
+import type { RunFinding } from "../parity/history-row-check.js";
 import { migrateReport } from "./report-migrations.js";
 import { createReportReader, type ReportReader } from "./report-reader.js";
 import { formatRunId, randomRunSuffix } from "./report-run-id.js";
@@ -49,6 +50,8 @@ export interface ReportStore extends ReportReader {
   startRun(input: StartRunInput): string;
   /** Writes one user's rows (run_users, entries, findings, time_info, requests) in one transaction. */
   writeUserBatch(runId: string, batch: UserBatch): void;
+  /** Writes findings of no user's batch (e.g. an unreadable history row whose user is unknown). */
+  writeRunFindings(runId: string, findings: readonly RunFinding[]): void;
   /** Marks a running run completed, storing its summary. */
   completeRun(runId: string, summary?: unknown): void;
   /** Marks a running run failed with a message free of secrets. */
@@ -252,9 +255,21 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
     }
   });
 
+  const writeRunFindings = db.transaction((runId: string, findings: readonly RunFinding[]): void => {
+    const status = (runStatus.get(runId) as { status: string } | undefined)?.status;
+    if (status !== "running") throw new TokiError("REFUSED", `run ${runId} is ${status ?? "unknown"}: no more results can be written to it`);
+    for (const f of findings) {
+      insertFinding.run(
+        runId, f.kind, f.severity, f.userKey, f.date, f.legacyId, f.kleerId, f.field, clean(f.legacyValue), clean(f.kleerValue),
+        clean(f.message), f.details ? clean(JSON.stringify(f.details)) : null, f.suppressed ? 1 : 0, clean(f.suppressionReason),
+      );
+    }
+  });
+
   return {
     db,
     ...reader,
+    writeRunFindings: (runId, findings) => writeRunFindings(runId, findings),
     // IMMEDIATE: the write lock is taken (waiting on busy_timeout) before the first read, so a
     // concurrent writer can never turn this transaction's read snapshot stale (SQLITE_BUSY at once).
     startRun: (input) => startRun.immediate(input),

@@ -10,6 +10,7 @@ import { openRunSources, type RunSources } from "./run-sources.js";
 import type { KleerClient } from "../kleer/kleer-client.js";
 import type { DateRange } from "../domain/time-entry.js";
 import { splitByPeriod, type PeriodKind } from "../domain/calendar.js";
+import { isInShard } from "../domain/shard.js";
 import { ConfigError } from "../domain/errors.js";
 import { maskPostgresUrl } from "../history/index.js";
 import type { RetryOptions } from "../http/retry.js";
@@ -98,6 +99,14 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
       legacyReaderFor: (user, recorder) => sources.milltime.readerFor(user.tokiUserId, recorder),
       kleerReaderFor: (user, recorder, tokiDecode) => sources.kleer.adapterFor(user.kleerUserId, recorder, tokiDecode),
       historyLinksFor: (tokiUserId) => sources.history.linksFor(tokiUserId, readRange),
+      historyProblemsFor: (tokiUserId) => sources.history.badRowsFor(tokiUserId),
+      // A row of no user in the run is recorded by an unfiltered run only (once per shard set: shard 1).
+      unattributedHistoryProblems: () =>
+        config.users !== undefined
+          ? []
+          : sources.history
+              .unattributedBadRows(new Set(sources.users.map((u) => u.tokiUserId)))
+              .filter((row) => (row.tokiUserId === undefined ? (config.shard?.index ?? 1) === 1 : isInShard(row.tokiUserId, config.shard))),
       mapping: sources.mapping,
       rules,
       store,

@@ -12,7 +12,7 @@ import type { TimerHistoryLink } from "../domain/timer-history.js";
 import { globalRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import type { RetryOptions } from "../http/retry.js";
-import { openTimerHistorySource, type TimerHistorySource } from "../history/index.js";
+import { openTimerHistorySource, type HistoryBadRow, type TimerHistorySource } from "../history/index.js";
 import { createKleerAdapter, createKleerClient, createKleerCompanyLookups, type KleerAdapter, type KleerClient } from "../kleer/index.js";
 import { loadMappingFile } from "../mapping/index.js";
 import {
@@ -170,6 +170,10 @@ export interface HistoryRunSide {
    * a file export's index (the one pass `linksFor` then reads from). Pass the range `linksFor` gets.
    */
   prepare(range: DateRange): Promise<void>;
+  /** The user's unreadable rows seen so far (ask after `linksFor`). */
+  badRowsFor(tokiUserId: number): HistoryBadRow[];
+  /** Unreadable rows whose user cannot be read or is not among `users`. */
+  unattributedBadRows(users: ReadonlySet<number>): HistoryBadRow[];
   source: TimerHistorySource | undefined;
   close(): Promise<void>;
 }
@@ -179,11 +183,14 @@ const HISTORY_INDEX_BATCH = 5000;
 
 interface HistoryFileIndex {
   linksOf(tokiUserId: number): TimerHistoryLink[];
+  /** Every unreadable row of the export's read. */
+  badRows: HistoryBadRow[];
   close(): void;
 }
 
 async function indexHistoryFile(source: TimerHistorySource, range: DateRange): Promise<HistoryFileIndex> {
   const dir = mkdtempSync(join(tmpdir(), "toki-parity-history-"));
+  const badRows: HistoryBadRow[] = [];
   const db = new Database(join(dir, "links.sqlite"));
   try {
     db.pragma("journal_mode = OFF");
@@ -194,7 +201,7 @@ async function indexHistoryFile(source: TimerHistorySource, range: DateRange): P
       for (const link of batch) insert.run(link.tokiUserId, JSON.stringify(link));
     });
     let batch: TimerHistoryLink[] = [];
-    for await (const link of source.read({ range })) {
+    for await (const link of source.read({ range, onBadRow: (row) => badRows.push(row) })) {
       batch.push(link);
       if (batch.length >= HISTORY_INDEX_BATCH) {
         insertBatch(batch);
@@ -210,6 +217,7 @@ async function indexHistoryFile(source: TimerHistorySource, range: DateRange): P
   }
   const select = db.prepare("SELECT link_json FROM links WHERE toki_user_id = ? ORDER BY rowid");
   return {
+    badRows,
     linksOf: (tokiUserId) => (select.all(tokiUserId) as Array<{ link_json: string }>).map((row) => JSON.parse(row.link_json) as TimerHistoryLink),
     close() {
       db.close();
@@ -219,17 +227,30 @@ async function indexHistoryFile(source: TimerHistorySource, range: DateRange): P
 }
 
 export function openHistorySide(spec: string | undefined, timeZone: string, logger: Logger = silentLogger): HistoryRunSide {
-  if (!spec) return { describe: () => "no timer history", linksFor: async () => [], prepare: async () => {}, source: undefined, close: async () => {} };
+  if (!spec) {
+    return { describe: () => "no timer history", linksFor: async () => [], prepare: async () => {}, badRowsFor: () => [], unattributedBadRows: () => [], source: undefined, close: async () => {} };
+  }
   const source = openTimerHistorySource(spec, { timeZone, logger });
   const isDatabase = /^postgres(ql)?:\/\//i.test(spec.trim());
   let fileIndex: Promise<HistoryFileIndex> | undefined;
+  let indexed: HistoryFileIndex | undefined;
+  // PostgreSQL filters by user in SQL, so each user's read sees only that user's bad rows.
+  const databaseBadRows = new Map<number, HistoryBadRow[]>();
   return {
+    badRowsFor(tokiUserId) {
+      if (isDatabase) return [...(databaseBadRows.get(tokiUserId) ?? [])];
+      return (indexed?.badRows ?? []).filter((row) => row.tokiUserId === tokiUserId);
+    },
+    unattributedBadRows(users) {
+      if (isDatabase) return [];
+      return (indexed?.badRows ?? []).filter((row) => row.tokiUserId === undefined || !users.has(row.tokiUserId));
+    },
     source,
     describe: () => source.describe(),
     async prepare(range) {
       if (!isDatabase) {
         fileIndex ??= indexHistoryFile(source, range);
-        await fileIndex;
+        indexed = await fileIndex;
         return;
       }
       // An empty user list matches no row: this only connects.
@@ -238,11 +259,14 @@ export function openHistorySide(spec: string | undefined, timeZone: string, logg
     async linksFor(tokiUserId, range) {
       if (isDatabase) {
         const out: TimerHistoryLink[] = [];
-        for await (const link of source.read({ range, tokiUserIds: [tokiUserId] })) out.push(link);
+        const bad: HistoryBadRow[] = [];
+        for await (const link of source.read({ range, tokiUserIds: [tokiUserId], onBadRow: (row) => bad.push({ ...row, tokiUserId }) })) out.push(link);
+        databaseBadRows.set(tokiUserId, bad);
         return out;
       }
       fileIndex ??= indexHistoryFile(source, range);
-      return (await fileIndex).linksOf(tokiUserId);
+      indexed = await fileIndex;
+      return indexed.linksOf(tokiUserId);
     },
     async close() {
       if (fileIndex) (await fileIndex.catch(() => undefined))?.close();

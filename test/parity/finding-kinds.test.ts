@@ -106,6 +106,11 @@ const cases: KindCase[] = [
   { kind: "timeinfo_remaining_mismatch", input: () => statsWith({ remainingHours: 4 }), expect: { legacyValue: "0", kleerValue: "4" } },
   { kind: "flex_period_mismatch", input: () => statsWith({ periodFlexHours: -1 }), expect: { legacyValue: "0", kleerValue: "-1" } },
   {
+    kind: "history_row_invalid",
+    input: () => ({ historyProblems: [{ rowId: "17", line: 18, tokiUserId: 1, reason: "end_time 2026-05-12T06:45:00.000Z is before start_time 2026-05-12T07:00:00.000Z" }] }),
+    expect: { field: "history_row", legacyValue: "17", date: null, legacyId: null },
+  },
+  {
     kind: "source_error",
     input: () => ({ kleerListing: null, kleerStats: null, failures: [{ system: "kleer", message: "AUTH_FAILED: integration token is invalid or expired" }] }),
     expect: { field: "kleer", date: "2026-05-11" },
