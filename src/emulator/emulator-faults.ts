@@ -13,6 +13,16 @@ export const faultOptionsSchema = z.object({
     .max(1)
     .default(0)
     .describe("Share of write requests that are carried out but whose reply is lost (connection destroyed)."),
+  emptyReplyRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe("Share of successful GET replies sent as a well-formed `{}` instead (a list reply without its list key)."),
+  emptyReplyPath: z
+    .string()
+    .default("")
+    .describe("Only GET requests whose path contains this text get the `{}` reply (empty: every GET)."),
   seed: z.number().int().default(1).describe("Seed of the fault dice, so a fault run is reproducible."),
 });
 export type FaultOptions = z.infer<typeof faultOptionsSchema>;
@@ -24,7 +34,8 @@ export type FaultDecision =
   | { kind: "error"; status: 502 | 503 | 504 }
   | { kind: "rate-limit"; retryAfterSeconds: number }
   | { kind: "drop" }
-  | { kind: "drop-after-write" };
+  | { kind: "drop-after-write" }
+  | { kind: "empty-reply" };
 
 /** Small deterministic PRNG (mulberry32): the same seed gives the same fault sequence. */
 export function createDice(seed: number): () => number {
@@ -42,13 +53,13 @@ const WRITE_METHODS = new Set(["POST", "PUT", "DELETE", "PATCH"]);
 
 export function createFaultPlan(input: FaultOptionsInput = {}): {
   options: FaultOptions;
-  decide(method: string): FaultDecision;
+  decide(method: string, path?: string): FaultDecision;
 } {
   const options = faultOptionsSchema.parse(input);
   const roll = createDice(options.seed);
   return {
     options,
-    decide(method) {
+    decide(method, path = "") {
       if (options.dropRate > 0 && roll() < options.dropRate) return { kind: "drop" };
       if (options.rateLimitRate > 0 && roll() < options.rateLimitRate)
         return { kind: "rate-limit", retryAfterSeconds: options.retryAfterSeconds };
@@ -58,6 +69,8 @@ export function createFaultPlan(input: FaultOptionsInput = {}): {
       }
       if (WRITE_METHODS.has(method.toUpperCase()) && options.dropAfterWriteRate > 0 && roll() < options.dropAfterWriteRate)
         return { kind: "drop-after-write" };
+      if (method.toUpperCase() === "GET" && options.emptyReplyRate > 0 && path.includes(options.emptyReplyPath) && roll() < options.emptyReplyRate)
+        return { kind: "empty-reply" };
       return { kind: "none" };
     },
   };

@@ -78,7 +78,7 @@ export async function serveHandlers(handlers: RequestHandler[], options: ServeOp
     const url = req.url ?? "/";
     try {
       const body = await readBody(req);
-      const decision = plan.decide(method);
+      const decision = plan.decide(method, url.split("?")[0]);
       if (plan.options.latencyMs > 0) await sleep(plan.options.latencyMs);
       if (decision.kind === "drop") {
         requestLog.push({ method, url, status: 0, fault: "drop" });
@@ -106,6 +106,13 @@ export async function serveHandlers(handlers: RequestHandler[], options: ServeOp
         // The write has been carried out by the handler; only the reply is lost.
         requestLog.push({ method, url, status: response.status, fault: "drop-after-write" });
         req.socket.destroy();
+        return;
+      }
+      if (decision.kind === "empty-reply" && response.status === 200) {
+        // Well-formed JSON that lists nothing: the reply a client must not read as "no rows".
+        requestLog.push({ method, url, status: 200, fault: "empty-reply" });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{}");
         return;
       }
       requestLog.push({ method, url, status: response.status, fault: null });

@@ -67,6 +67,13 @@ export interface KleerClientOptions {
    * contract, kleer-toki-contract.ts). The reply is still read leniently. @default none
    */
   onTokiDecode?: ((reply: TokiDecodeReply) => void) | undefined;
+  /**
+   * Write paths (replay, cleanup) decide what to create from list replies. Toki reads a missing
+   * list key as an empty list (kleer/src/types.rs: `#[serde(default)]` on every list); with this
+   * set, a list reply without its key, or whose key is not an array, is an INVALID_RESPONSE
+   * error instead, so a well-formed `{}` is never read as "no events". @default false
+   */
+  strictLists?: boolean | undefined;
 }
 
 export interface KleerEventQuery {
@@ -123,6 +130,8 @@ interface SendSpec<S extends z.ZodType> {
   toki?: TokiReplyType;
   /** The days a per-user read asked for. */
   range?: DateRange;
+  /** The plural key of a list reply (checked with `strictLists`). */
+  listKey?: string;
 }
 
 const PAYROLL_MISSING = "PayrollUserDoesNotExistException";
@@ -260,6 +269,16 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
         });
       }
     }
+    if (options.strictLists && spec.listKey !== undefined) {
+      const list = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>)[spec.listKey] : undefined;
+      if (!Array.isArray(list)) {
+        const got = list === undefined ? "missing" : `${list === null ? "null" : typeof list}, not a list`;
+        throw new InvalidResponseError(
+          `${spec.listKey}: ${got} — in Kleer's reply to ${where} (HTTP ${status}); a write decision cannot rest on a reply that does not list anything`,
+          spec.listKey,
+        );
+      }
+    }
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) throw invalidResponseFromZod(parsed.error, where);
     return parsed.data;
@@ -274,9 +293,9 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
   return {
     companyId,
     getCurrentUser: () => send({ method: "GET", path: "/user/me", route: "/user/me", schema: kleerUserMeSchema }),
-    listUsers: async () => (await send({ method: "GET", path: "/user", route: "/user", schema: kleerUsersSchema, toki: "users" })).users,
+    listUsers: async () => (await send({ method: "GET", path: "/user", route: "/user", schema: kleerUsersSchema, listKey: "users", toki: "users" })).users,
     listClientProjects: async () =>
-      (await send({ method: "GET", path: "/client-project", route: "/client-project", schema: kleerClientProjectsSchema, toki: "clientProjects" }))["client-project-readables"],
+      (await send({ method: "GET", path: "/client-project", route: "/client-project", schema: kleerClientProjectsSchema, listKey: "client-project-readables", toki: "clientProjects" }))["client-project-readables"],
     listActiveClientProjects: async () =>
       (
         await send({
@@ -285,11 +304,12 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           route: "/client-project",
           query: { filter: "active" },
           schema: kleerClientProjectsSchema,
+          listKey: "client-project-readables",
           toki: "activeClientProjects",
         })
       )["client-project-readables"],
     listActivities: async () =>
-      (await send({ method: "GET", path: "/activity", route: "/activity", schema: kleerActivitiesSchema, toki: "activities" }))["activity-readables"],
+      (await send({ method: "GET", path: "/activity", route: "/activity", schema: kleerActivitiesSchema, listKey: "activity-readables", toki: "activities" }))["activity-readables"],
     listEvents: async (q) =>
       (
         await send({
@@ -298,6 +318,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           route: "/event",
           query: rangeQuery(q, "startDate", "endDate"),
           schema: kleerEventsSchema,
+          listKey: "event-readables",
           toki: "events",
           range: q.range,
         })
@@ -325,6 +346,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           route: "/event/statuses",
           query: rangeQuery(q, "fromDate", "toDate"),
           schema: kleerEventRestrictionsSchema,
+          listKey: "event-restriction-readables",
           toki: "eventStatuses",
           range: q.range,
         })
@@ -336,6 +358,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           path: `/payroll/user/${q.userId}/schedule/${dateRoute(q.range.from)}/to/${dateRoute(q.range.to)}`,
           route: "/payroll/user/{userId}/schedule/{startDate}/to/{endDate}",
           schema: kleerPayrollSchedulesSchema,
+          listKey: "payroll-user-schedule-metadatas",
           payroll: true,
           toki: "payrollSchedule",
           range: q.range,
@@ -348,6 +371,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           path: `/payroll/user/${q.userId}/event/from/${dateRoute(q.range.from)}/to/${dateRoute(q.range.to)}`,
           route: "/payroll/user/{userId}/event/from/{fromDate}/to/{toDate}",
           schema: kleerPayrollEventsSchema,
+          listKey: "payroll-events",
           payroll: true,
           toki: "payrollEvents",
           range: q.range,

@@ -5,7 +5,7 @@ import type { CreateTimeEntryRequest, DateRange } from "../domain/time-entry.js"
 import type { SecretRedactor } from "../http/redact.js";
 import { describeSourceError } from "../compare/compare-sources.js";
 import type { EntryJournalState, ReplayJournal } from "./replay-journal.js";
-import { adoptJournaledEvents, indexForeignIds, listingRangeOf, type ReplayKleerClient } from "./replay-read.js";
+import { adoptJournaledByLookup, adoptJournaledEvents, indexForeignIds, listingRangeOf, type KleerEventOwner, type ReplayKleerClient } from "./replay-read.js";
 import type { PlanRow } from "./replay-types.js";
 
 /** Create attempts per legacy entry and invocation (each after a lookup proved the previous one absent). */
@@ -35,6 +35,10 @@ export interface ApplyUserOptions {
   existing: Map<string, string[]> | null;
   /** Events runs of the report file settled entries with (event id → legacy id), adopted when listing afresh. */
   journaled?: ReadonlyMap<string, string> | undefined;
+  /** Per legacy id, the events runs of the report file settled it with (checked by GET when listing afresh). */
+  journaledByLegacyId?: ReadonlyMap<string, readonly string[]> | undefined;
+  /** GET one event (required with `journaledByLegacyId`). */
+  findEvent?: ((eventId: string) => Promise<KleerEventOwner | null>) | undefined;
   /** Bounds the create requests in flight across all users. */
   writeLimit: LimitFunction;
   redactor: SecretRedactor;
@@ -97,7 +101,12 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
   });
   if (open.length === 0) return { outcomes };
 
-  const existing = options.existing ?? (await listExisting(client, options.range, options.journaled ?? new Map()));
+  let existing = options.existing;
+  if (existing === null) {
+    existing = await listExisting(client, options.range, options.journaled ?? new Map());
+    if (options.journaledByLegacyId && options.findEvent)
+      await adoptJournaledByLookup(existing, open.map((r) => r.legacyId), options.journaledByLegacyId, kleerUserId, options.findEvent);
+  }
 
   const lookup = async (row: PlanRow): Promise<string | undefined> => {
     const listing = await client.listTimeEntries({ from: row.date, to: row.date });

@@ -91,7 +91,7 @@ export async function cleanupReplayRun(options: CleanupOptions): Promise<Cleanup
 
     const cleanupRunId = store.startRun({ command: "cleanup", toolVersion: TOOL_VERSION, options: { replayRun: replay.runId, mode, kleer: { baseUrl, companyId } } });
     const recorder = createBufferedRecorder();
-    const client = createKleerClient({ baseUrl, token: options.kleer.token, companyId, dispatcher: options.dispatcher, recorder });
+    const client = createKleerClient({ baseUrl, token: options.kleer.token, companyId, dispatcher: options.dispatcher, recorder, strictLists: true });
     const lookups = createKleerCompanyLookups(client);
     const insert = store.db.prepare(
       "INSERT INTO replay_cleanup (cleanup_run_id, replay_run_id, user_key, legacy_id, kleer_event_id, action, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -65,7 +65,9 @@ export async function replayFromConfig(config: RunConfig, options: ReplayOptions
     const db = openReportDatabase(config.reportFile);
     try {
       const store = createReportStore(db, { clock });
-      const sources = await openRunSources(config, deps);
+      // Replay decides what to create from Kleer's lists: a reply that lists nothing by accident
+      // (`{}`) must fail the user, never read as "no events yet".
+      const sources = await openRunSources(config, { ...deps, strictKleerLists: true });
       try {
         const result = await runReplay({
           range,
@@ -75,6 +77,7 @@ export async function replayFromConfig(config: RunConfig, options: ReplayOptions
             legacyReaderFor: (user, recorder) => sources.milltime.readerFor(user.tokiUserId, recorder),
             kleerClientFor: (user, recorder) => sources.kleer.adapterFor(user.kleerUserId, recorder),
             historyLinksFor: (tokiUserId) => sources.history.linksFor(tokiUserId, listingRangeOf(range)),
+            findKleerEvent: (eventId, recorder) => sources.kleer.findEvent(eventId, recorder),
           },
           store,
           clock,

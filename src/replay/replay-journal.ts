@@ -57,6 +57,11 @@ export interface ReplayJournal {
   createdByAnotherRun(runId: string, kleerEventId: string): boolean;
   /** Every event any run of this file settled an entry with: event id → legacy registration id. */
   journaledEvents(): Map<string, string>;
+  /**
+   * Per legacy registration id, the events runs of this file settled it with (oldest first),
+   * without those a cleanup of this file deleted or found gone.
+   */
+  journaledEventsByLegacyId(): Map<string, string[]>;
 }
 
 export function createReplayJournal(db: Database.Database, options: { clock: Clock; redactor?: SecretRedactor }): ReplayJournal {
@@ -120,6 +125,23 @@ export function createReplayJournal(db: Database.Database, options: { clock: Clo
         .prepare("SELECT kleer_event_id, legacy_id FROM replay_journal WHERE outcome IN ('created', 'resolved-existing') AND kleer_event_id IS NOT NULL ORDER BY id")
         .all() as Array<{ kleer_event_id: string; legacy_id: string }>;
       return new Map(rows.map((r) => [String(r.kleer_event_id), String(r.legacy_id)]));
+    },
+    journaledEventsByLegacyId() {
+      const rows = db
+        .prepare(
+          `SELECT j.legacy_id, j.kleer_event_id FROM replay_journal j
+           WHERE j.outcome IN ('created', 'resolved-existing') AND j.kleer_event_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM replay_cleanup c WHERE c.kleer_event_id = j.kleer_event_id AND c.action IN ('deleted', 'already-gone'))
+           ORDER BY j.id`,
+        )
+        .all() as Array<{ kleer_event_id: string; legacy_id: string }>;
+      const out = new Map<string, string[]>();
+      for (const r of rows) {
+        const list = out.get(String(r.legacy_id)) ?? [];
+        if (!list.includes(String(r.kleer_event_id))) list.push(String(r.kleer_event_id));
+        out.set(String(r.legacy_id), list);
+      }
+      return out;
     },
   };
 }

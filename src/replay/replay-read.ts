@@ -23,6 +23,46 @@ export interface ReplaySources {
   kleerClientFor(user: ReplayMappedUser, recorder: RequestRecorder): ReplayKleerClient | Promise<ReplayKleerClient>;
   /** The user's timer-history links (those outside the range are ignored). */
   historyLinksFor(tokiUserId: number): Promise<TimerHistoryLink[]>;
+  /** GET one Kleer event by id: its owner and foreign-id, or null when Kleer has no such event. */
+  findKleerEvent(eventId: string, recorder: RequestRecorder): Promise<KleerEventOwner | null>;
+}
+
+/** Who holds a Kleer event, as GET `/event/{id}` says. */
+export interface KleerEventOwner {
+  kleerUserId: number;
+  foreignId: string;
+}
+
+/**
+ * Adds to `index` the events this report file's journal says earlier runs settled the given
+ * legacy entries with, that the listing did not show (moved out of the listed days, or a listing
+ * that left them out), each confirmed by GET to still exist for the same Kleer user: the journal
+ * is trusted before anything is created. Returns a note per adopted foreign-id. A failing GET
+ * throws (no write decision rests on it).
+ */
+export async function adoptJournaledByLookup(
+  index: Map<string, string[]>,
+  legacyIds: readonly string[],
+  journaledByLegacyId: ReadonlyMap<string, readonly string[]>,
+  kleerUserId: number,
+  find: (eventId: string) => Promise<KleerEventOwner | null>,
+): Promise<Map<string, string>> {
+  const notes = new Map<string, string>();
+  for (const legacyId of legacyIds) {
+    const foreignId = replayForeignId(legacyId);
+    if (index.has(foreignId)) continue;
+    for (const eventId of journaledByLegacyId.get(legacyId) ?? []) {
+      const found = await find(eventId);
+      if (found === null || found.kleerUserId !== kleerUserId) continue;
+      index.set(foreignId, [eventId]);
+      notes.set(
+        foreignId,
+        `Kleer event ${eventId} was written for this entry by an earlier replay run of this report file; the listing did not show it, GET /event/${eventId} does (foreign-id ${JSON.stringify(found.foreignId)})`,
+      );
+      break;
+    }
+  }
+  return notes;
 }
 
 /** The range listed for existing events: the replay range widened by the margin. */
@@ -110,6 +150,7 @@ export async function planUser(
   sources: ReplaySources,
   recorder: RequestRecorder,
   journaled: ReadonlyMap<string, string> = new Map(),
+  journaledByLegacyId: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Promise<PlannedUser> {
   const index = indexMapping(mapping);
   const kleerUserId = user.kleerUserId;
@@ -120,6 +161,13 @@ export async function planUser(
       ? Promise.resolve(null)
       : reading("kleer", () => readKleerFacts({ ...user, kleerUserId }, range, mapping, sources, recorder, journaled)),
   ]);
+  if (kleer !== null && kleerUserId !== undefined) {
+    const legacyIds = entries.map((e) => e.registrationId);
+    const adopted = await reading("kleer", () =>
+      adoptJournaledByLookup(kleer.facts.existing, legacyIds, journaledByLegacyId, kleerUserId, (id) => sources.findKleerEvent(id, recorder)),
+    );
+    for (const [foreignId, note] of adopted) kleer.facts.existingNotes.set(foreignId, note);
+  }
   const rows = planUserEntries({
     user,
     entries,
@@ -138,7 +186,7 @@ async function readKleerFacts(
   sources: ReplaySources,
   recorder: RequestRecorder,
   journaled: ReadonlyMap<string, string>,
-): Promise<{ facts: KleerUserFacts }> {
+): Promise<{ facts: KleerUserFacts & { existing: Map<string, string[]>; existingNotes: Map<string, string> } }> {
   const client = await sources.kleerClientFor(user, recorder);
   const [projects, statuses, listing] = await Promise.all([
     client.getProjects(),

@@ -133,8 +133,10 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayRunRes
   try {
     // Events earlier runs of this file wrote: still the entry's even if edited (foreign-id changed) since.
     const journaled = journal.journaledEvents();
-    const existingByUser = await planPhase(options, runId, plans, concurrency, logger, journaled);
-    if (mode === "apply") await applyPhase(options, runId, plans, journal, existingByUser, journaled, concurrency, redactor, logger, applyErrors);
+    // And the journal's word per legacy entry, confirmed by GET before anything is created.
+    const byLegacyId = journal.journaledEventsByLegacyId();
+    const existingByUser = await planPhase(options, runId, plans, concurrency, logger, journaled, byLegacyId);
+    if (mode === "apply") await applyPhase(options, runId, plans, journal, existingByUser, { journaled, byLegacyId }, concurrency, redactor, logger, applyErrors);
   } catch (error) {
     store.failRun(runId, describeSourceError(error, redactor));
     logger.warn("replay run failed", { runId });
@@ -154,6 +156,7 @@ async function planPhase(
   concurrency: number,
   logger: Logger,
   journaled: ReadonlyMap<string, string>,
+  byLegacyId: ReadonlyMap<string, readonly string[]>,
 ): Promise<Map<number, Map<string, string[]>>> {
   const done = new Map(plans.readUsers(runId).map((u) => [u.userKey, u.status]));
   const todo = options.users.filter((u) => done.get(u.tokiUserId) !== "planned");
@@ -166,7 +169,7 @@ async function planPhase(
         const recorder = createBufferedRecorder();
         const ids = { userKey: user.tokiUserId, milltimeUserId: user.milltimeUserId ?? null, kleerUserId: user.kleerUserId ?? null };
         try {
-          const planned = await planUser(user, options.range, options.mapping, options.timeZone, options.sources, recorder, journaled);
+          const planned = await planUser(user, options.range, options.mapping, options.timeZone, options.sources, recorder, journaled, byLegacyId);
           plans.writeUserPlan(runId, ids, planned.rows, recorder.drain());
           if (planned.existing) existingByUser.set(user.tokiUserId, planned.existing);
         } catch (error) {
@@ -188,7 +191,7 @@ async function applyPhase(
   plans: ReplayPlanStore,
   journal: ReplayJournal,
   existingByUser: Map<number, Map<string, string[]>>,
-  journaled: ReadonlyMap<string, string>,
+  known: { journaled: ReadonlyMap<string, string>; byLegacyId: ReadonlyMap<string, readonly string[]> },
   concurrency: number,
   redactor: SecretRedactor,
   logger: Logger,
@@ -215,7 +218,9 @@ async function applyPhase(
               journal,
               range: options.range,
               existing: existingByUser.get(user.tokiUserId) ?? null,
-              journaled,
+              journaled: known.journaled,
+              journaledByLegacyId: known.byLegacyId,
+              findEvent: (eventId) => options.sources.findKleerEvent(eventId, recorder),
               writeLimit,
               redactor,
               logger,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Agent, type Dispatcher } from "undici";
 import type { CutoverMapping, UserLink } from "../domain/cutover-mapping.js";
-import { ConfigError } from "../domain/errors.js";
+import { ConfigError, TokiError } from "../domain/errors.js";
 import { silentLogger, systemClock, type Clock, type Logger } from "../domain/ports.js";
 import { isInShard } from "../domain/shard.js";
 import type { DateRange } from "../domain/time-entry.js";
@@ -42,6 +42,8 @@ export interface KleerRunSide {
    * to the first user that settles after they arrived, so each is reported exactly once.
    */
   adapterFor(kleerUserId: number, recorder: RequestRecorder, tokiDecode?: TokiDecodeCollector): KleerAdapter;
+  /** GET `/event/{id}`: its owner and foreign-id, null when Kleer has no such event (404). */
+  findEvent(eventId: string, recorder: RequestRecorder): Promise<{ kleerUserId: number; foreignId: string } | null>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,8 @@ export interface OpenKleerSideOptions {
   timeoutMs?: number | undefined;
   /** Retry policy of reads. @default the clients' default policy */
   retry?: RetryOptions | false | undefined;
+  /** A list reply without its list key is an error, not an empty list (write paths). @default false */
+  strictLists?: boolean | undefined;
 }
 
 export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
@@ -66,7 +70,7 @@ export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
   // read triggered them, so the requests table counts each exactly once.
   let currentRecorder: RequestRecorder | undefined;
   const routing: RequestRecorder = { record: (entry) => currentRecorder?.record(entry) };
-  const base = { baseUrl: options.baseUrl, token: options.token, companyId: options.companyId, dispatcher, timeoutMs: options.timeoutMs, retry: options.retry };
+  const base = { baseUrl: options.baseUrl, token: options.token, companyId: options.companyId, dispatcher, timeoutMs: options.timeoutMs, retry: options.retry, strictLists: options.strictLists };
   let companyReplies: TokiDecodeReply[] = [];
   const companyClient = createKleerClient({ ...base, recorder: routing, onTokiDecode: (reply) => companyReplies.push(reply) });
   const lookups = createKleerCompanyLookups(companyClient);
@@ -83,6 +87,18 @@ export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
         for (const reply of claimed) tokiDecode.add(reply);
       });
       return createKleerAdapter({ client, kleerUserId, timeZone: options.timeZone, clock: options.clock, logger: options.logger, lookups });
+    },
+    async findEvent(eventId, recorder) {
+      const id = Number(eventId);
+      if (!Number.isSafeInteger(id) || id <= 0) return null;
+      try {
+        return await createKleerClient({ ...base, recorder })
+          .getEvent(id)
+          .then((event) => ({ kleerUserId: event.user.id, foreignId: event["foreign-id"] }));
+      } catch (error) {
+        if (error instanceof TokiError && error.code === "NOT_FOUND") return null;
+        throw error;
+      }
     },
     async close() {
       if (!options.dispatcher) await dispatcher.close();
@@ -304,13 +320,13 @@ export interface RunSources {
 
 export async function openRunSources(
   config: RunConfig,
-  deps: { clock?: Clock; logger?: Logger; kleerDispatcher?: Dispatcher; milltimeDispatcher?: Dispatcher; retry?: RetryOptions | false } = {},
+  deps: { clock?: Clock; logger?: Logger; kleerDispatcher?: Dispatcher; milltimeDispatcher?: Dispatcher; retry?: RetryOptions | false; strictKleerLists?: boolean } = {},
 ): Promise<RunSources> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const { mapping } = await loadMappingFile(config.mappingFile);
   const milltime = await openMilltimeSide({ ...config.milltime, clock, logger, dispatcher: deps.milltimeDispatcher, retry: deps.retry });
-  const kleer = openKleerSide({ ...config.kleer, timeZone: config.timeZone, clock, logger, dispatcher: deps.kleerDispatcher, retry: deps.retry });
+  const kleer = openKleerSide({ ...config.kleer, timeZone: config.timeZone, clock, logger, dispatcher: deps.kleerDispatcher, retry: deps.retry, strictLists: deps.strictKleerLists });
   const history = openHistorySide(config.history, config.timeZone, logger);
   const users = selectRunUsers(mapping, milltime.tokiUserIds(), config);
   return {

@@ -101,6 +101,15 @@ export async function replayWithRetry(config: RunConfig, retry: RetryOptions, re
         legacyReaderFor: (user, recorder) => sources.milltimeReaderFor(user.tokiUserId, recorder),
         kleerClientFor: (user, recorder) => sources.kleerAdapterFor(user.kleerUserId, recorder),
         historyLinksFor: (tokiUserId) => sources.history.linksFor(tokiUserId, listingRangeOf(range)),
+        findKleerEvent: async (eventId) => {
+          try {
+            const event = await sources.companyClient.getEvent(Number(eventId));
+            return { kleerUserId: event.user.id, foreignId: event["foreign-id"] };
+          } catch (error) {
+            if ((error as { code?: string }).code === "NOT_FOUND") return null;
+            throw error;
+          }
+        },
       },
       store: createReportStore(db, { clock: systemClock }),
       clock: systemClock,
