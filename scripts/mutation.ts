@@ -1,0 +1,137 @@
+// `npm run mutation [-- --area core|io] [--since main] [--incremental] [--mutate <file>] [--concurrency 1]`
+// Stryker mutation testing of the comparison core and of the replay/mapping/gate code, one
+// Stryker run per area with only that area's tests. Reports go to reports/mutation/<area>/
+// (HTML and JSON); the last line prints each area's score against its target. Not part of
+// `npm test` or .ci/run: a full run takes tens of minutes.
+import { execFileSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { Stryker } from "@stryker-mutator/core";
+
+type StrykerOptions = NonNullable<ConstructorParameters<typeof Stryker>[0]>;
+
+interface MutationArea {
+  name: string;
+  label: string;
+  mutate: string[];
+  tests: string[];
+}
+
+const TARGET_PERCENT = 90;
+
+const AREAS: readonly MutationArea[] = [
+  {
+    name: "core",
+    label: "src/parity + src/domain",
+    mutate: ["src/parity/**/*.ts", "src/domain/**/*.ts", "!src/**/index.ts"],
+    tests: ["test/parity/**/*.test.ts", "test/domain/**/*.test.ts"],
+  },
+  {
+    name: "io",
+    label: "mapping + replay + gate",
+    mutate: [
+      "src/kleer/kleer-mapping.ts",
+      "src/milltime/milltime-mapping.ts",
+      "src/replay/replay-plan.ts",
+      "src/replay/replay-apply.ts",
+      "src/replay/replay-journal.ts",
+      "src/replay/replay-read.ts",
+      "src/report/report-gate.ts",
+    ],
+    tests: [
+      "test/kleer/kleer-mapping.test.ts",
+      "test/milltime/milltime-mapping.test.ts",
+      "test/replay/replay-plan.test.ts",
+      "test/replay/replay-apply-unit.test.ts",
+      "test/replay/replay-apply.test.ts",
+      "test/report/report-gate.test.ts",
+    ],
+  },
+];
+
+const { values } = parseArgs({
+  options: {
+    area: { type: "string", multiple: true },
+    mutate: { type: "string", multiple: true },
+    since: { type: "string" },
+    incremental: { type: "boolean", default: false },
+    concurrency: { type: "string", default: process.env.MUTATION_CONCURRENCY ?? "2" },
+  },
+});
+
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a positive integer, got ${values.concurrency}`);
+const unknownArea = (values.area ?? []).find((a) => !AREAS.some((area) => area.name === a));
+if (unknownArea !== undefined) throw new Error(`unknown --area ${unknownArea} (known: ${AREAS.map((a) => a.name).join(", ")})`);
+const selected = AREAS.filter((a) => values.area === undefined || values.area.includes(a.name));
+
+/** Source files changed since a git ref (committed or not), to mutate only what a branch touched. */
+function changedSince(ref: string): Set<string> {
+  const git = (...args: string[]): string[] => execFileSync("git", args, { encoding: "utf8" }).split("\n").filter((l) => l !== "");
+  return new Set([...git("diff", "--name-only", `${ref}...HEAD`), ...git("diff", "--name-only", "HEAD")]);
+}
+
+function matchesArea(file: string, area: MutationArea): boolean {
+  return area.mutate.some((glob) => !glob.startsWith("!") && globToRegExp(glob).test(file)) && !file.endsWith("/index.ts");
+}
+
+function globToRegExp(glob: string): RegExp {
+  const source = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "(?:.*/)?").replace(/\*/g, "[^/]*");
+  return new RegExp(`^${source}$`);
+}
+
+interface AreaScore {
+  area: MutationArea;
+  percent: number | null;
+  detected: number;
+  undetected: number;
+  scoped: boolean;
+}
+
+/** Stryker's mutation score: killed + timed out over every valid mutant (survivors and uncovered included). */
+function scoreOf(statuses: readonly string[]): Pick<AreaScore, "percent" | "detected" | "undetected"> {
+  const detected = statuses.filter((s) => s === "Killed" || s === "Timeout").length;
+  const undetected = statuses.filter((s) => s === "Survived" || s === "NoCoverage").length;
+  const total = detected + undetected;
+  return { percent: total === 0 ? null : (100 * detected) / total, detected, undetected };
+}
+
+const changed = values.since === undefined ? undefined : changedSince(values.since);
+const scores: AreaScore[] = [];
+for (const area of selected) {
+  let mutate = values.mutate?.filter((f) => matchesArea(f, area)) ?? area.mutate;
+  if (values.mutate !== undefined && mutate.length === 0) continue;
+  if (changed !== undefined) {
+    mutate = [...changed].filter((f) => matchesArea(f, area) && (values.mutate === undefined || mutate.includes(f)));
+    if (mutate.length === 0) {
+      console.log(`${area.label}: no source file changed since ${values.since}`);
+      continue;
+    }
+  }
+  const dir = `reports/mutation/${area.name}`;
+  const options: StrykerOptions = {
+    testRunner: "vitest",
+    plugins: ["@stryker-mutator/vitest-runner"],
+    vitest: { configFile: "vitest.mutation.config.ts" },
+    mutate,
+    concurrency,
+    coverageAnalysis: "perTest",
+    reporters: ["html", "json", "progress"],
+    htmlReporter: { fileName: `${dir}/index.html` },
+    jsonReporter: { fileName: `${dir}/mutation.json` },
+    incremental: values.incremental,
+    incrementalFile: `${dir}/stryker-incremental.json`,
+    tempDirName: `.stryker-tmp/${area.name}`,
+    ignorePatterns: ["reports", "dist", ".tmp", "docs"],
+    timeoutMS: 30_000,
+    cleanTempDir: "always",
+  };
+  process.env.MUTATION_TESTS = area.tests.join(",");
+  const results = await new Stryker(options).runMutationTest();
+  scores.push({ area, ...scoreOf(results.map((r) => r.status)), scoped: values.mutate !== undefined || changed !== undefined });
+}
+
+const format = (s: AreaScore): string =>
+  `${s.area.label}${s.scoped ? " (scoped)" : ""} ${s.percent === null ? "n/a" : `${s.percent.toFixed(1)} %`} ` +
+  `(${s.detected} killed, ${s.undetected} survived; target ${TARGET_PERCENT} %)`;
+console.log(`mutation score: ${scores.length === 0 ? "nothing mutated" : scores.map(format).join(" · ")}`);
+if (scores.some((s) => !s.scoped && s.percent !== null && s.percent < TARGET_PERCENT)) process.exitCode = 1;
