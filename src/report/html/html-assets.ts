@@ -4,6 +4,8 @@
  * and paged tables simply show all their rendered rows.
  */
 export const REPORT_CSS = `
+#triage textarea{width:100%;font-family:monospace}
+.triage-label{display:block;font-size:.85em;white-space:nowrap}
 #overview .since{font-size:1.05em}
 .top-causes li{margin:.3em 0}
 .drift-chart text{font-size:12px;fill:currentColor}
@@ -140,13 +142,23 @@ function showAll(){Array.prototype.forEach.call(t.tBodies,function(b){b.hidden=f
 f.oninput=function(){var q=f.value.toLowerCase();if(q)showAll();rows().forEach(function(r){r.hidden=q!==""&&r.textContent.toLowerCase().indexOf(q)<0})};
 t.parentNode.insertBefore(f,t);
 Array.prototype.forEach.call(head.rows[0].cells,function(th,ci){th.className+=" sortable";th.tabIndex=0;
-function sort(){var dir=th.getAttribute("aria-sort")==="ascending"?-1:1;
+var sevCol=/severity/i.test(th.textContent);function sort(){var dir=th.getAttribute("aria-sort")==="ascending"?-1:1;
 Array.prototype.forEach.call(head.rows[0].cells,function(c){c.removeAttribute("aria-sort")});th.setAttribute("aria-sort",dir>0?"ascending":"descending");
-showAll();var all=rows();function key(r){var c=r.cells[ci];var s=c?(c.getAttribute("data-sort")||c.textContent.trim()):"";var sv=/^(blocking|warning|info)/.exec(s);if(sv)return ["blocking","warning","info"].indexOf(sv[1]);var n=parseFloat(s.replace(/[−–]/g,"-").replace(/[^0-9.+-]/g,""));
+showAll();var all=rows();function key(r){var c=r.cells[ci];var s=c?(c.getAttribute("data-sort")||c.textContent.trim()):"";var sv=sevCol&&/\\b(blocking|warning|info)\\b/i.exec(s);if(sv)return ["blocking","warning","info"].indexOf(sv[1].toLowerCase());var n=parseFloat(s.replace(/[−–]/g,"-").replace(/[^0-9.+-]/g,""));
 return /^[−+\-]?[0-9]/.test(s.replace(/^▲ |^✖ /,""))&&!isNaN(n)?n:s.toLowerCase()}
 all.sort(function(a,b){var x=key(a),y=key(b);if(typeof x==="number"&&typeof y==="number")return (x-y)*dir;return String(x)<String(y)?-dir:String(x)>String(y)?dir:0});
 var body=t.tBodies[0];all.forEach(function(r){body.appendChild(r)})}
 th.onclick=sort;th.onkeydown=function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();sort()}}})});
+var tri=d.getElementById("triage");
+if(tri){var out=d.getElementById("triage-json"),why=d.getElementById("triage-reason"),info=d.getElementById("triage-count");
+function picked(){var seen={},list=[];each("tr[data-suppression] input.triage-pick",function(c){if(!c.checked)return;var j=c.closest("tr").getAttribute("data-suppression");if(!seen[j]){seen[j]=1;list.push(JSON.parse(j))}});return list}
+function update(){var list=picked(),r=why.value.trim();info.textContent=list.length+" finding"+(list.length===1?"":"s")+" selected"+(list.length&&!r?": write a reason to produce the rules file":"");
+out.value=list.length&&r?JSON.stringify({version:1,suppressions:list.map(function(e){e.reason=r;return e})},null,2)+"\\n":""}
+each("tr[data-suppression]",function(tr){var l=d.createElement("label"),c=d.createElement("input");c.type="checkbox";c.className="triage-pick";l.className="triage-label";l.append(c," accept");c.onchange=update;tr.cells[0].prepend(l)});
+why.oninput=update;
+d.getElementById("triage-copy").onclick=function(){if(!out.value)return;out.select();if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(out.value).catch(function(){d.execCommand("copy")});else d.execCommand("copy")};
+d.getElementById("triage-download").onclick=function(){if(!out.value)return;var a=d.createElement("a");a.href="data:application/json;charset=utf-8,"+encodeURIComponent(out.value);a.download="toki-parity-suppressions.json";d.body.append(a);a.click();a.remove()};
+tri.hidden=false;update()}
 var users=d.getElementById("user-details-list");
 if(users){var tools=d.createElement("p"),o=d.createElement("button"),c=d.createElement("button");tools.className="tools";
 o.type=c.type="button";o.textContent="Expand all users";c.textContent="Collapse all users";

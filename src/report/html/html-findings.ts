@@ -1,4 +1,5 @@
 import { escapeHtml, formatSignedHours, renderDate, renderKind, renderSeverity, renderValue } from "./html-format.js";
+import { triageEntryOf } from "../report-triage.js";
 import type { FindingRecord } from "./html-report-input.js";
 import { renderNoteDiff } from "./html-note-diff.js";
 import { renderTable, type TableColumn, type TableLimits } from "./html-table.js";
@@ -65,6 +66,11 @@ export function renderFindingsTable(options: FindingsTableOptions): string {
       caption: options.caption,
       columns,
       items: options.findings,
+      // The page's triage panel turns selected rows into rules-file suppressions.
+      rowData: (f) => {
+        const entry = triageEntryOf(f);
+        return entry === null ? null : { suppression: JSON.stringify(entry) };
+      },
       renderRow: (f) => [
         renderSeverityCell(f),
         renderFindingCell(f),

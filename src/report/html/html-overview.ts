@@ -155,3 +155,20 @@ export function renderOverviewSection(model: HtmlReportModel, ctx: SectionContex
     `<h3>Flex and worked-hours delta per period</h3>${renderHeatmap(model.users, ctx)}</section>`
   );
 }
+
+/**
+ * Triage without leaving the page: the script adds an "accept" box to every finding a rules file
+ * can suppress; the selection and a reason become a rules file `compare --rules` accepts.
+ */
+export function renderTriageSection(): string {
+  return (
+    `<section id="triage" aria-labelledby="triage-h" hidden><h2 id="triage-h">Triage</h2>` +
+    `<p>Tick <em>accept</em> on the findings below that the team accepts, write why, and copy or download the rules file. ` +
+    `Each entry matches its finding's kind, user, ids and day only. Merge the entries into your rules file's <code>suppressions</code> ` +
+    `(or pass this file as is) and run <code>toki-parity compare --rules FILE</code> again; source errors cannot be accepted.</p>` +
+    `<p><label for="triage-reason">Reason (recorded with every entry)</label><br><textarea id="triage-reason" rows="2"></textarea></p>` +
+    `<p><span id="triage-count" role="status">0 findings selected</span> ` +
+    `<button type="button" id="triage-copy">Copy JSON</button> <button type="button" id="triage-download">Download JSON</button></p>` +
+    `<p><label for="triage-json">Rules file</label><br><textarea id="triage-json" rows="8" readonly></textarea></p></section>`
+  );
+}

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { renderOverviewSection, type SinceCounts } from "./html-overview.js";
+import { renderOverviewSection, renderTriageSection, type SinceCounts } from "./html-overview.js";
 import { REPORT_CSS, REPORT_SCRIPT } from "./html-assets.js";
 import { escapeHtml, formatCount } from "./html-format.js";
 import type { HtmlReportModel, UserReport } from "./html-report-model.js";
@@ -100,6 +100,7 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
     `<nav aria-label="Report sections"><ul>${nav}</ul></nav><main>` +
     renderOverviewSection(model, ctx, options.since ?? null) +
     renderVerdictSection(model, ctx) +
+    renderTriageSection() +
     renderUsersSection(model, ctx) +
     renderOpeningBalancesSection(model, ctx) +
     renderEditabilitySection(model, ctx) +

@@ -27,6 +27,8 @@ export interface TableSpec<T> {
   /** Cells as HTML (already escaped). The first cell becomes `<th scope="row">` when `rowHeader`. */
   renderRow: (item: T) => readonly string[];
   rowClass?: (item: T) => string | null;
+  /** Extra `data-*` attributes of a row (names without the prefix; values are escaped). */
+  rowData?: (item: T) => Record<string, string> | null;
   rowHeader?: boolean;
   /** Extra class on the table (for column widths). */
   className?: string;
@@ -42,7 +44,8 @@ function renderRowHtml<T>(spec: TableSpec<T>, item: T): string {
     return i === 0 && spec.rowHeader ? `<th scope="row"${numeric}>${cell}</th>` : `<td${numeric}>${cell}</td>`;
   });
   const cls = spec.rowClass?.(item);
-  return `<tr${cls ? ` class="${escapeHtml(cls)}"` : ""}>${cells.join("")}</tr>`;
+  const data = Object.entries(spec.rowData?.(item) ?? {}).map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`).join("");
+  return `<tr${cls ? ` class="${escapeHtml(cls)}"` : ""}${data}>${cells.join("")}</tr>`;
 }
 
 /**

@@ -5,7 +5,12 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_FILES } from "../../../src/demo/demo-fixtures.js";
+import { readFileSync, writeFileSync } from "node:fs";
 import { writeHtmlReport } from "../../../src/report/html/html-report.js";
+import { runGate } from "../../../src/report/report-gate.js";
+import { findingKey } from "../../../src/report/report-diff.js";
+import { openReportStore } from "../../../src/report/report-store.js";
+import { systemClock } from "../../../src/domain/ports.js";
 import { readDemoJson, rehearseDemo } from "../demo-rehearsal.js";
 
 /** Debian's Chromium, as in browser.test.ts. */
@@ -99,8 +104,10 @@ describe.skipIf(!haveChromium && !inCi)("the demo report's company overview in C
     const column = async () => table.locator("tbody tr:not([hidden]) > :first-child").allInnerTexts();
     await severityHeader.click();
     const ascending = await column();
-    const rank = (s: string) => ["blocking", "warning", "info"].findIndex((x) => s.startsWith(x));
+    const rank = (s: string) => ["blocking", "warning", "info"].findIndex((x) => s.toLowerCase().includes(x));
     expect(ascending.map(rank)).toEqual([...ascending.map(rank)].sort((a, b) => a - b));
+    // User 1 has findings of all three severities, so the order is a real one.
+    expect(new Set(ascending.map(rank))).toEqual(new Set([0, 1, 2]));
     await severityHeader.click();
     expect(await severityHeader.getAttribute("aria-sort")).toBe("descending");
     const descending = await column();
@@ -115,4 +122,67 @@ describe.skipIf(!haveChromium && !inCi)("the demo report's company overview in C
     expect(filtered.every((row) => row.includes("missing_in_kleer"))).toBe(true);
     await page.close();
   });
+
+  it("triage round trip: accepted findings become a rules file that compare accepts, and the gate passes for exactly those", async () => {
+    // The planted unreadable user is left out: a source error cannot be accepted.
+    const users = readDemoJson<{ users: Array<{ tokiUserId: number }> }>(DEMO_FILES.mapping).users.map((u) => u.tokiUserId).filter((id) => id !== 9);
+    const raw = join(dir, "triage.sqlite");
+    await rehearseDemo({ reportFile: raw, users });
+    await writeHtmlReport({ reportFile: raw, outFile: join(dir, "triage.html") });
+    const page = await browser.newPage({ acceptDownloads: true });
+    await page.goto(pathToFileURL(join(dir, "triage.html")).href);
+    expect(await page.locator("#triage").isVisible()).toBe(true);
+    // Accept every blocking finding the page offers.
+    const selected = await page.$$eval("tr[data-suppression]", (trs) =>
+      trs
+        .filter((tr) => ((tr as HTMLTableRowElement).cells[0]?.textContent ?? "").toLowerCase().includes("blocking"))
+        .map((tr) => {
+          const box = tr.querySelector("input.triage-pick") as HTMLInputElement;
+          box.checked = true;
+          box.dispatchEvent(new Event("change"));
+          return tr.getAttribute("data-suppression") as string;
+        }),
+    );
+    expect(selected.length).toBeGreaterThan(5);
+    expect(await page.locator("#triage-count").innerText()).toContain("write a reason");
+    expect(await page.locator("#triage-json").inputValue()).toBe("");
+    await page.locator("#triage-reason").fill("Accepted in the rehearsal review (ticket CUT-200)");
+    expect(await page.locator("#triage-count").innerText()).toBe(`${new Set(selected).size} findings selected`);
+    const text = await page.locator("#triage-json").inputValue();
+    const rules = JSON.parse(text) as { version: number; suppressions: Array<Record<string, unknown>> };
+    // Download gives the same file.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#triage-download").click()]);
+    expect(download.suggestedFilename()).toBe("toki-parity-suppressions.json");
+    expect(readFileSync(await download.path(), "utf8")).toBe(text);
+    await page.close();
+    expect(rules.suppressions.every((e) => e.reason === "Accepted in the rehearsal review (ticket CUT-200)")).toBe(true);
+
+    const blockingKeys = (file: string, suppressed: boolean) => {
+      const store = openReportStore(file, { clock: systemClock, mustExist: true });
+      try {
+        return store.readFindings(store.getRun().runId).filter((f) => f.severity === "blocking" && f.suppressed === suppressed).map((f) => findingKey(f)).sort();
+      } finally {
+        store.db.close();
+      }
+    };
+    const before = blockingKeys(raw, false);
+    expect(runGate({ reportFile: raw }).passed).toBe(false);
+
+    const rulesFile = join(dir, "triage-rules.json");
+    writeFileSync(rulesFile, JSON.stringify(rules));
+    const accepted = join(dir, "triage-accepted.sqlite");
+    await rehearseDemo({ reportFile: accepted, users, rulesFile });
+    const gate = runGate({ reportFile: accepted });
+    expect(gate.reason).toMatch(/^gate passed: /);
+    // Exactly the accepted findings are suppressed: the ones that were blocking, no more.
+    expect(blockingKeys(accepted, true)).toEqual(before);
+    expect(blockingKeys(accepted, false)).toEqual([]);
+
+    // Without one of the entries, exactly that finding fails the gate again.
+    writeFileSync(rulesFile, JSON.stringify({ ...rules, suppressions: rules.suppressions.slice(1) }));
+    const partial = join(dir, "triage-partial.sqlite");
+    await rehearseDemo({ reportFile: partial, users, rulesFile });
+    expect(blockingKeys(partial, false)).toHaveLength(1);
+    expect(runGate({ reportFile: partial }).passed).toBe(false);
+  }, 120_000);
 });
