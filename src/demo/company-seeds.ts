@@ -52,6 +52,7 @@ export function toKleerSeed(company: SyntheticCompany, options: { withEvents?: b
           comment: e.comment,
           foreignId: e.foreignId,
           status: e.status,
+          ...(e.wireQuirk === undefined ? {} : { wireQuirk: e.wireQuirk }),
         }))
       : [],
     dayStatuses: [...dayStatuses.values()],

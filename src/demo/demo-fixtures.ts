@@ -69,6 +69,7 @@ const REASONS: Record<string, string> = {
   unmapped_project: "Internal project closed before the cutover; not migrated (ticket CUT-109)",
   unmapped_activity: "Conference activity discontinued; not migrated (ticket CUT-110)",
   unmapped_user: "Consultant left before the cutover; no Kleer account (ticket CUT-111)",
+  toki_decode_error: "Kleer support re-saves the event with its status spelled OPEN/APPROVED/CERTIFIED before the cutover (ticket CUT-113)",
 };
 
 /**

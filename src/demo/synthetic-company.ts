@@ -65,6 +65,8 @@ export interface KleerEventSeed {
   comment: string;
   foreignId: string;
   status: TimeEntryStatus;
+  /** Answered the way Toki's decoder refuses (the Kleer emulator's per-event wire quirk). */
+  wireQuirk?: "pascal-status" | undefined;
 }
 
 export interface DaySchedule {
@@ -104,7 +106,8 @@ export type SeededDiscrepancyKind =
   | "link_duration_mismatch"
   | "schedule_difference"
   | "absence_difference"
-  | "history_row_invalid";
+  | "history_row_invalid"
+  | "toki_decode_error";
 
 /** One discrepancy planted on purpose, with where it was planted. */
 export interface SeededDiscrepancy {
@@ -448,6 +451,7 @@ export function generateSyntheticCompany(options: SyntheticCompanyOptions): Synt
     plantPeriodDiscrepancies();
     plantUnmapped();
     plantInvalidHistoryRow();
+    plantTokiDecodeError();
   }
 
   function plantInvalidHistoryRow(): void {
@@ -470,6 +474,25 @@ export function generateSyntheticCompany(options: SyntheticCompanyOptions): Synt
       user_email: user.email,
     });
     seeded.push({ kind: "history_row_invalid", tokiUserId: user.tokiUserId, date });
+  }
+
+  /** One event of a clean pair whose status Kleer spells `Open`/`Approved` (the XSD form): Toki fails that reply. */
+  function plantTokiDecodeError(): void {
+    const touched = new Set(seeded.map((d) => d.kleerId).filter((id) => id !== undefined));
+    const seededLegacy = new Set(seeded.map((d) => d.legacyId).filter((id) => id !== undefined));
+    const event = kleerEvents.find(
+      (e) =>
+        e.kleerProjectId !== null &&
+        !touched.has(e.id) &&
+        !seededLegacy.has(e.foreignId.replace(/^milltime:/, "")) &&
+        e.foreignId.startsWith("milltime:") &&
+        e.date > range.from &&
+        e.date < range.to,
+    );
+    const user = event && users.find((u) => u.kleerUserId === event.kleerUserId);
+    if (!event || !user) return;
+    event.wireQuirk = "pascal-status";
+    seeded.push({ kind: "toki_decode_error", tokiUserId: user.tokiUserId, date: event.date, kleerId: event.id });
   }
 
   function plantPeriodDiscrepancies(): void {
