@@ -19,6 +19,7 @@ export function addRunFlags(command: Command, options: { range?: boolean } = {})
     .option("--kleer-url <url>", "Kleer API base URL (env TOKI_KLEER__BASE_URL; default production)")
     .option("--kleer-token <token>", "Kleer integration token (env TOKI_KLEER__TOKEN; prefer the env)")
     .option("--kleer-company <id>", "Kleer company id (env TOKI_KLEER__COMPANY_ID)")
+    .option("--kleer-max-span-months <n>", "longest span one per-user Kleer read asks for, default 12 (a refused span is split in halves)")
     .option("--milltime-url <url>", "Milltime CGI entry point (env TOKI_MILLTIME__URL)")
     .option("--milltime-credentials <file>", "per-user Milltime credentials file (live reads)")
     .option("--milltime-snapshot <dir>", "offline Milltime snapshot written by `milltime export`")
@@ -40,6 +41,7 @@ export interface RunFlagValues {
   kleerUrl?: string;
   kleerToken?: string;
   kleerCompany?: string;
+  kleerMaxSpanMonths?: string;
   milltimeUrl?: string;
   milltimeCredentials?: string;
   milltimeSnapshot?: string;
@@ -75,6 +77,7 @@ export function runConfigFromFlags(flags: RunFlagValues, env: NodeJS.ProcessEnv 
       baseUrl: flags.kleerUrl ?? env.TOKI_KLEER__BASE_URL ?? undefined,
       token: flags.kleerToken ?? env.TOKI_KLEER__TOKEN,
       companyId: flags.kleerCompany ?? env.TOKI_KLEER__COMPANY_ID,
+      maxSpanMonths: flags.kleerMaxSpanMonths === undefined ? undefined : Number.isFinite(Number(flags.kleerMaxSpanMonths)) ? Number(flags.kleerMaxSpanMonths) : flags.kleerMaxSpanMonths,
     },
     milltime: {
       url: flags.milltimeUrl ?? env.TOKI_MILLTIME__URL ?? undefined,

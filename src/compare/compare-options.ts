@@ -13,6 +13,11 @@ import type { ReportStore } from "../report/report-store.js";
 
 /** Users compared at once when the caller gives no concurrency. */
 export const DEFAULT_COMPARE_CONCURRENCY = 4;
+/**
+ * Milltime reads of one user in flight at once (the calendar chain and the weekly TimeInfo
+ * calls overlap); bounded so that one user never takes more than its share of the pool.
+ */
+export const MILLTIME_USER_READ_CONCURRENCY = 4;
 
 /**
  * Days read before and after the range on both sides: a Kleer date may be the UTC date of an

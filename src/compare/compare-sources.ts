@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import { addDays } from "../domain/calendar.js";
 import { InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
 import type { DateRange, TimeEntry, TimeEntryListing } from "../domain/time-entry.js";
@@ -8,7 +9,7 @@ import type { SecretRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import type { UserLink } from "../domain/cutover-mapping.js";
 import type { SourceFailure } from "../parity/user-parity.js";
-import { DATE_SHIFT_MARGIN_DAYS, type RunCompareOptions, type TokiDecodeCollector } from "./compare-options.js";
+import { DATE_SHIFT_MARGIN_DAYS, MILLTIME_USER_READ_CONCURRENCY, type RunCompareOptions, type TokiDecodeCollector } from "./compare-options.js";
 
 const MAX_SOURCE_MESSAGE = 500;
 
@@ -99,11 +100,14 @@ export async function readUserSources(
   const [legacy, kleer, historyLinks] = await Promise.all([
     attempt("milltime", async () => {
       const reader = await options.legacyReaderFor(user, recorder);
-      const entries = await reader.getTimeEntries(readRange);
-      const infos: TimeInfo[] = [];
-      // One period at a time: Milltime's TimeInfo store answers one range per call.
-      for (const period of periods) infos.push(await reader.getTimeInfo(period));
-      return { entries, infos };
+      // Milltime's TimeInfo store answers one range per call: the periods' calls overlap with the
+      // calendar reads, a bounded number at a time, and keep the periods' order.
+      const limit = pLimit(MILLTIME_USER_READ_CONCURRENCY);
+      const [entries, infos] = await Promise.all([
+        limit(() => reader.getTimeEntries(readRange)),
+        Promise.all(periods.map((period) => limit(() => reader.getTimeInfo(period)))),
+      ]);
+      return { entries, infos: infos as TimeInfo[] };
     }),
     kleerUserId === undefined
       ? Promise.resolve(null)

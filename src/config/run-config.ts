@@ -27,6 +27,13 @@ export const runConfigSchema = z
         baseUrl: z.url().default(KLEER_PRODUCTION_BASE_URL).describe("Kleer API base URL (TOKI_KLEER__BASE_URL)."),
         token: z.string().min(1, "the Kleer token is empty").describe("Integration token sent as X-Token (TOKI_KLEER__TOKEN)."),
         companyId: z.coerce.number().int().positive().describe("Kleer company id (TOKI_KLEER__COMPANY_ID)."),
+        maxSpanMonths: z
+          .number()
+          .int()
+          .min(1)
+          .max(120)
+          .optional()
+          .describe("Longest date span one per-user Kleer read asks for, in months (12 when absent); a refused span is retried as two halves."),
       })
       .describe("The Kleer side."),
     milltime: z
@@ -93,6 +100,7 @@ export const RUN_CONFIG_OPTION_NAMES: Record<string, string> = {
   "kleer.baseUrl": "--kleer-url / TOKI_KLEER__BASE_URL",
   "kleer.token": "--kleer-token / TOKI_KLEER__TOKEN",
   "kleer.companyId": "--kleer-company / TOKI_KLEER__COMPANY_ID",
+  "kleer.maxSpanMonths": "--kleer-max-span-months",
   "milltime.url": "--milltime-url / TOKI_MILLTIME__URL",
   "milltime.credentialsFile": "--milltime-credentials",
   "milltime.snapshotDir": "--milltime-snapshot",

@@ -8,6 +8,11 @@ export interface RequestRecord {
   status: number | undefined;
   attempts: number;
   durationMs: number;
+  /** First and last day a ranged read asked for (Kleer's per-user endpoints). */
+  spanFrom?: string | undefined;
+  spanTo?: string | undefined;
+  /** The provider refused the span and the caller retried it as two halves. */
+  split?: boolean | undefined;
 }
 
 /** Receives every request a client makes (the report store, a test, the benchmark). */

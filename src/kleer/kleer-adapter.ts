@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
-import { inRange, isIsoDate, lastDayOfMonth, splitByMonth } from "../domain/calendar.js";
+import { inRange, isIsoDate } from "../domain/calendar.js";
+import { splitBySpan } from "../domain/date-span.js";
 import { ConfigError, TokiError } from "../domain/errors.js";
 import { silentLogger, systemClock, type Clock, type Logger, type TimeTrackingClient, type WeeklyStatsByPeriodReader } from "../domain/ports.js";
 import type {
@@ -10,8 +11,9 @@ import type {
   TimeEntryListing,
   TimeEntryStatus,
 } from "../domain/time-entry.js";
-import type { KleerClient } from "./kleer-client.js";
+import type { KleerClient, KleerEventQuery } from "./kleer-client.js";
 import { isPayrollUserMissing } from "./kleer-errors.js";
+import { createKleerSpanReader, KLEER_DEFAULT_MAX_SPAN_MONTHS, type KleerSpanLimits } from "./kleer-span.js";
 import { createKleerCompanyLookups, type KleerCompanyLookups } from "./kleer-lookups.js";
 import {
   allowedActivityIds,
@@ -28,7 +30,7 @@ import {
 } from "./kleer-mapping.js";
 import type { KleerClientProject, KleerEvent, KleerEventRestriction } from "./kleer-schema.js";
 
-/** Month chunks of one adapter call fetched at the same time. */
+/** Spans of one adapter call fetched at the same time. */
 export const KLEER_CHUNK_CONCURRENCY = 4;
 /** Toki's users are in Sweden; the registration day of a write is the start's date in this zone. */
 export const KLEER_DEFAULT_TIME_ZONE = "Europe/Stockholm";
@@ -45,6 +47,10 @@ export interface KleerAdapterOptions {
   logger?: Logger | undefined;
   /** Shared company lookups. @default createKleerCompanyLookups(client) (private to this adapter) */
   lookups?: KleerCompanyLookups | undefined;
+  /** Longest span one per-user read asks for, in calendar months. @default 12 */
+  maxSpanMonths?: number | undefined;
+  /** Span limits learnt from Kleer's refusals, shared by the adapters of a run. @default private to this adapter */
+  spanLimits?: KleerSpanLimits | undefined;
 }
 
 /** Toki's Kleer-era provider port plus multi-period statistics. */
@@ -79,11 +85,11 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const lookups = options.lookups ?? createKleerCompanyLookups(client);
+  const maxSpanMonths = options.maxSpanMonths ?? KLEER_DEFAULT_MAX_SPAN_MONTHS;
+  if (!Number.isInteger(maxSpanMonths) || maxSpanMonths < 1) throw new ConfigError("maxSpanMonths must be a positive integer", ["kleer.maxSpanMonths"]);
   const limit = pLimit(KLEER_CHUNK_CONCURRENCY);
-
-  /** Runs `fetch` once per month chunk (bounded concurrency) and returns the results in chunk order. */
-  const perMonth = <T>(chunks: DateRange[], fetch: (chunk: DateRange) => Promise<T>) =>
-    Promise.all(chunks.map((chunk) => limit(() => fetch(chunk))));
+  const spans = createKleerSpanReader({ limit, maxSpanMonths, limits: options.spanLimits });
+  const query = (range: DateRange): KleerEventQuery => ({ userId: kleerUserId, range, splittable: true });
 
   const emptyWhenNoPayroll = async <T>(load: Promise<T[]>): Promise<T[]> => {
     try {
@@ -95,35 +101,34 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
     }
   };
 
-  // Events are fetched by whole calendar month and kept until the next write, so the listing and
-  // the statistics of one run share one request per user and month (the request budget).
-  const eventMonths = new Map<string, Promise<KleerEvent[]>>();
-  function eventsOfMonth(month: string): Promise<KleerEvent[]> {
-    let pending = eventMonths.get(month);
-    if (!pending) {
-      const from = `${month}-01`;
-      pending = limit(() => client.listEvents({ userId: kleerUserId, range: { from, to: lastDayOfMonth(from) } }));
-      pending.catch(() => eventMonths.delete(month));
-      eventMonths.set(month, pending);
-    }
-    return pending;
-  }
+  // Events are fetched for the whole asked range (in spans) and kept until the next write; a
+  // later ask inside a fetched range (the statistics after the listing) reuses it, so both share
+  // one read per span (the request budget).
+  const eventReads: Array<{ range: DateRange; events: Promise<KleerEvent[]> }> = [];
   async function fetchEvents(range: DateRange): Promise<KleerEvent[]> {
-    const months = splitByMonth(range).map((chunk) => chunk.from.slice(0, 7));
-    const perMonthEvents = await Promise.all(months.map(eventsOfMonth));
-    return uniqueEvents(perMonthEvents.flat()).filter((e) => inRange(e.date, range));
+    let read = eventReads.find((r) => r.range.from <= range.from && r.range.to >= range.to);
+    if (!read) {
+      const entry = { range, events: spans.read("events", range, (span) => client.listEvents(query(span))) };
+      entry.events.catch(() => {
+        const at = eventReads.indexOf(entry);
+        if (at >= 0) eventReads.splice(at, 1);
+      });
+      eventReads.push(entry);
+      read = entry;
+    }
+    return uniqueEvents(await read.events).filter((e) => inRange(e.date, range));
   }
   /** Runs a write and forgets the cached events whatever its outcome (a lost reply may have written). */
   async function writing<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } finally {
-      eventMonths.clear();
+      eventReads.length = 0;
     }
   }
 
   async function fetchStatuses(range: DateRange): Promise<KleerEventRestriction[]> {
-    return (await perMonth(splitByMonth(range), (chunk) => client.listEventStatuses({ userId: kleerUserId, range: chunk }))).flat();
+    return spans.read("statuses", range, (span) => client.listEventStatuses(query(span)));
   }
 
   async function listTimeEntries(range: DateRange): Promise<TimeEntryListing> {
@@ -162,16 +167,13 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
     periods.forEach(checkRange);
     const from = periods.reduce((min, p) => (p.from < min ? p.from : min), periods[0]!.from);
     const to = periods.reduce((max, p) => (p.to > max ? p.to : max), periods[0]!.to);
-    const chunks = splitByMonth({ from, to }).filter((c) => periods.some((p) => p.from <= c.to && p.to >= c.from));
-    const [events, fetched] = await Promise.all([
+    // Sparse periods (a few weeks far apart) read only the spans that hold one.
+    const chunks = splitBySpan({ from, to }, maxSpanMonths).filter((c) => periods.some((p) => p.from <= c.to && p.to >= c.from));
+    const [events, schedule, payroll] = await Promise.all([
       Promise.all(chunks.map((chunk) => fetchEvents(chunk))).then((lists) => uniqueEvents(lists.flat())),
-      perMonth(chunks, (chunk) => {
-        const q = { userId: kleerUserId, range: chunk };
-        return Promise.all([emptyWhenNoPayroll(client.getPayrollSchedule(q)), emptyWhenNoPayroll(client.listPayrollEvents(q))]);
-      }),
+      Promise.all(chunks.map((chunk) => emptyWhenNoPayroll(spans.read("schedule", chunk, (span) => client.getPayrollSchedule(query(span)))))).then((l) => l.flat()),
+      Promise.all(chunks.map((chunk) => emptyWhenNoPayroll(spans.read("payroll-events", chunk, (span) => client.listPayrollEvents(query(span)))))).then((l) => l.flat()),
     ]);
-    const schedule = fetched.flatMap(([s]) => s);
-    const payroll = fetched.flatMap(([, p]) => p);
     return periods.map((period) => computeStatsForRange(period, events, schedule, payroll));
   }
 

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { Pool, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import { ConfigError, InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
+import { daysIn } from "../domain/date-span.js";
 import type { DateRange } from "../domain/time-entry.js";
 import type { TokiDecodeReply } from "../domain/toki-decode.js";
 import { excerptBody, globalRedactor, SecretRedactor } from "../http/redact.js";
@@ -11,8 +12,11 @@ import {
   codeForStatus,
   describeNonJson,
   invalidResponseFromZod,
+  isSpanRefusalStatus,
   kleerMessageOf,
   KleerPayrollUserMissingError,
+  KleerSpanRefusedError,
+  type KleerSpanRefusal,
 } from "./kleer-errors.js";
 import {
   kleerActivitiesSchema,
@@ -44,6 +48,8 @@ export const KLEER_POOL_CONNECTIONS = 8;
 export const KLEER_KEEP_ALIVE_MS = 30_000;
 /** Default per-request deadline (connect, headers and body together). Toki itself sets none. */
 export const KLEER_DEFAULT_TIMEOUT_MS = 30_000;
+/** Largest reply body read (bytes); a larger one is not parsed (a ranged read is then split). */
+export const KLEER_DEFAULT_MAX_REPLY_BYTES = 32 * 1024 * 1024;
 
 export interface KleerClientOptions {
   /** e.g. `https://api.kleer.se/v1`; a trailing `/` is trimmed. */
@@ -57,6 +63,10 @@ export interface KleerClientOptions {
   recorder?: RequestRecorder | undefined;
   /** Per-try deadline. @default 30000 */
   timeoutMs?: number | undefined;
+  /** Reply bodies above this many bytes are refused unread. @default 33554432 (32 MiB) */
+  maxReplyBytes?: number | undefined;
+  /** Connections of the client's own pool (ignored with an injected dispatcher). @default 8 */
+  connections?: number | undefined;
   /**
    * Retries of transient read failures (connection errors, timeouts, 429, 502/503/504); writes
    * (PUT/POST/DELETE) are never retried. `false` turns retries off. @default 5 tries, 200 ms base, 5 s cap
@@ -79,6 +89,12 @@ export interface KleerClientOptions {
 export interface KleerEventQuery {
   userId: number;
   range: DateRange;
+  /**
+   * The caller retries a refused span as two halves: a refusal (an HTTP error other than auth or
+   * rate limit, a timeout, a reply above the size bound) of a range of two days or more then
+   * throws KleerSpanRefusedError and its requests row is marked as split. @default false
+   */
+  splittable?: boolean | undefined;
 }
 
 /** One method per endpoint of kleer-api.md §3; results are parsed wire rows. */
@@ -132,11 +148,40 @@ interface SendSpec<S extends z.ZodType> {
   range?: DateRange;
   /** The plural key of a list reply (checked with `strictLists`). */
   listKey?: string;
+  splittable?: boolean | undefined;
+}
+
+type BodyRead = { text: string; oversize: false } | { text: ""; oversize: true };
+
+/** Abandons a body unread; undici reports the destroyed stream as an AbortError nobody awaits. */
+function abandon(body: Dispatcher.ResponseData["body"]): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
+/** Reads a body up to `limit` bytes; a longer one is abandoned (its connection destroyed). */
+async function readBounded(response: Dispatcher.ResponseData, limit: number): Promise<BodyRead> {
+  const declared = Number(response.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    abandon(response.body);
+    return { text: "", oversize: true };
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      abandon(response.body);
+      return { text: "", oversize: true };
+    }
+    chunks.push(chunk);
+  }
+  return { text: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"), oversize: false };
 }
 
 const PAYROLL_MISSING = "PayrollUserDoesNotExistException";
 
-function checkOptions(options: KleerClientOptions): { base: URL; timeoutMs: number } {
+function checkOptions(options: KleerClientOptions): { base: URL; timeoutMs: number; maxReplyBytes: number } {
   let base: URL;
   try {
     base = new URL(options.baseUrl.replace(/\/+$/, ""));
@@ -148,14 +193,16 @@ function checkOptions(options: KleerClientOptions): { base: URL; timeoutMs: numb
   if (!Number.isInteger(options.companyId) || options.companyId <= 0) throw new ConfigError("the Kleer company id must be a positive integer", ["kleer.companyId"]);
   const timeoutMs = options.timeoutMs ?? KLEER_DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ConfigError("the Kleer timeout must be a positive number of milliseconds", ["kleer.timeoutMs"]);
-  return { base, timeoutMs };
+  const maxReplyBytes = options.maxReplyBytes ?? KLEER_DEFAULT_MAX_REPLY_BYTES;
+  if (!Number.isInteger(maxReplyBytes) || maxReplyBytes <= 0) throw new ConfigError("the Kleer reply size bound must be a positive number of bytes", ["kleer.maxReplyBytes"]);
+  return { base, timeoutMs, maxReplyBytes };
 }
 
 const dateRoute = (d: string) => encodeURIComponent(d);
 
 /** Creates a Kleer API client bound to one company; every call goes through one internal `send`. */
 export function createKleerClient(options: KleerClientOptions): KleerClient {
-  const { base, timeoutMs } = checkOptions(options);
+  const { base, timeoutMs, maxReplyBytes } = checkOptions(options);
   const baseHref = base.href.replace(/\/+$/, "");
   const companyId = options.companyId;
   const recorder = options.recorder ?? nullRecorder;
@@ -166,7 +213,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
   const sanitize = (text: string) => globalRedactor.redact(redactor.redact(text));
   const ownPool = options.dispatcher
     ? undefined
-    : new Pool(base.origin, { connections: KLEER_POOL_CONNECTIONS, keepAliveTimeout: KLEER_KEEP_ALIVE_MS, connect: { timeout: timeoutMs } });
+    : new Pool(base.origin, { connections: options.connections ?? KLEER_POOL_CONNECTIONS, keepAliveTimeout: KLEER_KEEP_ALIVE_MS, connect: { timeout: timeoutMs } });
   const dispatcher: Dispatcher = options.dispatcher ?? (ownPool as Pool);
   const headers = {
     "x-token": options.token,
@@ -185,12 +232,33 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
   }
 
   async function sendOnce<S extends z.ZodType>(spec: SendSpec<S>): Promise<z.infer<S>> {
-    const search = spec.query ? `?${new URLSearchParams(spec.query).toString()}` : "";
-    const routeQuery = spec.query ? `?${Object.keys(spec.query).map((k) => `${k}={${k}}`).join("&")}` : "";
-    const route = `/company/{companyId}${spec.route}${routeQuery}`;
-    const where = `${spec.method} ${route}`;
-    const url = `${baseHref}/company/${companyId}${spec.path}${search}`;
     const started = performance.now();
+    const route = `/company/{companyId}${spec.route}${spec.query ? `?${Object.keys(spec.query).map((k) => `${k}={${k}}`).join("&")}` : ""}`;
+    const { retried, refusal } = await exchange(spec);
+    const { outcome, attempts } = retried;
+    const split = refusal !== undefined && spec.splittable === true && spec.range !== undefined && daysIn(spec.range) >= 2;
+    recorder.record({
+      system: "kleer",
+      method: spec.method,
+      route,
+      status: outcome.ok ? outcome.reply.status : undefined,
+      attempts,
+      durationMs: performance.now() - started,
+      ...(spec.range ? { spanFrom: spec.range.from, spanTo: spec.range.to } : {}),
+      ...(split ? { split: true } : {}),
+    });
+    try {
+      return interpret(spec, route, retried);
+    } catch (error) {
+      if (!split || !(error instanceof Error)) throw error;
+      throw new KleerSpanRefusedError(error.message, refusal, error);
+    }
+  }
+
+  /** One request with its retries; `refusal` says whether the outcome refuses a ranged read's span. */
+  async function exchange(spec: SendSpec<z.ZodType>) {
+    const search = spec.query ? `?${new URLSearchParams(spec.query).toString()}` : "";
+    const url = `${baseHref}/company/${companyId}${spec.path}${search}`;
     // Only reads are retried: a write whose reply was lost may have been carried out, and the
     // replay resolves that through its foreign-id lookup instead of writing again.
     const retried = await runWithRetry(retryPolicy, spec.method === "GET", async () => {
@@ -208,13 +276,23 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
         status: response.statusCode,
         contentType: (Array.isArray(ct) ? ct.join(",") : (ct ?? "")).toLowerCase(),
         retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-        text: await response.body.text(),
+        ...(await readBounded(response, maxReplyBytes)),
       };
     });
-    const { outcome, attempts } = retried;
+    const { outcome } = retried;
+    let refusal: KleerSpanRefusal | undefined;
+    if (!outcome.ok) refusal = outcome.error instanceof Error && outcome.error.name === "TimeoutError" ? "timeout" : undefined;
+    else if (outcome.reply.oversize) refusal = "oversize";
+    else if (isSpanRefusalStatus(outcome.reply.status) && !(spec.payroll && outcome.reply.status === 500 && outcome.reply.text.includes(PAYROLL_MISSING)))
+      refusal = "status";
+    return { retried, refusal };
+  }
+
+  /** The parsed body of a reply, or the error a failed exchange or a bad reply is. */
+  function interpret<S extends z.ZodType>(spec: SendSpec<S>, route: string, retried: Awaited<ReturnType<typeof exchange>>["retried"]): z.infer<S> {
+    const where = `${spec.method} ${route}`;
+    const { outcome } = retried;
     const gaveUp = gaveUpPhrase(retried);
-    const lastStatus = outcome.ok ? outcome.reply.status : undefined;
-    recorder.record({ system: "kleer", method: spec.method, route, status: lastStatus, attempts, durationMs: performance.now() - started });
     if (!outcome.ok) {
       const { error } = outcome;
       const reason =
@@ -226,6 +304,9 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
       throw new TokiError("UNREACHABLE", sanitize(`Kleer is unreachable (${where}): ${gaveUp}${reason}`), { cause: error });
     }
     const { status, contentType, text } = outcome.reply;
+    if (outcome.reply.oversize) {
+      throw new InvalidResponseError(`Kleer's reply to ${where} (HTTP ${status}) is larger than ${maxReplyBytes} bytes; it was not read`, "(body)");
+    }
 
     if (status < 200 || status > 299) {
       const details = { system: "kleer" as const, status, method: spec.method, route, bodyExcerpt: excerptBody(sanitize(text), redactor) };
@@ -317,6 +398,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           path: "/event",
           route: "/event",
           query: rangeQuery(q, "startDate", "endDate"),
+          splittable: q.splittable,
           schema: kleerEventsSchema,
           listKey: "event-readables",
           toki: "events",
@@ -345,6 +427,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           path: "/event/statuses",
           route: "/event/statuses",
           query: rangeQuery(q, "fromDate", "toDate"),
+          splittable: q.splittable,
           schema: kleerEventRestrictionsSchema,
           listKey: "event-restriction-readables",
           toki: "eventStatuses",
@@ -362,6 +445,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           payroll: true,
           toki: "payrollSchedule",
           range: q.range,
+          splittable: q.splittable,
         })
       )["payroll-user-schedule-metadatas"],
     listPayrollEvents: async (q) =>
@@ -375,6 +459,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
           payroll: true,
           toki: "payrollEvents",
           range: q.range,
+          splittable: q.splittable,
         })
       )["payroll-events"],
     settled: async () => {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { InvalidResponseError, ProviderHttpError, type HttpErrorDetails, type TokiErrorCode } from "../domain/errors.js";
+import { InvalidResponseError, ProviderHttpError, TokiError, type HttpErrorDetails, type TokiErrorCode } from "../domain/errors.js";
 
 /**
  * Kleer's answer (HTTP 500, body naming `PayrollUserDoesNotExistException`) to a payroll request
@@ -68,4 +68,28 @@ export function describeNonJson(body: string, contentType: string): string {
   if (contentType.includes("xml") || head.startsWith("<?xml") || head.startsWith("<")) return "XML";
   if (head.startsWith("{") || head.startsWith("[")) return "malformed or truncated JSON";
   return `non-JSON content${contentType ? ` (${contentType})` : ""}`;
+}
+
+/** Why Kleer's answer to a ranged read counts as a refusal of its span. */
+export type KleerSpanRefusal = "status" | "timeout" | "oversize";
+
+/**
+ * Kleer refused a ranged read of more than one day (an HTTP error other than auth or rate
+ * limit, no complete reply in time, or a reply above the size bound). The adapter retries the
+ * span as two halves; `cause` is the error the refusal would otherwise have been.
+ */
+export class KleerSpanRefusedError extends TokiError {
+  readonly refusal: KleerSpanRefusal;
+  constructor(message: string, refusal: KleerSpanRefusal, cause: Error) {
+    super(cause instanceof TokiError ? cause.code : "PROVIDER_ERROR", message, { cause });
+    this.refusal = refusal;
+  }
+}
+
+/** HTTP statuses that are never a span refusal: splitting cannot help against auth or a rate limit. */
+const NOT_A_SPAN_REFUSAL: ReadonlySet<number> = new Set([401, 403, 407, 429]);
+
+/** True when a failed ranged read's status may mean "this span is too long" (any other 4xx/5xx). */
+export function isSpanRefusalStatus(status: number): boolean {
+  return status >= 400 && status <= 599 && !NOT_A_SPAN_REFUSAL.has(status);
 }

@@ -13,9 +13,12 @@ export const MILLTIME_TIMEOUT_MS = 30_000;
 /** Toki's own tenant; tenant-specific, so it is configuration everywhere. */
 export const DEFAULT_MILLTIME_INSTANCE_ID = "000224.1";
 
+/** Connections of a Milltime pool unless sized for a run's concurrency. */
+export const MILLTIME_DEFAULT_CONNECTIONS = 8;
+
 /** A keep-alive connection pool for Milltime calls; share one between the clients of many users. */
-export function createMilltimeDispatcher(): Dispatcher {
-  return new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 8 });
+export function createMilltimeDispatcher(connections: number = MILLTIME_DEFAULT_CONNECTIONS): Dispatcher {
+  return new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections });
 }
 
 /** Strips trailing slashes so that `base + "/api/login"` and store paths join with one `/`. */

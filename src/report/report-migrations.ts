@@ -244,6 +244,15 @@ export const REPORT_MIGRATIONS: readonly ReportMigration[] = [
       ALTER TABLE run_users ADD COLUMN name TEXT;
     `,
   },
+  {
+    version: 6,
+    description: "requests: the date span a ranged read asked for, and whether Kleer refused it so it was retried as two halves",
+    sql: `
+      ALTER TABLE requests ADD COLUMN span_from TEXT;
+      ALTER TABLE requests ADD COLUMN span_to TEXT;
+      ALTER TABLE requests ADD COLUMN split INTEGER NOT NULL DEFAULT 0 CHECK (split IN (0, 1));
+    `,
+  },
 ];
 
 /** The highest schema version this tool writes. */

@@ -158,7 +158,8 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
        kleer_remaining, kleer_flex_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertRequest = db.prepare(
-    `INSERT INTO requests (run_id, user_key, system, method, route, status, attempts, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO requests (run_id, user_key, system, method, route, status, attempts, duration_ms, span_from, span_to, split)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const setCause = db.prepare("UPDATE findings SET caused_by = ? WHERE id = ?");
   const countSuppression = db.prepare("UPDATE suppressions SET matched_findings = matched_findings + ? WHERE id = ?");
@@ -251,7 +252,9 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
       );
     }
     for (const r of batch.requests ?? []) {
-      insertRequest.run(runId, key, r.system, r.method, clean(r.route), r.status ?? null, r.attempts, r.durationMs);
+      insertRequest.run(
+        runId, key, r.system, r.method, clean(r.route), r.status ?? null, r.attempts, r.durationMs, r.spanFrom ?? null, r.spanTo ?? null, r.split ? 1 : 0,
+      );
     }
   });
 

@@ -13,7 +13,7 @@ import { globalRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import type { RetryOptions } from "../http/retry.js";
 import { openTimerHistorySource, type HistoryBadRow, type TimerHistorySource } from "../history/index.js";
-import { createKleerAdapter, createKleerClient, createKleerCompanyLookups, type KleerAdapter, type KleerClient } from "../kleer/index.js";
+import { createKleerAdapter, createKleerClient, createKleerCompanyLookups, createKleerSpanLimits, KLEER_CHUNK_CONCURRENCY, type KleerAdapter, type KleerClient } from "../kleer/index.js";
 import { loadMappingFile } from "../mapping/index.js";
 import {
   createMilltimeClient,
@@ -28,9 +28,20 @@ import {
 import type { RunConfig } from "../config/run-config.js";
 import type { TokiDecodeCollector } from "../compare/compare-options.js";
 import type { TokiDecodeReply } from "../domain/toki-decode.js";
+import { MILLTIME_USER_READ_CONCURRENCY } from "../compare/compare-options.js";
 
-/** Kleer connections kept open for a run (shared by every user's client). */
+/** Kleer connections kept open for a run at least (shared by every user's client). */
 export const KLEER_RUN_CONNECTIONS = 8;
+/** Upper bound of either pool, whatever the concurrency. */
+export const RUN_MAX_CONNECTIONS = 128;
+
+/**
+ * Connections a pool needs so that `concurrency` users, each with up to `perUser` requests in
+ * flight, never queue behind a fixed pool (`--concurrency` above the pool size used to gain nothing).
+ */
+export function poolConnectionsFor(concurrency: number, perUser: number): number {
+  return Math.min(RUN_MAX_CONNECTIONS, Math.max(KLEER_RUN_CONNECTIONS, concurrency * perUser));
+}
 
 /** The Kleer side of a run: one keep-alive agent and company lookups shared by every user. */
 export interface KleerRunSide {
@@ -61,11 +72,15 @@ export interface OpenKleerSideOptions {
   retry?: RetryOptions | false | undefined;
   /** A list reply without its list key is an error, not an empty list (write paths). @default false */
   strictLists?: boolean | undefined;
+  /** Connections of the side's own agent. @default 8 */
+  connections?: number | undefined;
+  /** Longest span of one per-user read, in months. @default 12 */
+  maxSpanMonths?: number | undefined;
 }
 
 export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
   globalRedactor.add(options.token);
-  const dispatcher = options.dispatcher ?? new Agent({ connections: KLEER_RUN_CONNECTIONS, keepAliveTimeout: 10_000 });
+  const dispatcher = options.dispatcher ?? new Agent({ connections: options.connections ?? KLEER_RUN_CONNECTIONS, keepAliveTimeout: 10_000 });
   // Company lookups are fetched once per run; their requests are recorded with the user whose
   // read triggered them, so the requests table counts each exactly once.
   let currentRecorder: RequestRecorder | undefined;
@@ -74,6 +89,7 @@ export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
   let companyReplies: TokiDecodeReply[] = [];
   const companyClient = createKleerClient({ ...base, recorder: routing, onTokiDecode: (reply) => companyReplies.push(reply) });
   const lookups = createKleerCompanyLookups(companyClient);
+  const spanLimits = createKleerSpanLimits();
   return {
     companyClient,
     adapterFor(kleerUserId, recorder, tokiDecode) {
@@ -86,7 +102,16 @@ export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
         companyReplies = [];
         for (const reply of claimed) tokiDecode.add(reply);
       });
-      return createKleerAdapter({ client, kleerUserId, timeZone: options.timeZone, clock: options.clock, logger: options.logger, lookups });
+      return createKleerAdapter({
+        client,
+        kleerUserId,
+        timeZone: options.timeZone,
+        clock: options.clock,
+        logger: options.logger,
+        lookups,
+        maxSpanMonths: options.maxSpanMonths,
+        spanLimits,
+      });
     },
     async findEvent(eventId, recorder) {
       const id = Number(eventId);
@@ -127,6 +152,8 @@ export interface OpenMilltimeSideOptions {
   dispatcher?: Dispatcher | undefined;
   /** Retry policy of reads and logins. @default the client's default policy */
   retry?: RetryOptions | false | undefined;
+  /** Connections of the side's own agent. @default 8 */
+  connections?: number | undefined;
 }
 
 export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promise<MilltimeRunSide> {
@@ -146,7 +173,7 @@ export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promis
   }
   const credentials = await loadMilltimeCredentials(options.credentialsFile);
   const byUser = new Map<number, MilltimeCredential>(credentials.map((c) => [c.tokiUserId, c]));
-  const dispatcher = options.dispatcher ?? createMilltimeDispatcher();
+  const dispatcher = options.dispatcher ?? createMilltimeDispatcher(options.connections);
   const url = options.url;
   return {
     describe: () => `Milltime ${new URL(url).host} (${credentials.length} credential rows)`,
@@ -325,8 +352,24 @@ export async function openRunSources(
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const { mapping } = await loadMappingFile(config.mappingFile);
-  const milltime = await openMilltimeSide({ ...config.milltime, clock, logger, dispatcher: deps.milltimeDispatcher, retry: deps.retry });
-  const kleer = openKleerSide({ ...config.kleer, timeZone: config.timeZone, clock, logger, dispatcher: deps.kleerDispatcher, retry: deps.retry, strictLists: deps.strictKleerLists });
+  const milltime = await openMilltimeSide({
+    ...config.milltime,
+    clock,
+    logger,
+    dispatcher: deps.milltimeDispatcher,
+    retry: deps.retry,
+    connections: poolConnectionsFor(config.concurrency, MILLTIME_USER_READ_CONCURRENCY),
+  });
+  const kleer = openKleerSide({
+    ...config.kleer,
+    timeZone: config.timeZone,
+    clock,
+    logger,
+    dispatcher: deps.kleerDispatcher,
+    retry: deps.retry,
+    strictLists: deps.strictKleerLists,
+    connections: poolConnectionsFor(config.concurrency, KLEER_CHUNK_CONCURRENCY),
+  });
   const history = openHistorySide(config.history, config.timeZone, logger);
   const users = selectRunUsers(mapping, milltime.tokiUserIds(), config);
   return {

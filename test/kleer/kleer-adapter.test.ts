@@ -130,26 +130,36 @@ describe("Kleer adapter: reading", () => {
     expect(urls.filter((u) => u === "/company/4875/activity")).toHaveLength(1);
   });
 
-  it("sends one request per endpoint per calendar month and merges the months", async () => {
+  it("reads the whole asked range in one request per endpoint (up to the span) and filters nothing away", async () => {
     const { adapter, served, emulator } = await startKit();
     const listing = await adapter.listTimeEntries({ from: "2026-04-20", to: "2026-06-10" });
     expect(listing.entries.map((e) => e.registrationId)).toEqual(["7001201", "7001202", "7001203", "7001204", "7001205", "7001209"]);
     const eventUrls = emulator.requestLog.filter((r) => r.url.includes("/event?")).map((r) => new URL(r.url, "http://x").searchParams);
-    // Events are fetched by whole month (kept for the statistics of the same range) and filtered.
-    expect(eventUrls.map((q) => [q.get("startDate"), q.get("endDate")])).toEqual(
-      expect.arrayContaining([
-        ["2026-04-01", "2026-04-30"],
-        ["2026-05-01", "2026-05-31"],
-        ["2026-06-01", "2026-06-30"],
-      ]),
-    );
+    expect(eventUrls.map((q) => [q.get("startDate"), q.get("endDate")])).toEqual([["2026-04-20", "2026-06-10"]]);
     const counts = served().reduce<Record<string, number>>((acc, r) => ({ ...acc, [r]: (acc[r] ?? 0) + 1 }), {});
     expect(counts).toEqual({
-      "GET /company/4875/event": 3,
-      "GET /company/4875/event/statuses": 3,
+      "GET /company/4875/event": 1,
+      "GET /company/4875/event/statuses": 1,
       "GET /company/4875/client-project": 1,
       "GET /company/4875/activity": 1,
     });
+  });
+
+  it("splits a range longer than the configured span into consecutive spans and merges them to the same listing", async () => {
+    const { adapter, emulator } = await startKit({ adapter: { maxSpanMonths: 1 } });
+    const listing = await adapter.listTimeEntries({ from: "2026-04-20", to: "2026-06-10" });
+    expect(listing.entries.map((e) => e.registrationId)).toEqual(["7001201", "7001202", "7001203", "7001204", "7001205", "7001209"]);
+    const spans = (path: string, from: string, to: string) =>
+      emulator.requestLog
+        .filter((r) => r.url.includes(path))
+        .map((r) => new URL(r.url, "http://x").searchParams)
+        .map((q) => [q.get(from), q.get(to)]);
+    const expected = [
+      ["2026-04-20", "2026-05-19"],
+      ["2026-05-20", "2026-06-10"],
+    ];
+    expect(spans("/event?", "startDate", "endDate")).toEqual(expected);
+    expect(spans("/event/statuses?", "fromDate", "toDate")).toEqual(expected);
   });
 });
 
@@ -195,31 +205,33 @@ describe("Kleer adapter: weekly stats", () => {
     });
   });
 
-  it("fetches many periods with one request per endpoint per month chunk and sums each period locally", async () => {
+  it("fetches many periods with one request per endpoint for their span and sums each period locally", async () => {
     const { adapter, served } = await startKit();
     const periods = [WEEK19, WEEK20, { from: "2026-05-25", to: "2026-05-31" }, { from: "2026-06-01", to: "2026-06-07" }];
     const stats = await adapter.getWeeklyStatsForPeriods(periods);
     expect(stats.map((s) => s.workedHours)).toEqual([16, 6.5, 0, 2]);
-    expect(stats[0]).toEqual(await adapter.getTimeInfo(WEEK19));
     const counts = served()
-      .slice(0, 6)
       .map((r) => r.replace(/\/\d{4}-\d{2}-\d{2}/g, "/{d}"))
       .sort();
     expect(counts).toEqual([
       "GET /company/4875/event",
-      "GET /company/4875/event",
       "GET /company/4875/payroll/user/5512/event/from/{d}/to/{d}",
-      "GET /company/4875/payroll/user/5512/event/from/{d}/to/{d}",
-      "GET /company/4875/payroll/user/5512/schedule/{d}/to/{d}",
       "GET /company/4875/payroll/user/5512/schedule/{d}/to/{d}",
     ]);
+    expect(stats[0]).toEqual(await adapter.getTimeInfo(WEEK19));
     expect(await adapter.getWeeklyStatsForPeriods([])).toEqual([]);
   });
 
-  it("skips month chunks that hold no period", async () => {
-    const { adapter, served } = await startKit();
-    await adapter.getWeeklyStatsForPeriods([{ from: "2026-01-05", to: "2026-01-11" }, { from: "2026-05-04", to: "2026-05-10" }]);
-    expect(served().filter((r) => r === "GET /company/4875/event")).toHaveLength(2);
+  it("skips spans that hold no period", async () => {
+    const periods = [{ from: "2026-01-05", to: "2026-01-11" }, { from: "2026-05-04", to: "2026-05-10" }];
+    const one = await startKit();
+    await one.adapter.getWeeklyStatsForPeriods(periods);
+    expect(one.served().filter((r) => r === "GET /company/4875/event")).toHaveLength(1);
+    // Monthly spans from 2026-01-05: Jan 5–Feb 4 and Apr 5–May 4, May 5–Jun 4 hold a period; the two between do not.
+    const monthly = await startKit({ adapter: { maxSpanMonths: 1 } });
+    const stats = await monthly.adapter.getWeeklyStatsForPeriods(periods);
+    expect(stats).toEqual(await one.adapter.getWeeklyStatsForPeriods(periods));
+    expect(monthly.served().filter((r) => r === "GET /company/4875/event")).toHaveLength(3);
   });
 });
 

@@ -33,6 +33,11 @@ export interface KitOptions {
   clientToken?: string;
   companyId?: number;
   adapter?: Partial<Omit<KleerAdapterOptions, "client">>;
+  /** The emulator's span switch: ranged reads over more days answer 400. */
+  maxSpanDays?: number;
+  maxReplyBytes?: number;
+  /** The client's retry policy (`false`: one try per request). */
+  retry?: false;
 }
 
 /** Logger that keeps every line (tests assert on warnings). */
@@ -48,7 +53,7 @@ export function createMemoryLogger(): Logger & { lines: Array<{ level: string; m
  */
 export async function startKit(options: KitOptions = {}) {
   const state: KleerEmulatorState = createKleerEmulatorState(options.seed ?? loadSmallCompany());
-  const handlers = [...(options.overrides ?? []), ...createKleerEmulatorHandlers(state, { token: TOKEN, companyId: COMPANY_ID })];
+  const handlers = [...(options.overrides ?? []), ...createKleerEmulatorHandlers(state, { token: TOKEN, companyId: COMPANY_ID, maxSpanDays: options.maxSpanDays })];
   const emulator: RunningEmulator = await serveHandlers(handlers, options.faults ? { faults: options.faults } : {});
   const recorder = createMemoryRecorder();
   const logger = createMemoryLogger();
@@ -58,6 +63,8 @@ export async function startKit(options: KitOptions = {}) {
     companyId: options.companyId ?? COMPANY_ID,
     recorder,
     timeoutMs: options.timeoutMs,
+    maxReplyBytes: options.maxReplyBytes,
+    ...(options.retry === false ? { retry: false as const } : {}),
   });
   const lookups = createKleerCompanyLookups(client);
   const adapter = createKleerAdapter({ client, kleerUserId: options.kleerUserId ?? 5512, lookups, logger, ...options.adapter });

@@ -70,7 +70,10 @@ export interface CompanyRun {
  * and writes the mapping, credentials and timer-history files to a temporary folder;
  * everything is closed and removed when the test finishes.
  */
-export async function serveRunFiles(files: RunFiles, faults: { kleer?: FaultOptionsInput; milltime?: FaultOptionsInput } = {}): Promise<CompanyRun> {
+export async function serveRunFiles(
+  files: RunFiles,
+  faults: { kleer?: FaultOptionsInput; milltime?: FaultOptionsInput; kleerMaxSpanDays?: number } = {},
+): Promise<CompanyRun> {
   const dir = mkdtempSync(join(tmpdir(), "toki-parity-resilience-"));
   const write = (name: string, value: unknown) => {
     const file = join(dir, name);
@@ -80,7 +83,7 @@ export async function serveRunFiles(files: RunFiles, faults: { kleer?: FaultOpti
   const mappingFile = write("mapping.json", files.mapping);
   const credentialsFile = write("credentials.json", files.credentials);
   const history = write("timer-history.json", files.history);
-  const kleer = await startKleerEmulator({ seed: files.kleerSeed, token: RUN_TOKEN, companyId: RUN_COMPANY_ID, faults: faults.kleer });
+  const kleer = await startKleerEmulator({ seed: files.kleerSeed, token: RUN_TOKEN, companyId: RUN_COMPANY_ID, faults: faults.kleer, maxSpanDays: faults.kleerMaxSpanDays });
   const milltime = await startMilltimeEmulator({ seed: files.milltimeSeed, faults: faults.milltime });
   onTestFinished(async () => {
     await Promise.all([kleer.close(), milltime.close()]);
@@ -108,7 +111,10 @@ export async function serveRunFiles(files: RunFiles, faults: { kleer?: FaultOpti
 }
 
 /** A synthetic company served from both emulators (see serveRunFiles). */
-export function serveCompany(company: SyntheticCompany, faults: { kleer?: FaultOptionsInput; milltime?: FaultOptionsInput } = {}): Promise<CompanyRun> {
+export function serveCompany(
+  company: SyntheticCompany,
+  faults: { kleer?: FaultOptionsInput; milltime?: FaultOptionsInput; kleerMaxSpanDays?: number } = {},
+): Promise<CompanyRun> {
   return serveRunFiles(filesOfCompany(company), faults);
 }
 
@@ -119,6 +125,10 @@ export interface StoredRequest {
   route: string;
   status: number | null;
   attempts: number;
+  spanFrom: string | null;
+  spanTo: string | null;
+  /** 1 when Kleer refused the span and it was read again as two halves. */
+  split: number;
 }
 
 export interface StoredFinding {
@@ -135,7 +145,7 @@ export function readRun(reportFile: string, runId?: string): { requests: StoredR
   try {
     const id = runId ?? (db.prepare("SELECT run_id FROM runs WHERE command = 'compare' ORDER BY started_at DESC LIMIT 1").pluck().get() as string);
     const requests = db
-      .prepare("SELECT user_key AS userKey, system, method, route, status, attempts FROM requests WHERE run_id = ? ORDER BY id")
+      .prepare("SELECT user_key AS userKey, system, method, route, status, attempts, span_from AS spanFrom, span_to AS spanTo, split FROM requests WHERE run_id = ? ORDER BY id")
       .all(id) as StoredRequest[];
     const findings = db
       .prepare(

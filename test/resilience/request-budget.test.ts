@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { readRangeOf } from "../../src/compare/index.js";
 import { generateSyntheticCompany, type SyntheticCompany } from "../../src/demo/synthetic-company.js";
-import { splitByMonth, splitByPeriod } from "../../src/domain/calendar.js";
+import { eachDay, splitByMonth, splitByPeriod } from "../../src/domain/calendar.js";
+import { splitBySpan } from "../../src/domain/date-span.js";
 import type { DateRange } from "../../src/domain/time-entry.js";
 import { compareFromConfig } from "../../src/run/run-compare.js";
 import { readRun, serveCompany, type CompanyRun, type StoredRequest } from "./company-run.js";
 
 /**
- * 4 users × 90 days ending on a month's last day: the read range (the compared range widened by
- * a day each side) then starts and ends in months the compared range does not touch, so the
- * formulas below are told apart by the numbers.
+ * 4 users × 90 days ending on a month's last day. With the default span (12 months) every
+ * per-user endpoint is read once; with one-month spans (counted from the range's first day) the
+ * read range (the compared range widened by a day each side) and the compared range need three
+ * each, while Milltime's calendar is read per calendar month (four).
  */
 const COMPANY = { users: 4, to: "2026-10-31", days: 90, seed: 20261031 } as const;
 
@@ -21,30 +23,32 @@ const MILLTIME_LOGIN = "/api/login";
 const MILLTIME_CALENDAR = "/data/store/UserCalendar?filter={filter}";
 const MILLTIME_TIME_INFO = "/data/store/TimeInfo?filter={filter}";
 
-/** What one compare run over `range` (weekly periods) may ask of each provider. */
-function expectedBudget(range: DateRange) {
-  const readChunks = splitByMonth(readRangeOf(range)).length;
+/** What one compare run over `range` (weekly periods, spans of at most `maxSpanMonths`) may ask of each provider. */
+function expectedBudget(range: DateRange, maxSpanMonths = 12) {
+  const readSpans = splitBySpan(readRangeOf(range), maxSpanMonths).length;
   const periods = splitByPeriod(range, "week");
-  // The statistics are read per month chunk of the span the periods cover (= the compared range).
-  const statsChunks = splitByMonth({ from: periods[0]!.from, to: periods.at(-1)!.to }).length;
+  // The statistics read the spans of what the periods cover (= the compared range).
+  const statsSpans = splitBySpan({ from: periods[0]!.from, to: periods.at(-1)!.to }, maxSpanMonths).length;
+  // Milltime is still read per calendar month of the read range.
+  const calendarMonths = splitByMonth(readRangeOf(range)).length;
   return {
-    readChunks,
-    statsChunks,
+    readSpans,
+    statsSpans,
     periods: periods.length,
     perUser: {
       kleer: {
-        // Events are read by whole calendar month of the read range and shared by the listing and
-        // the weekly statistics; day statuses per month of the read range; the payroll endpoints
-        // per month of the compared range.
-        [KLEER_EVENTS]: readChunks,
-        [KLEER_STATUSES]: readChunks,
-        [KLEER_SCHEDULE]: statsChunks,
-        [KLEER_PAYROLL_EVENTS]: statsChunks,
+        // Events are read per span of the read range and shared by the listing and the weekly
+        // statistics; day statuses per span of the read range; the payroll endpoints per span of
+        // the compared range.
+        [KLEER_EVENTS]: readSpans,
+        [KLEER_STATUSES]: readSpans,
+        [KLEER_SCHEDULE]: statsSpans,
+        [KLEER_PAYROLL_EVENTS]: statsSpans,
       },
       milltime: {
         // CSRF cookie, then the credentials.
         [`POST ${MILLTIME_LOGIN}`]: 2,
-        [`GET ${MILLTIME_CALENDAR}`]: readChunks,
+        [`GET ${MILLTIME_CALENDAR}`]: calendarMonths,
         [`GET ${MILLTIME_TIME_INFO}`]: periods.length,
       },
     },
@@ -62,9 +66,10 @@ function kleerServed(run: CompanyRun): string[] {
   return run.kleer.requestLog.map((r) => `${r.method} ${r.url.split("?")[0]!.replace(/^\/v1\/company\/\d+/, "")}`);
 }
 
-async function compareCompany(company: SyntheticCompany, name: string) {
+async function compareCompany(company: SyntheticCompany, name: string, maxSpanMonths?: number) {
   const run = await serveCompany(company);
-  const config = run.config(name);
+  const base = run.config(name);
+  const config = maxSpanMonths === undefined ? base : { ...base, kleer: { ...base.kleer, maxSpanMonths } };
   const summary = await compareFromConfig(config);
   return { run, summary, ...readRun(config.reportFile) };
 }
@@ -100,11 +105,15 @@ describe("request budget of a compare run", () => {
     expect(kleerRoutes["/company/{companyId}/activity"]).toBe(1);
   }, 60_000);
 
-  it("asks per user once per month chunk and endpoint (events shared by listing and statistics), Milltime once per chunk or period", async () => {
-    const { requests, summary } = await compareCompany(company, "per-user");
+  it.each([
+    { maxSpanMonths: undefined, spans: { readSpans: 1, statsSpans: 1 } },
+    { maxSpanMonths: 1, spans: { readSpans: 3, statsSpans: 3 } },
+  ])("asks per user once per span and endpoint (events shared by listing and statistics), Milltime once per month or period (span $maxSpanMonths)", async ({ maxSpanMonths, spans }) => {
+    const expected = expectedBudget(company.range, maxSpanMonths);
+    const { requests, summary } = await compareCompany(company, `per-user-${maxSpanMonths ?? "default"}`, maxSpanMonths);
     expect(summary.users).toBe(COMPANY.users);
-    expect(budget).toMatchObject({ readChunks: 4, statsChunks: 3, periods: 13 });
-    expect(requests.every((r) => r.attempts === 1 && r.status !== null && r.status < 300)).toBe(true);
+    expect(expected).toMatchObject({ ...spans, periods: 13 });
+    expect(requests.every((r) => r.attempts === 1 && r.status !== null && r.status < 300 && r.split === 0)).toBe(true);
 
     const perUser = (system: string, key: (r: StoredRequest) => string) => {
       const byUser = new Map<number, Record<string, number>>();
@@ -118,12 +127,21 @@ describe("request budget of a compare run", () => {
     const lookups = new Set(["/company/{companyId}/client-project", "/company/{companyId}/activity"]);
     for (const [user, counts] of perUser("kleer", (r) => r.route)) {
       for (const route of lookups) delete counts[route];
-      expect({ user, counts }).toEqual({ user, counts: budget.perUser.kleer });
+      expect({ user, counts }).toEqual({ user, counts: expected.perUser.kleer });
     }
     for (const [user, counts] of perUser("milltime", (r) => `${r.method} ${r.route}`)) {
-      expect({ user, counts }).toEqual({ user, counts: budget.perUser.milltime });
+      expect({ user, counts }).toEqual({ user, counts: expected.perUser.milltime });
     }
   }, 60_000);
+
+  it("stays at or below 0.5 Kleer requests per user-month over two years (one request per endpoint per 12 months)", () => {
+    const twoYears = { from: "2024-11-01", to: "2026-10-31" };
+    const expected = expectedBudget(twoYears);
+    // Read range 2024-10-31..2026-11-01: three 12-month spans; compared range: two.
+    expect(expected).toMatchObject({ readSpans: 3, statsSpans: 2 });
+    const perUser = Object.values(expected.perUser.kleer).reduce((a, b) => a + b, 0);
+    expect(perUser / 24).toBeLessThanOrEqual(0.5);
+  });
 
   it("does not grow with the number of entries (same users and days, twice the entries per day)", async () => {
     const doubled = withDoubledEntries(company);
@@ -143,5 +161,33 @@ describe("request budget of a compare run", () => {
     const milltimePerUser = Object.values(budget.perUser.milltime).reduce((a, b) => a + b, 0);
     expect(base.run.kleer.requestLog.length).toBe(3 + users * kleerPerUser);
     expect(base.run.milltime.requestLog.length).toBe(users * milltimePerUser);
+  }, 60_000);
+});
+
+describe("a compare run against a Kleer that refuses long spans", () => {
+  const company = generateSyntheticCompany({ ...COMPANY });
+
+  it("splits the refused spans, records each split, and finds exactly what an unlimited run finds", async () => {
+    const open = await compareCompany(company, "unlimited");
+    const run = await serveCompany(company, { kleerMaxSpanDays: 30 });
+    const config = run.config("limited");
+    const summary = await compareFromConfig(config);
+    const { requests, findings } = readRun(config.reportFile);
+    expect(findings).toEqual(open.findings);
+    expect(summary.legacyEntries).toBe(open.summary.legacyEntries);
+
+    const kleerRanged = requests.filter((r) => r.system === "kleer" && r.spanFrom !== null);
+    const splits = kleerRanged.filter((r) => r.split === 1);
+    expect(splits.length).toBeGreaterThan(0);
+    expect(splits.every((r) => r.status === 400)).toBe(true);
+    // Per user and endpoint the answered spans hold every day of what was asked exactly once.
+    const readRange = readRangeOf(company.range);
+    for (const user of company.users) {
+      const answered = kleerRanged.filter((r) => r.userKey === user.tokiUserId && r.split === 0);
+      for (const route of [KLEER_EVENTS, KLEER_STATUSES]) {
+        const days = answered.filter((r) => r.route === route).flatMap((r) => eachDay({ from: r.spanFrom!, to: r.spanTo! })).sort();
+        expect({ user: user.tokiUserId, route, days }).toEqual({ user: user.tokiUserId, route, days: eachDay(readRange) });
+      }
+    }
   }, 60_000);
 });

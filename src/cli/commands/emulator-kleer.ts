@@ -16,6 +16,7 @@ interface EmulatorKleerFlags {
   company: number;
   latency?: number;
   errorRate?: number;
+  maxSpanDays?: number;
 }
 
 /** Turns the parsed flags into the library's options. */
@@ -27,6 +28,7 @@ export function toEmulatorKleerOptions(flags: EmulatorKleerFlags): EmulatorKleer
     companyId: flags.company,
     latencyMs: flags.latency,
     errorRate: flags.errorRate,
+    maxSpanDays: flags.maxSpanDays,
   };
 }
 
@@ -40,6 +42,7 @@ export function defineEmulatorKleerCommand(): Command {
     .option("--company <id>", "company id the emulator holds", integer("--company", 1, 2_147_483_647), KLEER_EMULATOR_DEFAULT_COMPANY_ID)
     .option("--latency <ms>", "delay added before every response", integer("--latency", 0, 600_000))
     .option("--error-rate <r>", "share of requests answered 502/503/504 (0..1)", rate)
+    .option("--max-span-days <n>", "answer 400 to ranged per-user reads over more days than this", integer("--max-span-days", 1, 100_000))
     .action(async (flags: EmulatorKleerFlags) => {
       const controller = new AbortController();
       const stop = () => controller.abort();

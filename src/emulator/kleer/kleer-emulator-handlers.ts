@@ -1,6 +1,7 @@
 import { http, HttpResponse, type RequestHandler } from "msw";
 import { z } from "zod";
 import { isIsoDate } from "../../domain/calendar.js";
+import { daysIn } from "../../domain/date-span.js";
 import { ConfigError } from "../../domain/errors.js";
 import type { DateRange } from "../../domain/time-entry.js";
 import type { KleerEmulatorEventInput, KleerEmulatorState, KleerEmulatorWriteResult } from "./kleer-emulator-state.js";
@@ -22,7 +23,15 @@ export interface KleerEmulatorHandlerOptions {
   token: string;
   /** The one company this emulator holds; other company ids answer 404. */
   companyId: number;
+  /**
+   * Ranged per-user reads (events, day statuses, both payroll endpoints) over more days than this
+   * answer 400, so a client's span splitting can be tested. @default unlimited
+   */
+  maxSpanDays?: number | undefined;
 }
+
+/** Message of the 400 a span above `maxSpanDays` is answered with (emulator switch). */
+export const SPAN_TOO_LONG_MESSAGE = "Date range too long";
 
 /** Message of the 500 both payroll endpoints answer for a user without a payroll record (observed). */
 export const PAYROLL_USER_MISSING_MESSAGE =
@@ -125,12 +134,21 @@ export function createKleerEmulatorHandlers(state: KleerEmulatorState, options: 
       return resolve({ request, params });
     };
   const query = (request: Request) => new URL(request.url).searchParams;
+  /** A 400 when the span switch is on and the range is longer than it allows. */
+  const spanRefusal = (request: Request, range: DateRange | { from?: string | undefined; to?: string | undefined }): Response | undefined => {
+    const max = options.maxSpanDays;
+    if (max === undefined || range.from === undefined || range.to === undefined) return undefined;
+    const days = daysIn({ from: range.from, to: range.to });
+    return days > max ? fail(request, 400, `${SPAN_TOO_LONG_MESSAGE}: ${days} days asked, at most ${max}`) : undefined;
+  };
 
   const payroll = (kind: "schedule" | "event") =>
     guarded(({ request, params }) => {
       const userId = intOf(param(params, "userId"));
       const range = rangeOf(param(params, "from"), param(params, "to"));
       if (userId === undefined || !range) return fail(request, 400, "Invalid user id or date");
+      const tooLong = spanRefusal(request, range);
+      if (tooLong) return tooLong;
       const user = state.user(userId);
       if (!user || !user.hasPayroll) return fail(request, 500, PAYROLL_USER_MISSING_MESSAGE);
       return kind === "schedule"
@@ -157,6 +175,8 @@ export function createKleerEmulatorHandlers(state: KleerEmulatorState, options: 
       const userId = intOf(q.get("userId"));
       const range = rangeOf(q.get("fromDate"), q.get("toDate"));
       if (userId === undefined || !range) return fail(request, 400, "userId, fromDate and toDate are required");
+      const tooLong = spanRefusal(request, range);
+      if (tooLong) return tooLong;
       return reply(request, 200, "event-restriction-readables", {
         "event-restriction-readables": state.dayStatuses(userId, range).map((row) => wireDayStatus(row, state.quirks())),
       });
@@ -169,6 +189,8 @@ export function createKleerEmulatorHandlers(state: KleerEmulatorState, options: 
       const to = q.get("endDate") ?? undefined;
       if ((userIdText !== null && userId === undefined) || (from !== undefined && !isIsoDate(from)) || (to !== undefined && !isIsoDate(to)))
         return fail(request, 400, "Invalid userId, startDate or endDate");
+      const tooLong = spanRefusal(request, { from, to });
+      if (tooLong) return tooLong;
       return reply(request, 200, "event-readables", { "event-readables": state.events({ userId, from, to }).map((e) => wireEvent(e, state.quirks())) });
     })),
     http.get(`${company}/event/:eventId`, guarded(({ request, params }) => {

@@ -17,6 +17,8 @@ export interface EmulatorKleerOptions {
   latencyMs?: number | undefined;
   /** Share of requests answered 502/503/504. @default 0 */
   errorRate?: number | undefined;
+  /** Ranged per-user reads over more days answer 400. @default unlimited */
+  maxSpanDays?: number | undefined;
 }
 
 export interface EmulatorRunIo {
@@ -66,6 +68,7 @@ export async function runKleerEmulator(options: EmulatorKleerOptions, io: Emulat
     companyId: options.companyId,
     port: options.port,
     faults: { latencyMs: options.latencyMs ?? 0, errorRate: options.errorRate ?? 0 },
+    maxSpanDays: options.maxSpanDays,
   });
   try {
     io.write(describeKleerEmulator(running, options));

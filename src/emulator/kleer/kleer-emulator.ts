@@ -19,6 +19,8 @@ export interface StartKleerEmulatorOptions {
   port?: number | undefined;
   /** Latency, injected 5xx, 429, dropped connections (see emulator-faults.ts). @default none */
   faults?: FaultOptionsInput | undefined;
+  /** Ranged per-user reads over more days answer 400 (tests span splitting). @default unlimited */
+  maxSpanDays?: number | undefined;
 }
 
 export type RunningKleerEmulator = RunningEmulator & { state: KleerEmulatorState };
@@ -26,7 +28,7 @@ export type RunningKleerEmulator = RunningEmulator & { state: KleerEmulatorState
 /** Starts a Kleer emulator on loopback with its own in-memory company. */
 export async function startKleerEmulator(options: StartKleerEmulatorOptions): Promise<RunningKleerEmulator> {
   const state = createKleerEmulatorState(options.seed ?? {});
-  const handlers = createKleerEmulatorHandlers(state, { token: options.token, companyId: options.companyId });
+  const handlers = createKleerEmulatorHandlers(state, { token: options.token, companyId: options.companyId, maxSpanDays: options.maxSpanDays });
   const running = await serveHandlers(handlers, {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
