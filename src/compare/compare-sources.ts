@@ -103,9 +103,22 @@ export async function readUserSources(
       // Milltime's TimeInfo store answers one range per call: the periods' calls overlap with the
       // calendar reads, a bounded number at a time, and keep the periods' order.
       const limit = pLimit(MILLTIME_USER_READ_CONCURRENCY);
+      // After the first failure (a refused login, say) the reads still queued are not sent: the
+      // user's source error is already decided, and another login try could lock the account.
+      let failed = false;
+      const bounded = <T>(read: () => Promise<T>) =>
+        limit(async () => {
+          if (failed) throw new Error("not read: an earlier Milltime read of this user failed");
+          try {
+            return await read();
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        });
       const [entries, infos] = await Promise.all([
-        limit(() => reader.getTimeEntries(readRange)),
-        Promise.all(periods.map((period) => limit(() => reader.getTimeInfo(period)))),
+        bounded(() => reader.getTimeEntries(readRange)),
+        Promise.all(periods.map((period) => bounded(() => reader.getTimeInfo(period)))),
       ]);
       return { entries, infos: infos as TimeInfo[] };
     }),

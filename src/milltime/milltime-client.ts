@@ -163,9 +163,16 @@ export function createMilltimeClient(options: MilltimeClientOptions): MilltimeCl
       );
     }
     if (current) logger.info("milltime session expired, logging in again", { user: credentials.username });
-    pendingLogin ??= loginWith(send, { username: credentials.username, password: credentials.password, instanceId }, userAgent, who).finally(() => {
-      pendingLogin = undefined;
-    });
+    // The session is stored before the pending login is cleared: a read arriving in between (reads
+    // of one user overlap) must find it instead of starting a second login.
+    pendingLogin ??= loginWith(send, { username: credentials.username, password: credentials.password, instanceId }, userAgent, who)
+      .then((session) => {
+        current = session;
+        return session;
+      })
+      .finally(() => {
+        pendingLogin = undefined;
+      });
     current = await pendingLogin;
     logger.debug("milltime login", { user: credentials.username, milltimeUserId: current.userId });
     return current;
