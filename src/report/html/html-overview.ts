@@ -87,8 +87,9 @@ function renderHeatmap(users: readonly UserReport[], ctx: SectionContext): strin
           const flex = p.flexDelta;
           const worked = p.legacy.worked === null || p.kleer.worked === null ? null : p.kleer.worked - p.legacy.worked;
           const text = `${cellValue(flex)}<br><span class="w">w ${cellValue(worked)}</span>`;
-          const title = `${u.label}, ${p.longLabel}: flex Δ ${cellValue(flex)} h, worked Δ ${cellValue(worked)} h`;
-          const inner = href ? `<a href="#${escapeHtml(href)}" title="${escapeHtml(title)}">${text}</a>` : `<span title="${escapeHtml(title)}">${text}</span>`;
+          // No per-cell title: the row and column headers name user and period, and 200 users ×
+          // 2 years of weekly cells must keep the page small.
+          const inner = href ? `<a href="#${escapeHtml(href)}">${text}</a>` : text;
           return `<td class="heat h${level(flex)}">${inner}</td>`;
         })
         .join("");
