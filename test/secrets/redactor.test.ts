@@ -28,6 +28,18 @@ describe("SecretRedactor", () => {
     expect(redactor.redact("[xxabcdyy] [abcd]")).toBe("[[redacted]] [[redacted]]");
   });
 
+  it("redacts every one of thousands of registered secrets, regular-expression characters taken literally", () => {
+    const redactor = new SecretRedactor();
+    const secrets = Array.from({ length: 2_000 }, (_, i) => (i % 3 === 0 ? `s.$*+?(${i})[]{}|^\\/-tok` : `session-${i}-csrf-${i * 7919}`));
+    for (const secret of secrets) redactor.add(secret);
+    const text = secrets.map((secret, i) => `user ${i}: ${secret};`).join(" ");
+    const out = redactor.redact(text);
+    for (const secret of secrets) expect(out).not.toContain(secret);
+    expect(out).toBe(secrets.map((_, i) => `user ${i}: [redacted];`).join(" "));
+    // A pattern-like secret matches only itself.
+    expect(redactor.redact("s.$*+?(0)[]{}|^\\/-tak and sXY")).toBe("s.$*+?(0)[]{}|^\\/-tak and sXY");
+  });
+
   it("ignores secrets shorter than four characters and accepts any string, lone surrogates included", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", minLength: 0, maxLength: 30 }), fc.string(), (secret, around) => {
