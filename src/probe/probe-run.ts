@@ -8,7 +8,7 @@ import { ConfigError } from "../domain/errors.js";
 import { silentLogger, systemClock, type Clock, type Logger } from "../domain/ports.js";
 import type { DateRange, IsoDate, TimeEntryStatus } from "../domain/time-entry.js";
 import { globalRedactor } from "../http/redact.js";
-import { createKleerAdapter, createKleerClient, type KleerAdapter } from "../kleer/index.js";
+import { createKleerAdapter, createKleerClient, type KleerAdapter, type KleerClient } from "../kleer/index.js";
 import { loadMappingFile } from "../mapping/index.js";
 import { createBufferedRecorder, createReportStore, openReportDatabase } from "../report/index.js";
 import type { ProbeOptions } from "./probe-options.js";
@@ -73,6 +73,8 @@ export interface ProbeContext {
   options: ProbeOptions;
   mode: WriteMode;
   adapter: KleerAdapter;
+  /** The raw client: the locked-day step goes past the adapter's own pre-check, as Toki's adapter has none. */
+  client: KleerClient;
   runner: ProbeStepRunner;
   runId: string;
   foreignId: string;
@@ -128,6 +130,7 @@ export async function runProbe(options: ProbeOptions, deps: ProbeDeps = {}): Pro
       options,
       mode,
       adapter: createKleerAdapter({ client, kleerUserId: user.kleerUserId, timeZone: options.timeZone, clock, logger }),
+      client,
       runner: createStepRunner(createProbeReportWriter(db, runId, user.tokiUserId), recorder),
       runId,
       foreignId: probeForeignId(runId),

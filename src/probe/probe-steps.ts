@@ -16,6 +16,7 @@ export const PROBE_STEPS = [
   "delete",
   "verify-deleted",
   "locked-create",
+  "locked-guard",
   "cleanup",
 ] as const;
 export type ProbeStepName = (typeof PROBE_STEPS)[number];

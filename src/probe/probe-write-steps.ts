@@ -3,11 +3,11 @@ import type { DateRange, IsoDate } from "../domain/time-entry.js";
 import { compareReadBack, describeWrite, probeWrite, type ProbeTarget, type ProbeWrite } from "./probe-plan.js";
 import type { ProbeContext } from "./probe-run.js";
 import { describeError, stepFail, stepPass, stepSkip, type ProbeStepName, type StepOutcome } from "./probe-steps.js";
+import { runLockedDaySteps } from "./probe-locked-steps.js";
 
-/** Length of the probe's event before and after the edit, and of the locked-day attempt. */
+/** Length of the probe's event before and after the edit. */
 const CREATE_MINUTES = 90;
 const EDIT_MINUTES = 135;
-const LOCKED_MINUTES = 30;
 
 const day = (date: IsoDate): DateRange => ({ from: date, to: date });
 
@@ -18,7 +18,7 @@ export async function runWriteSteps(ctx: ProbeContext): Promise<void> {
   const eventDate = ctx.eventDate;
   const reason = ctx.blockedBy ?? (!target ? "no project and activity to write on" : !eventDate ? "no open day to write on" : undefined);
   if (reason !== undefined || !target || !eventDate) {
-    for (const step of ["create", "read-back", "edit", "read-back-edited", "delete", "verify-deleted", "locked-create", "cleanup"] as const)
+    for (const step of ["create", "read-back", "edit", "read-back-edited", "delete", "verify-deleted", "locked-create", "locked-guard", "cleanup"] as const)
       await runner.run(step, async () => stepSkip(`not run: ${reason ?? "a read step failed"}`));
     return;
   }
@@ -32,7 +32,7 @@ export async function runWriteSteps(ctx: ProbeContext): Promise<void> {
   const deleted = new Set<string>();
   try {
     await roundTrip(ctx, first, second, created, deleted);
-    await lockedCreate(ctx, target, note, created);
+    await runLockedDaySteps(ctx, target, note, created);
   } finally {
     await runner.run("cleanup", () => cleanup(ctx, created, deleted));
   }
@@ -86,35 +86,6 @@ async function roundTrip(ctx: ProbeContext, first: ProbeWrite, second: ProbeWrit
   });
 }
 
-async function lockedCreate(ctx: ProbeContext, target: ProbeTarget, note: string, created: Set<string>): Promise<void> {
-  const locked = ctx.lockedDate;
-  if (!locked) {
-    const warning = `no approved or certified day for Kleer user ${ctx.kleerUserId} in ${ctx.window.from}..${ctx.window.to}: the locked-day refusal was not checked (give --locked-date D)`;
-    ctx.warnings.push(warning);
-    await ctx.runner.run("locked-create", async () => stepSkip(warning));
-    return;
-  }
-  const write = probeWrite({
-    timeZone: ctx.options.timeZone,
-    project: target.project,
-    foreignId: ctx.foreignId,
-    date: locked.date,
-    minutes: LOCKED_MINUTES,
-    activity: target.createActivity,
-    note: `${note} (locked day)`,
-  });
-  await ctx.runner.run("locked-create", async () => {
-    try {
-      const id = await ctx.adapter.createTimeEntry(write.request);
-      created.add(id);
-      return stepFail(`a create on ${locked.date} (${locked.status} in Kleer) was accepted as event ${id}; the cleanup deletes it again`);
-    } catch (error) {
-      if (error instanceof TokiError && error.code === "DATE_LOCKED") return stepPass(`a create on ${locked.date} (${locked.status}) was refused as expected: ${describeError(error)}`);
-      return stepFail(`a create on ${locked.date} (${locked.status}) failed with something other than DATE_LOCKED: ${describeError(error)}`);
-    }
-  });
-}
-
 /**
  * Deletes every event of this run that is still there: the ids the probe saw created and not
  * deleted, plus any event on the probe's days carrying its foreign id (a create whose reply was
@@ -140,6 +111,16 @@ async function cleanup(ctx: ProbeContext, created: ReadonlySet<string>, deleted:
       removed.push(id);
     } catch (error) {
       if (error instanceof TokiError && error.code === "NOT_FOUND") continue;
+      // An event Kleer accepted on a locked day: the adapter refuses to touch that day, the raw client may.
+      if (error instanceof TokiError && error.code === "DATE_LOCKED" && /^\d+$/.test(id)) {
+        try {
+          await ctx.client.deleteEvent(Number(id));
+          removed.push(id);
+          continue;
+        } catch (rawError) {
+          if (rawError instanceof TokiError && rawError.code === "NOT_FOUND") continue;
+        }
+      }
       ctx.leftovers.push(id);
       problems.push(`could not delete event ${id}: ${describeError(error)}`);
     }
@@ -166,8 +147,14 @@ async function describeDryRun(ctx: ProbeContext, target: ProbeTarget, first: Pro
     [
       "locked-create",
       locked
-        ? `dry run: would try to create on ${locked.date} (${locked.status}) with activity ${target.createActivity.id} and expect DATE_LOCKED`
+        ? `dry run: would send a create on ${locked.date} (${locked.status}) with activity ${target.createActivity.id} to Kleer directly and expect Kleer to refuse it`
         : `no approved or certified day in ${ctx.window.from}..${ctx.window.to}: the locked-day check would be skipped (give --locked-date D)`,
+    ],
+    [
+      "locked-guard",
+      locked
+        ? `dry run: would try the same create through this toolkit's adapter and expect DATE_LOCKED before any request`
+        : `no approved or certified day in ${ctx.window.from}..${ctx.window.to}: the adapter's guard would not be checked`,
     ],
     ["cleanup", "dry run: nothing was written, nothing to delete"],
   ];

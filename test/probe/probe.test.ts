@@ -29,13 +29,17 @@ describe("runProbe --apply against the Kleer emulator", () => {
       'project 901 "Sandlåda" allows 2 activities; the probe creates on activity 22427 "Utveckling", the edit moves it to 22428 "Möten"',
     );
     expect(step(result, "read-back-edited").detail).toContain('2.25 h on 2026-03-10, project 901 "Sandlåda", activity 22428 "Möten"');
-    expect(step(result, "locked-create").detail).toMatch(/^a create on 2026-02-27 \(certified\) was refused as expected: DATE_LOCKED: /);
+    // Kleer's own answer, sent past this toolkit's pre-check, and the adapter's guard, apart.
+    expect(step(result, "locked-create").detail).toMatch(/^Kleer refused a create on 2026-02-27 \(certified in Kleer\): HTTP 409 .*CERTIFIED/);
+    expect(step(result, "locked-guard").detail).toMatch(/^this toolkit's adapter refuses a create on 2026-02-27 \(certified in Kleer\) before sending it \(DATE_LOCKED: /);
     expect(step(result, "cleanup").detail).toBe(`nothing left behind: no event with foreign id ${FOREIGN_ID} on 2026-03-10, 2026-02-27`);
     expect(result.warnings).toEqual([]);
 
-    // What Kleer saw: one create, one update, one delete, and no write on the locked day.
+    // What Kleer saw: one create, one update, one delete, and one create on the locked day (refused);
+    // the adapter's guard sent nothing.
     const writes = world.served().filter((r) => !r.startsWith("GET "));
-    expect(writes).toEqual(["PUT /event", expect.stringMatching(/^POST \/event\/\d+$/), expect.stringMatching(/^DELETE \/event\/\d+$/)]);
+    expect(writes).toEqual(["PUT /event", expect.stringMatching(/^POST \/event\/\d+$/), expect.stringMatching(/^DELETE \/event\/\d+$/), "PUT /event"]);
+    expect(world.kleer.requestLog.filter((r) => r.method === "PUT").map((r) => r.status)).toEqual([200, 409]);
     expect(world.kleer.state.events({})).toEqual(before);
     expect(world.probeEvents()).toEqual([]);
   });
@@ -73,14 +77,32 @@ describe("runProbe --apply against the Kleer emulator", () => {
     ]);
   });
 
-  it("fails locked-create when the given --locked-date is open, and deletes the event it was allowed to create", async () => {
+  it("fails locked-create when the given --locked-date is open, without writing on it", async () => {
     const world = await startProbeWorld();
     const result = await runProbe(world.options({ apply: true, lockedDate: "2026-03-03" }), deps);
     expect(result.ok).toBe(false);
     expect(step(result, "locked-create")).toMatchObject({ verdict: "fail" });
-    expect(step(result, "locked-create").detail).toMatch(/^a create on 2026-03-03 \(open in Kleer\) was accepted as event \d+; the cleanup deletes it again$/);
-    expect(step(result, "cleanup").detail).toMatch(/^deleted 1 event the probe had left: \d+$/);
+    expect(step(result, "locked-create").detail).toBe("--locked-date 2026-03-03 is open in Kleer: the locked-day refusal cannot be tested on it (give an approved or certified day); nothing was written");
+    expect(step(result, "locked-guard")).toMatchObject({ verdict: "skip" });
+    expect(world.served().filter((r) => r.startsWith("PUT "))).toHaveLength(1);
     expect(world.probeEvents()).toEqual([]);
+  });
+
+  it("fails (blocking) when Kleer accepts a write on a locked day, deletes that event, and still reports the adapter's guard", async () => {
+    const world = await startProbeWorld();
+    world.kleer.state.acceptWritesOnLockedDays(true);
+    const before = world.kleer.state.events({});
+    const result = await runProbe(world.options({ apply: true }), deps);
+    expect(result.ok).toBe(false);
+    expect(step(result, "locked-create").verdict).toBe("fail");
+    expect(step(result, "locked-create").detail).toMatch(
+      /^Kleer accepted a write on a locked day: a create on 2026-02-27 \(certified in Kleer\) was stored as event (\d+)\. Toki has no guard of its own .* Event \1 was deleted again\.$/,
+    );
+    expect(step(result, "locked-guard")).toMatchObject({ verdict: "pass" });
+    expect(step(result, "cleanup").verdict).toBe("pass");
+    expect(world.served().filter((r) => r.startsWith("DELETE "))).toHaveLength(2);
+    expect(world.probeEvents()).toEqual([]);
+    expect(world.kleer.state.events({})).toEqual(before);
   });
 
   it("still deletes the created event when the edit fails mid-probe (fault injected on POST /event/{id})", async () => {
@@ -98,6 +120,7 @@ describe("runProbe --apply against the Kleer emulator", () => {
       delete: "skip",
       "verify-deleted": "skip",
       "locked-create": "pass",
+      "locked-guard": "pass",
       cleanup: "pass",
     });
     expect(step(result, "edit").detail).toMatch(/^NOT_FOUND: /);
@@ -118,7 +141,10 @@ describe("runProbe --apply against the Kleer emulator", () => {
     expect(result.ok).toBe(false);
     expect(step(result, "create").verdict).toBe("fail");
     expect(step(result, "read-back").detail).toBe("not run: create failed");
-    expect(step(result, "locked-create").verdict).toBe("pass");
+    // Every PUT loses its reply, the locked-day one too: Kleer's answer is unknown, so no pass.
+    expect(step(result, "locked-create").verdict).toBe("fail");
+    expect(step(result, "locked-create").detail).toMatch(/^Kleer's answer to a create on 2026-02-27 \(certified in Kleer\) does not say whether it refuses locked days: /);
+    expect(step(result, "locked-guard").verdict).toBe("pass");
     expect(step(result, "cleanup").detail).toMatch(/^deleted 1 event the probe had left: \d+$/);
     expect(world.kleer.requestLog.some((r) => r.method === "PUT" && r.fault === "drop-after-write")).toBe(true);
     expect(world.probeEvents()).toEqual([]);
@@ -185,12 +211,14 @@ describe("runProbe without --apply", () => {
       delete: "skip",
       "verify-deleted": "skip",
       "locked-create": "skip",
+      "locked-guard": "skip",
       cleanup: "skip",
     });
     expect(step(result, "create").detail).toBe(
       `dry run: would PUT /event for Kleer user 5001: 1.5 h on 2026-03-10, project 901 "Sandlåda", activity 22427 "Utveckling", note "toki-parity probe ${RUN_ID}", foreign id ${FOREIGN_ID}`,
     );
-    expect(step(result, "locked-create").detail).toBe("dry run: would try to create on 2026-02-27 (certified) with activity 22427 and expect DATE_LOCKED");
+    expect(step(result, "locked-create").detail).toBe("dry run: would send a create on 2026-02-27 (certified) with activity 22427 to Kleer directly and expect Kleer to refuse it");
+    expect(step(result, "locked-guard").detail).toBe("dry run: would try the same create through this toolkit's adapter and expect DATE_LOCKED before any request");
     expect(result.warnings.at(-1)).toMatch(/^dry run: only the read steps ran; pass --apply/);
   });
 
@@ -234,14 +262,17 @@ describe("toki-parity probe", () => {
     expect(agent.calls).toEqual([]);
   });
 
-  it("exits 1 with a one-line reason when a step fails", async () => {
+  it("exits 1 with a one-line reason when Kleer accepts a write on a locked day", async () => {
     const world = await startProbeWorld();
+    world.kleer.state.acceptWritesOnLockedDays(true);
     const run = await runProbeCommand(
-      ["--kleer-url", `${world.kleer.url}/v1`, "--kleer-company", "4875", "--mapping", world.mappingFile, "--report", world.reportFile, "--apply", "--locked-date", "2026-03-03"],
+      ["--kleer-url", `${world.kleer.url}/v1`, "--kleer-company", "4875", "--mapping", world.mappingFile, "--report", world.reportFile, "--apply"],
       { ...deps, env: { TOKI_KLEER__TOKEN: KLEER_TOKEN } },
     );
     expect(run.code).toBe(ExitCode.GateFailed);
     expect(run.message).toBe(`probe: failed at locked-create (${PROBE_STEPS.length - 1} passed, 1 failed, 0 skipped)`);
+    expect(run.stdout).toContain("Kleer accepted a write on a locked day");
+    expect(run.stdout).toContain("Toki has no guard of its own");
     expect(world.probeEvents()).toEqual([]);
   });
 

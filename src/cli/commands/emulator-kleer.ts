@@ -17,6 +17,7 @@ interface EmulatorKleerFlags {
   latency?: number;
   errorRate?: number;
   maxSpanDays?: number;
+  acceptLockedWrites?: boolean;
 }
 
 /** Turns the parsed flags into the library's options. */
@@ -29,6 +30,7 @@ export function toEmulatorKleerOptions(flags: EmulatorKleerFlags): EmulatorKleer
     latencyMs: flags.latency,
     errorRate: flags.errorRate,
     maxSpanDays: flags.maxSpanDays,
+    acceptLockedWrites: flags.acceptLockedWrites ?? false,
   };
 }
 
@@ -43,6 +45,7 @@ export function defineEmulatorKleerCommand(): Command {
     .option("--latency <ms>", "delay added before every response", integer("--latency", 0, 600_000))
     .option("--error-rate <r>", "share of requests answered 502/503/504 (0..1)", rate)
     .option("--max-span-days <n>", "answer 400 to ranged per-user reads over more days than this", integer("--max-span-days", 1, 100_000))
+    .option("--accept-locked-writes", "accept writes on approved/certified days instead of refusing them with 409 (to rehearse a Kleer without that check)")
     .action(async (flags: EmulatorKleerFlags) => {
       const controller = new AbortController();
       const stop = () => controller.abort();

@@ -19,6 +19,8 @@ export interface EmulatorKleerOptions {
   errorRate?: number | undefined;
   /** Ranged per-user reads over more days answer 400. @default unlimited */
   maxSpanDays?: number | undefined;
+  /** Accept writes on approved or certified days (a Kleer without that check). @default false: refused with 409 */
+  acceptLockedWrites?: boolean | undefined;
 }
 
 export interface EmulatorRunIo {
@@ -69,6 +71,7 @@ export async function runKleerEmulator(options: EmulatorKleerOptions, io: Emulat
     port: options.port,
     faults: { latencyMs: options.latencyMs ?? 0, errorRate: options.errorRate ?? 0 },
     maxSpanDays: options.maxSpanDays,
+    acceptWritesOnLockedDays: options.acceptLockedWrites ?? false,
   });
   try {
     io.write(describeKleerEmulator(running, options));

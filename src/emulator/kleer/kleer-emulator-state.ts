@@ -40,6 +40,11 @@ export interface KleerEmulatorState {
   seed(input: KleerEmulatorSeedInput): void;
   /** The whole company in seed form (a dump seeds another emulator identically). */
   dump(): KleerEmulatorSeed;
+  /**
+   * Test hook: whether a write on an approved or certified day is accepted (as a Kleer without
+   * such a check would) instead of refused with 409. @default false (refused)
+   */
+  acceptWritesOnLockedDays(accept: boolean): void;
   /** Test hook: sets the day status of every date of the range for a user (approve / certify / open). */
   setDayStatus(userId: number, range: DateRange, status: TimeEntryStatus, registrationUserId?: number): number;
   integrationUser(): KleerSeedUser | undefined;
@@ -80,7 +85,13 @@ const byDateThenId = (a: { date: string; id: number }, b: { date: string; id: nu
   a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id;
 
 /** Creates an emulator company from a seed (empty when none is given). */
-export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): KleerEmulatorState {
+export interface KleerEmulatorBehaviour {
+  /** Accept writes on approved or certified days instead of refusing them (409). @default false */
+  acceptWritesOnLockedDays?: boolean | undefined;
+}
+
+export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}, behaviour: KleerEmulatorBehaviour = {}): KleerEmulatorState {
+  let acceptLockedWrites = behaviour.acceptWritesOnLockedDays ?? false;
   let data: KleerEmulatorSeed;
   let dayStatusByKey: Map<string, KleerSeedDayStatus>;
   let payroll: KleerEmulatorPayrollEvent[];
@@ -121,7 +132,7 @@ export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): 
   /** Kleer's behaviour here is unknown; the emulator refuses and says why (409). */
   const lockedDay = (userId: number, date: IsoDate): KleerEmulatorWriteResult | undefined => {
     const status = dayStatus(userId, date);
-    return status === "open"
+    return status === "open" || acceptLockedWrites
       ? undefined
       : { ok: false, status: 409, message: `The day ${date} is ${status.toUpperCase()} for user ${userId}; events on it cannot be changed` };
   };
@@ -168,6 +179,9 @@ export function createKleerEmulatorState(initial: KleerEmulatorSeedInput = {}): 
 
   return {
     seed: load,
+    acceptWritesOnLockedDays(accept) {
+      acceptLockedWrites = accept;
+    },
     dump: () =>
       clone({
         ...data,

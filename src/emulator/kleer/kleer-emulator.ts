@@ -21,13 +21,15 @@ export interface StartKleerEmulatorOptions {
   faults?: FaultOptionsInput | undefined;
   /** Ranged per-user reads over more days answer 400 (tests span splitting). @default unlimited */
   maxSpanDays?: number | undefined;
+  /** Accept writes on approved or certified days instead of refusing them (409). @default false */
+  acceptWritesOnLockedDays?: boolean | undefined;
 }
 
 export type RunningKleerEmulator = RunningEmulator & { state: KleerEmulatorState };
 
 /** Starts a Kleer emulator on loopback with its own in-memory company. */
 export async function startKleerEmulator(options: StartKleerEmulatorOptions): Promise<RunningKleerEmulator> {
-  const state = createKleerEmulatorState(options.seed ?? {});
+  const state = createKleerEmulatorState(options.seed ?? {}, { acceptWritesOnLockedDays: options.acceptWritesOnLockedDays });
   const handlers = createKleerEmulatorHandlers(state, { token: options.token, companyId: options.companyId, maxSpanDays: options.maxSpanDays });
   const running = await serveHandlers(handlers, {
     ...(options.port === undefined ? {} : { port: options.port }),
