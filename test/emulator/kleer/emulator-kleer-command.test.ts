@@ -22,6 +22,7 @@ describe("emulator kleer command", () => {
       "--company": 4875,
       "--latency": undefined,
       "--error-rate": undefined,
+      "--accept-locked-writes": undefined,
     });
     expect(toEmulatorKleerOptions({ port: 0, seed: "s.json", token: "t", company: 7, latency: 5, errorRate: 0.5 })).toEqual({
       port: 0,
@@ -30,7 +31,9 @@ describe("emulator kleer command", () => {
       companyId: 7,
       latencyMs: 5,
       errorRate: 0.5,
+      acceptLockedWrites: false,
     });
+    expect(toEmulatorKleerOptions({ port: 0, token: "t", company: 7, acceptLockedWrites: true }).acceptLockedWrites).toBe(true);
   });
 
   it("rejects bad flag values as usage errors", async () => {
