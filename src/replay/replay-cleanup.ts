@@ -8,6 +8,7 @@ import { describeSourceError } from "../compare/compare-sources.js";
 import { createKleerAdapter, createKleerClient, createKleerCompanyLookups, type KleerClient } from "../kleer/index.js";
 import { createBufferedRecorder } from "../report/report-recorder.js";
 import { openReportStore } from "../report/report-store.js";
+import { acquireRunLease, kleerLeaseTarget } from "../report/report-lease.js";
 import { TOOL_VERSION } from "../cli/tool-version.js";
 import { isAmbiguousWriteFailure } from "./replay-apply.js";
 import { createReplayJournal } from "./replay-journal.js";
@@ -27,6 +28,8 @@ export interface CleanupOptions {
   apply: boolean;
   /** @default false */
   allowProduction?: boolean | undefined;
+  /** Take the Kleer company's write lease over from this run (`--take-over RUN`). */
+  takeOverRunId?: string | undefined;
   kleer: {
     /** @default the host the replay run wrote to; another host is refused */
     baseUrl?: string | undefined;
@@ -74,6 +77,7 @@ export async function cleanupReplayRun(options: CleanupOptions): Promise<Cleanup
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const store = openReportStore(options.reportFile, { clock, mustExist: true });
+  let releaseLease = () => {};
   try {
     const plans = createReplayPlanStore(store.db);
     const replay = plans.getRun(options.runId);
@@ -89,7 +93,14 @@ export async function cleanupReplayRun(options: CleanupOptions): Promise<Cleanup
       .read(replay.runId)
       .filter((r) => r.outcome === "created" && r.kleerEventId !== null && !seen.has(r.kleerEventId) && seen.add(r.kleerEventId));
 
+    // Deleting takes the company's write lease, like replay --apply, so the two never interleave.
+    const lease =
+      mode === "apply"
+        ? acquireRunLease(store.db, { target: kleerLeaseTarget(baseUrl, companyId), runId: "(starting)", command: "cleanup", clock, takeOver: options.takeOverRunId })
+        : undefined;
+    releaseLease = () => lease?.release();
     const cleanupRunId = store.startRun({ command: "cleanup", toolVersion: TOOL_VERSION, options: { replayRun: replay.runId, mode, kleer: { baseUrl, companyId } } });
+    lease?.setRunId(cleanupRunId);
     const recorder = createBufferedRecorder();
     const client = createKleerClient({ baseUrl, token: options.kleer.token, companyId, dispatcher: options.dispatcher, recorder, strictLists: true });
     const lookups = createKleerCompanyLookups(client);
@@ -121,6 +132,7 @@ export async function cleanupReplayRun(options: CleanupOptions): Promise<Cleanup
         return { ...base, action: "kept", reason: `its foreign-id is now ${JSON.stringify(event["foreign-id"])}, not ${expected}: it no longer names this legacy entry` };
       if (event.user.id !== c.kleerUserId) return { ...base, action: "kept", reason: `it now belongs to Kleer user ${event.user.id}, not ${c.kleerUserId}` };
       if (mode === "dry-run") return { ...base, action: "would-delete", reason: null };
+      lease?.assertHeld();
       const adapter = createKleerAdapter({ client, kleerUserId: c.kleerUserId, lookups, clock, logger, timeZone: replay.timeZone });
       try {
         await adapter.deleteTimeEntry(c.kleerEventId!);
@@ -171,6 +183,7 @@ export async function cleanupReplayRun(options: CleanupOptions): Promise<Cleanup
     logger.info("cleanup finished", { cleanupRunId, replayRunId: replay.runId, deleted: result.deleted, kept: result.kept.length });
     return result;
   } finally {
+    releaseLease();
     store.db.close();
   }
 }

@@ -23,6 +23,8 @@ export interface ReplayOptions {
   allowProduction?: boolean | undefined;
   /** Continue this replay run (`--resume RUN`); needs `apply`. */
   resumeRunId?: string | undefined;
+  /** Take the Kleer company's write lease over from this run (`--take-over RUN`); needs `apply`. */
+  takeOverRunId?: string | undefined;
   /** Plan rows returned for printing. @default 20 */
   previewRows?: number | undefined;
 }
@@ -86,6 +88,7 @@ export async function replayFromConfig(config: RunConfig, options: ReplayOptions
           target: { kleerBaseUrl: config.kleer.baseUrl, kleerCompanyId: config.kleer.companyId },
           concurrency: config.concurrency,
           resumeRunId: options.resumeRunId,
+          takeOverRunId: options.takeOverRunId,
           toolVersion: TOOL_VERSION,
           runOptions: describeRunOptions(config),
           previewRows: options.previewRows,

@@ -7,6 +7,7 @@ import { globalRedactor, type SecretRedactor } from "../http/redact.js";
 import { describeSourceError } from "../compare/compare-sources.js";
 import { createBufferedRecorder } from "../report/report-recorder.js";
 import type { ReportStore } from "../report/report-store.js";
+import { acquireRunLease, kleerLeaseTarget, type RunLease } from "../report/report-lease.js";
 import { applyUserRows } from "./replay-apply.js";
 import { createReplayJournal, type ReplayJournal } from "./replay-journal.js";
 import { countPlan } from "./replay-plan.js";
@@ -45,6 +46,10 @@ export interface RunReplayOptions {
   concurrency?: number | undefined;
   /** Continue this replay run (apply mode only) instead of starting a new one. */
   resumeRunId?: string | undefined;
+  /** Take the Kleer target's write lease over from this run (`--take-over RUN`). */
+  takeOverRunId?: string | undefined;
+  /** Lease timing (tests). @default RUN_LEASE_TTL_MS / RUN_LEASE_RENEW_MS */
+  lease?: { ttlMs?: number; renewEveryMs?: number } | undefined;
   toolVersion: string;
   /** Extra options recorded in `options_json` (never secrets). */
   runOptions?: Record<string, unknown> | undefined;
@@ -105,15 +110,48 @@ function openResumedRun(options: RunReplayOptions, store: ReportStore, plans: Re
  * A resumed run plans only the users it has no plan for and then applies as usual.
  */
 export async function runReplay(options: RunReplayOptions): Promise<ReplayRunResult> {
-  const { range, store, clock, mode, timeZone } = options;
+  const { range } = options;
   const concurrency = options.concurrency ?? DEFAULT_REPLAY_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}`);
   if (range.from > range.to) throw new ConfigError(`the range starts ${range.from}, after its end ${range.to}`);
   const redactor = options.redactor ?? globalRedactor;
   const logger = options.logger ?? silentLogger;
+  const { store, clock, mode } = options;
   const plans = createReplayPlanStore(store.db, { redactor });
-  const journal = createReplayJournal(store.db, { clock, redactor });
   const started = clock.now().getTime();
+  // Applying takes the target's lease first: a second process on the same company refuses at
+  // once instead of writing every entry again; every create re-checks the lease is still held.
+  const lease =
+    mode === "apply"
+      ? acquireRunLease(store.db, {
+          target: kleerLeaseTarget(options.target.kleerBaseUrl, options.target.kleerCompanyId),
+          runId: options.resumeRunId ?? "(starting)",
+          command: "replay",
+          clock,
+          takeOver: options.takeOverRunId,
+          ttlMs: options.lease?.ttlMs,
+          renewEveryMs: options.lease?.renewEveryMs,
+        })
+      : undefined;
+  try {
+    if (lease?.tookOverFrom) logger.warn("replay took the write lease over", { target: lease.target, from: lease.tookOverFrom.runId });
+    return await runLeased(options, plans, lease, started, concurrency, redactor, logger);
+  } finally {
+    lease?.release();
+  }
+}
+
+async function runLeased(
+  options: RunReplayOptions,
+  plans: ReplayPlanStore,
+  lease: RunLease | undefined,
+  started: number,
+  concurrency: number,
+  redactor: SecretRedactor,
+  logger: Logger,
+): Promise<ReplayRunResult> {
+  const { range, store, clock, mode, timeZone } = options;
+  const journal = guardedJournal(createReplayJournal(store.db, { clock, redactor }), lease);
 
   let runId: string;
   if (options.resumeRunId !== undefined) {
@@ -127,6 +165,7 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayRunRes
     });
     plans.registerRun(runId, mode, { ...options.target, timeZone });
   }
+  lease?.setRunId(runId);
   logger.info("replay run started", { runId, mode, resumed: options.resumeRunId !== undefined, users: options.users.length });
 
   const applyErrors: ReplayUserError[] = [];
@@ -228,7 +267,7 @@ async function applyPhase(
           }
         } catch (error) {
           // Listing the user's events failed: their entries stay unsettled for a resume.
-          if (error instanceof TokiError && !(error.code === "CONFIG" || error.code === "USAGE")) {
+          if (error instanceof TokiError && !(error.code === "CONFIG" || error.code === "USAGE" || error.code === "REFUSED")) {
             applyErrors.push({ tokiUserId: user.tokiUserId, system: "kleer", message: describeSourceError(error, redactor) });
           } else {
             throw error;
@@ -240,6 +279,18 @@ async function applyPhase(
       }),
     ),
   );
+}
+
+/** The journal with every intent (the gate of every create) behind a check that the lease is still held. */
+function guardedJournal(journal: ReplayJournal, lease: RunLease | undefined): ReplayJournal {
+  if (!lease) return journal;
+  return {
+    ...journal,
+    recordIntent(runId, row, kleerUserId, attempt) {
+      lease.assertHeld();
+      return journal.recordIntent(runId, row, kleerUserId, attempt);
+    },
+  };
 }
 
 function summarise(

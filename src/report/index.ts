@@ -17,3 +17,4 @@ export * from "./report-diff-load.js";
 export * from "./report-diff-format.js";
 export * from "./report-gate-baseline.js";
 export * from "./report-people.js";
+export * from "./report-lease.js";

@@ -253,6 +253,23 @@ export const REPORT_MIGRATIONS: readonly ReportMigration[] = [
       ALTER TABLE requests ADD COLUMN split INTEGER NOT NULL DEFAULT 0 CHECK (split IN (0, 1));
     `,
   },
+  {
+    version: 7,
+    description: "run_leases: one lease per write target (Kleer company or Toki's database) held by a running write command",
+    sql: `
+      CREATE TABLE run_leases (
+        target      TEXT PRIMARY KEY,
+        token       TEXT NOT NULL,
+        run_id      TEXT NOT NULL,
+        command     TEXT NOT NULL,
+        host        TEXT NOT NULL,
+        pid         INTEGER NOT NULL,
+        acquired_at TEXT NOT NULL,
+        renewed_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The highest schema version this tool writes. */

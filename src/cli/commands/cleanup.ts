@@ -8,6 +8,7 @@ interface CleanupFlags {
   run: string;
   apply?: boolean;
   allowProduction?: boolean;
+  takeOver?: string;
   kleerUrl?: string;
   kleerToken?: string;
   kleerCompany?: string;
@@ -32,6 +33,7 @@ export function toCleanupOptions(flags: CleanupFlags, env: NodeJS.ProcessEnv = p
     runId: flags.run,
     apply: flags.apply ?? false,
     allowProduction: flags.allowProduction ?? false,
+    takeOverRunId: flags.takeOver,
     kleer: { baseUrl: flags.kleerUrl ?? (env.TOKI_KLEER__BASE_URL || undefined), token, companyId },
   };
 }
@@ -46,6 +48,7 @@ export function defineCleanupCommand(io: CleanupCommandIo = { write: (text) => v
     .requiredOption("--run <id>", "the replay run whose events are deleted")
     .option("--apply", "delete (default: verify and list only)")
     .option("--allow-production", "allow --apply on a Kleer host other than loopback or test-api.kleer.se")
+    .option("--take-over <run>", "take the Kleer company's write lease over from RUN, a run whose process is known to be gone")
     .option("--kleer-url <url>", "Kleer API base URL (env TOKI_KLEER__BASE_URL; default: the host the run wrote to)")
     .option("--kleer-token <token>", "Kleer integration token (env TOKI_KLEER__TOKEN; prefer the env)")
     .option("--kleer-company <id>", "Kleer company id (env TOKI_KLEER__COMPANY_ID; default: the run's)")

@@ -10,6 +10,7 @@ interface ReplayFlags extends RunFlagValues {
   apply?: boolean;
   allowProduction?: boolean;
   resume?: string;
+  takeOver?: string;
   show: number;
 }
 
@@ -33,7 +34,7 @@ export function toReplayOptions(flags: ReplayFlags): { options: ReplayOptions; d
   if ((flags.from ?? defaults.from) === undefined || (flags.to ?? defaults.to) === undefined)
     throw new ConfigError("invalid options", ["--from and --to are required (or --resume RUN, which replays that run's range)"]);
   return {
-    options: { apply: flags.apply ?? false, allowProduction: flags.allowProduction ?? false, resumeRunId: flags.resume, previewRows: flags.show },
+    options: { apply: flags.apply ?? false, allowProduction: flags.allowProduction ?? false, resumeRunId: flags.resume, takeOverRunId: flags.takeOver, previewRows: flags.show },
     defaults,
   };
 }
@@ -53,6 +54,7 @@ export function defineReplayCommand(io: ReplayCommandIo = defaultIo): Command {
     .option("--apply", "write to Kleer (default: plan only, nothing is written)")
     .option("--allow-production", "allow --apply on a Kleer host other than loopback or test-api.kleer.se")
     .option("--resume <run>", "continue an applying replay run that was interrupted (needs --apply)")
+    .option("--take-over <run>", "take the Kleer company's write lease over from RUN, a run whose process is known to be gone (needs --apply)")
     .option("--show <n>", "plan rows printed", parseRows, 20)
     .exitOverride()
     .action(async (flags: ReplayFlags) => {
