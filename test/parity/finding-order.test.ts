@@ -29,6 +29,8 @@ describe("compareIds", () => {
     ["a", "b", -1],
     ["10a", "9a", -1],
     ["9", "10x", 1],
+    // Only whole digit strings order by length: "a10" and "a9" are plain strings.
+    ["a10", "a9", -1],
   ])("%s vs %s → %d", (a, b, sign) => {
     expect(Math.sign(compareIds(a, b))).toBe(sign);
   });
