@@ -30,6 +30,8 @@ function withoutKeys(row: Record<string, unknown>, keys: readonly string[]): Rec
 export class MilltimeEmulatorState {
   readonly seed: MilltimeSeed;
   private regIndex: Map<string, MilltimeSeedRegistration[]> | undefined;
+  /** Per user: flex accumulated before a date, for dates already asked (reset with the registrations). */
+  private flexBeforeCache = new Map<string, Map<IsoDate, number>>();
   private readonly scheduleIndex: Map<string, { hours: number | null; holiday: boolean }>;
   private readonly absenceIndex = new Map<string, number>();
   private nextRegistrationNumber: bigint;
@@ -93,9 +95,33 @@ export class MilltimeEmulatorState {
     return d.worked + d.absence - d.scheduled;
   }
 
+  /**
+   * Flex of every employed day from the start date up to (excluding) `from`. Walks on from the
+   * latest earlier date already summed, so weekly TimeInfo calls over a long range do not
+   * re-walk every day since the start each time.
+   */
+  private flexBefore(user: MilltimeSeedUser, from: IsoDate): number {
+    const userKey = `${user.userId}|${user.startDate}|${user.endDate}`;
+    let cache = this.flexBeforeCache.get(userKey);
+    if (!cache) this.flexBeforeCache.set(userKey, (cache = new Map()));
+    const known = cache.get(from);
+    if (known !== undefined) return known;
+    let start = user.startDate;
+    let sum = 0;
+    for (const [date, value] of cache) {
+      if (date <= from && date > start) {
+        start = date;
+        sum = value;
+      }
+    }
+    for (let d = start; d < from; d = addDays(d, 1)) sum += this.dayFlexMinutes(user, d);
+    cache.set(from, sum);
+    return sum;
+  }
+
   timeInfoFigures(user: MilltimeSeedUser, from: IsoDate, to: IsoDate): TimeInfoFigures {
     const figures: TimeInfoFigures = { scheduledMinutes: 0, workedMinutes: 0, absenceMinutes: 0, flexBeforeMinutes: minutesOf(user.flexOpeningBalance) };
-    for (let d = user.startDate; d < from; d = addDays(d, 1)) figures.flexBeforeMinutes += this.dayFlexMinutes(user, d);
+    figures.flexBeforeMinutes += this.flexBefore(user, from);
     for (const d of eachDay({ from, to })) {
       const day = this.dayMinutes(user, d);
       figures.scheduledMinutes += day.scheduled;
@@ -243,6 +269,7 @@ export class MilltimeEmulatorState {
     const registration = { ...r, registrationId: String(this.nextRegistrationNumber++) };
     this.seed.registrations.push(registration);
     this.regIndex = undefined;
+    this.flexBeforeCache.clear();
     return registration;
   }
 
@@ -255,6 +282,7 @@ export class MilltimeEmulatorState {
     if (!r) return undefined;
     Object.assign(r, changes);
     this.regIndex = undefined;
+    this.flexBeforeCache.clear();
     return r;
   }
 
@@ -263,6 +291,7 @@ export class MilltimeEmulatorState {
     if (index < 0) return false;
     this.seed.registrations.splice(index, 1);
     this.regIndex = undefined;
+    this.flexBeforeCache.clear();
     return true;
   }
 
