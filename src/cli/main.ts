@@ -33,6 +33,31 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+/** A Node system error's `code` (`EADDRINUSE`, `EPIPE`, …), if the value is one. */
+function systemErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^E[A-Z_]+$/.test(code) ? code : undefined;
+}
+
+/** An emulator port that is taken is a usage error the user fixes with a flag, not a crash. */
+function portInUseMessage(error: unknown): string | undefined {
+  if (systemErrorCode(error) !== "EADDRINUSE") return undefined;
+  const port = (error as { port?: unknown }).port;
+  const where = typeof port === "number" ? `port ${port} on 127.0.0.1` : "the port";
+  return `toki-parity: ${where} is already in use (another emulator or service holds it); choose another --port, or --port 0 for any free port`;
+}
+
+/**
+ * A reader that closes stdout early (`report … | head`) is done reading, not a failure: end
+ * quietly with exit 0 instead of an EPIPE stack trace.
+ */
+export function endQuietlyOnClosedStdout(stream: NodeJS.WriteStream = process.stdout, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stream.on("error", (error) => {
+    if (systemErrorCode(error) === "EPIPE" || systemErrorCode(error) === "ERR_STREAM_DESTROYED") exit(ExitCode.Ok);
+    else throw error;
+  });
+}
+
 /** Runs the CLI and returns the exit code; the only place that catches errors and maps them. */
 export async function runCli(argv: string[]): Promise<number> {
   try {
@@ -41,6 +66,12 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return ExitCode.Ok;
+      return ExitCode.UsageOrConfig;
+    }
+    if (systemErrorCode(error) === "EPIPE") return ExitCode.Ok;
+    const portInUse = portInUseMessage(error);
+    if (portInUse) {
+      process.stderr.write(`${portInUse}\n`);
       return ExitCode.UsageOrConfig;
     }
     const code = exitCodeFor(error);
@@ -62,6 +93,7 @@ const invokedDirectly = (() => {
 })();
 
 if (invokedDirectly) {
+  endQuietlyOnClosedStdout();
   const code = await runCli(process.argv.slice(2));
   process.exitCode = code;
 }
