@@ -2,16 +2,16 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Agent } from "undici";
 import { loadRulesFile, readRangeOf, runCompare, type CompareSummary } from "../../src/compare/index.js";
+import type { TokiDecodeCollector } from "../../src/compare/compare-options.js";
 import type { RunConfig } from "../../src/config/run-config.js";
 import { systemClock } from "../../src/domain/ports.js";
 import type { RequestRecorder } from "../../src/http/request-log.js";
 import type { RetryOptions } from "../../src/http/retry.js";
-import { createKleerAdapter, createKleerClient, createKleerCompanyLookups } from "../../src/kleer/index.js";
 import { loadMappingFile } from "../../src/mapping/index.js";
 import { createMilltimeClient, createMilltimeDispatcher, createMilltimeReader, loadMilltimeCredentials } from "../../src/milltime/index.js";
 import { listingRangeOf, runReplay, type ReplaySummary } from "../../src/replay/index.js";
 import { createReportStore, openReportDatabase } from "../../src/report/index.js";
-import { openHistorySide, selectRunUsers } from "../../src/run/run-sources.js";
+import { openHistorySide, openKleerSide, selectRunUsers } from "../../src/run/run-sources.js";
 
 /**
  * The sources of a run opened as `openRunSources` opens them (one Kleer agent and one set of
@@ -24,20 +24,24 @@ export async function openRetryingSources(config: RunConfig, retry: RetryOptions
   const byUser = new Map(credentials.map((c) => [c.tokiUserId, c]));
   const kleerDispatcher = new Agent({ connections: 8, keepAliveTimeout: 10_000 });
   const milltimeDispatcher = createMilltimeDispatcher();
-  let currentRecorder: RequestRecorder | undefined;
-  const kleerBase = { baseUrl: config.kleer.baseUrl, token: config.kleer.token, companyId: config.kleer.companyId, dispatcher: kleerDispatcher, retry };
-  const companyClient = createKleerClient({ ...kleerBase, recorder: { record: (entry) => currentRecorder?.record(entry) } });
-  const lookups = createKleerCompanyLookups(companyClient);
+  // The production Kleer side (company lookups once per run, Toki decode contract, span splitting), with the retry policy injected.
+  const kleer = openKleerSide({
+    baseUrl: config.kleer.baseUrl,
+    token: config.kleer.token,
+    companyId: config.kleer.companyId,
+    timeZone: config.timeZone,
+    dispatcher: kleerDispatcher,
+    retry,
+  });
+  const companyClient = kleer.companyClient;
   const history = openHistorySide(config.history, config.timeZone);
   return {
     mapping,
     companyClient,
     history,
     users: selectRunUsers(mapping, [...byUser.keys()], config),
-    kleerAdapterFor(kleerUserId: number, recorder: RequestRecorder) {
-      currentRecorder = recorder;
-      const client = createKleerClient({ ...kleerBase, recorder });
-      return createKleerAdapter({ client, kleerUserId, timeZone: config.timeZone, lookups });
+    kleerAdapterFor(kleerUserId: number, recorder: RequestRecorder, tokiDecode?: TokiDecodeCollector) {
+      return kleer.adapterFor(kleerUserId, recorder, tokiDecode);
     },
     milltimeReaderFor(tokiUserId: number, recorder: RequestRecorder) {
       const credential = byUser.get(tokiUserId)!;
@@ -70,8 +74,10 @@ export async function compareWithRetry(config: RunConfig, retry: RetryOptions): 
       period: config.period,
       users: sources.users,
       legacyReaderFor: (user, recorder) => sources.milltimeReaderFor(user.tokiUserId, recorder),
-      kleerReaderFor: (user, recorder) => sources.kleerAdapterFor(user.kleerUserId, recorder),
+      kleerReaderFor: (user, recorder, tokiDecode) => sources.kleerAdapterFor(user.kleerUserId, recorder, tokiDecode),
       historyLinksFor: (tokiUserId) => sources.history.linksFor(tokiUserId, readRangeOf(range)),
+      historyProblemsFor: (tokiUserId) => sources.history.badRowsFor(tokiUserId),
+      unattributedHistoryProblems: () => sources.history.unattributedBadRows(new Set(sources.users.map((u) => u.tokiUserId))),
       mapping: sources.mapping,
       rules: await loadRulesFile(config.rulesFile),
       store: createReportStore(db, { clock: systemClock }),
