@@ -1,10 +1,9 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import { TokiError } from "../domain/errors.js";
 import { globalRedactor } from "../http/redact.js";
 import { DIFF_FORMAT_NAMES, DIFF_FORMATS, type DiffFormat } from "./report-diff-format.js";
 import { loadReportDiff, type LoadReportDiffOptions } from "./report-diff-load.js";
 import type { ReportDiff } from "./report-diff.js";
+import { writeExportFile } from "./report-file-write.js";
 
 export interface ExportReportDiffOptions extends LoadReportDiffOptions {
   /** text, json or md. @default text */
@@ -27,13 +26,6 @@ export async function exportReportDiff(options: ExportReportDiffOptions): Promis
   if (!isDiffFormat(format)) throw new TokiError("USAGE", `unknown diff format "${format}": use one of ${DIFF_FORMAT_NAMES.join(", ")}`);
   const diff = loadReportDiff(options);
   const text = globalRedactor.redact(DIFF_FORMATS[format](diff));
-  let outFile: string | undefined;
-  if (options.outFile !== undefined) {
-    outFile = resolve(options.outFile);
-    await mkdir(dirname(outFile), { recursive: true });
-    const temp = `${outFile}.${process.pid}.tmp`;
-    await writeFile(temp, text, "utf8");
-    await rename(temp, outFile);
-  }
+  const outFile = options.outFile === undefined ? undefined : await writeExportFile(options.outFile, text);
   return { text, diff, outFile };
 }

@@ -1,10 +1,9 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import { TokiError } from "../domain/errors.js";
 import { systemClock, type Clock } from "../domain/ports.js";
 import { globalRedactor, type SecretRedactor } from "../http/redact.js";
 import { isReportFormat, REPORT_FORMAT_NAMES, REPORT_FORMATS, reportSourceOf } from "./report-formats.js";
 import { openReportStore } from "./report-store.js";
+import { writeExportFile } from "./report-file-write.js";
 
 export interface ExportReportOptions {
   /** The SQLite report file. */
@@ -41,13 +40,6 @@ export async function exportReport(options: ExportReportOptions): Promise<Export
     store.db.close();
   }
   const text = (options.redactor ?? globalRedactor).redact(rendered.text);
-  let outFile: string | undefined;
-  if (options.outFile !== undefined) {
-    outFile = resolve(options.outFile);
-    await mkdir(dirname(outFile), { recursive: true });
-    const temp = `${outFile}.${process.pid}.tmp`;
-    await writeFile(temp, text, "utf8");
-    await rename(temp, outFile);
-  }
+  const outFile = options.outFile === undefined ? undefined : await writeExportFile(options.outFile, text);
   return { text, runId: rendered.runId, format, outFile };
 }

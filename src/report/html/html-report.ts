@@ -1,5 +1,3 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { globalRedactor, type SecretRedactor } from "../../http/redact.js";
 import { openReportDatabase } from "../report-store.js";
@@ -10,6 +8,7 @@ import type { SinceCounts } from "./html-overview.js";
 import { previousParityRunId, readDiffSide } from "../report-diff-load.js";
 import { diffRuns } from "../report-diff.js";
 import { createReportReader, isParityCommand } from "../report-reader.js";
+import { writeExportFile } from "../report-file-write.js";
 
 export interface WriteHtmlReportOptions extends Omit<HtmlRenderOptions, "generatedAt" | "fullListHint"> {
   /** The SQLite report file written by a run. */
@@ -79,11 +78,7 @@ export async function writeHtmlReport(options: WriteHtmlReportOptions): Promise<
     db.close();
   }
   const html = (options.redactor ?? globalRedactor).redact(rendered.html);
-  const outFile = resolve(options.outFile);
-  await mkdir(dirname(outFile), { recursive: true });
-  const temp = `${outFile}.${process.pid}.tmp`;
-  await writeFile(temp, html, "utf8");
-  await rename(temp, outFile);
+  const outFile = await writeExportFile(options.outFile, html);
   return { outFile, runId: rendered.runId, verdict: rendered.verdict, bytes: Buffer.byteLength(html, "utf8"), users: rendered.users, findings: rendered.findings };
 }
 
