@@ -30,9 +30,9 @@ describe("CSV timer-history export (psql \\copy … csv header)", () => {
     expect(links.map((l) => l.historyId)).toEqual([1, 2, 8, 9, 10]);
     expect(summary).toMatchObject({ rowsRead: 11, links: 5, skipped: { noEndTime: 1, noRegistrationId: 1 }, complete: true });
     expect(summary.badRows).toEqual([
-      { rowId: "5", line: 7, reason: "end_time 2026-05-14T09:00:00.000Z is before start_time 2026-05-14T10:00:00.000Z" },
+      { rowId: "5", line: 7, reason: "end_time 2026-05-14T09:00:00.000Z is before start_time 2026-05-14T10:00:00.000Z", tokiUserId: 2 },
       { rowId: "6", line: 8, reason: 'user_id is not a positive integer: "abc"' },
-      { rowId: "7", line: 9, reason: 'start_time is not a timestamp with UTC offset: "2026-05-32 08:00:00+00"' },
+      { rowId: "7", line: 9, reason: 'start_time is not a timestamp with UTC offset: "2026-05-32 08:00:00+00"', tokiUserId: 2 },
       { rowId: "11", line: 13, reason: "expected 12 fields, found 3" },
     ]);
   });
@@ -142,9 +142,9 @@ describe("JSON timer-history export", () => {
     expect(links.map((l) => l.historyId)).toEqual([1, 2, 8, 9, 10]);
     expect(summary).toMatchObject({ rowsRead: 11, skipped: { noEndTime: 1, noRegistrationId: 1 }, complete: true });
     expect(summary.badRows).toEqual([
-      { rowId: "5", reason: "end_time 2026-05-14T09:00:00.000Z is before start_time 2026-05-14T10:00:00.000Z" },
+      { rowId: "5", reason: "end_time 2026-05-14T09:00:00.000Z is before start_time 2026-05-14T10:00:00.000Z", tokiUserId: 2 },
       { rowId: "6", reason: 'user_id is not a positive integer: "abc"' },
-      { rowId: "7", reason: 'start_time is not a timestamp with UTC offset: "2026-05-32T08:00:00Z"' },
+      { rowId: "7", reason: 'start_time is not a timestamp with UTC offset: "2026-05-32T08:00:00Z"', tokiUserId: 2 },
       { rowId: "#11", reason: "element [10] is not an object" },
     ]);
   });

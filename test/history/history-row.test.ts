@@ -70,8 +70,8 @@ describe("classifyHistoryRow", () => {
 
   it("rejects non-integer ids and non-text fields", () => {
     expect(classifyHistoryRow({ ...row, user_id: 1.5 }, {})).toEqual({ kind: "bad", reason: "user_id is not a positive integer: 1.5" });
-    expect(classifyHistoryRow({ ...row, id: "x" }, {})).toEqual({ kind: "bad", reason: 'id is not a positive integer: "x"' });
-    expect(classifyHistoryRow({ ...row, note: { text: "n" } }, {})).toEqual({ kind: "bad", reason: 'note is not text: {"text":"n"}' });
+    expect(classifyHistoryRow({ ...row, id: "x" }, {})).toEqual({ kind: "bad", reason: 'id is not a positive integer: "x"', tokiUserId: 3 });
+    expect(classifyHistoryRow({ ...row, note: { text: "n" } }, {})).toEqual({ kind: "bad", reason: 'note is not text: {"text":"n"}', tokiUserId: 3 });
   });
 
   it("filters on user and on the local day of the start", () => {

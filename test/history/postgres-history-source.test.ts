@@ -87,8 +87,8 @@ describeWithPostgres("PostgreSQL timer-history source (Toki's real schema)", pro
     expect(logger.pages.map((p) => p.afterId)).toEqual([0, ids.running, ids.beforeDst, ids.afterDst, ids.lastSecond, ids.infinite]);
     expect(summary).toMatchObject({ rowsRead: 11, links: 7, skipped: { noEndTime: 1, noRegistrationId: 1 }, complete: true });
     expect(summary.badRows).toEqual([
-      { rowId: String(ids.backwards), reason: "end_time 2026-03-12T09:00:00.000Z is before start_time 2026-03-12T10:00:00.000Z" },
-      { rowId: String(ids.infinite), reason: 'end_time is not a timestamp with UTC offset: "infinity"' },
+      { rowId: String(ids.backwards), reason: "end_time 2026-03-12T09:00:00.000Z is before start_time 2026-03-12T10:00:00.000Z", tokiUserId: 3 },
+      { rowId: String(ids.infinite), reason: 'end_time is not a timestamp with UTC offset: "infinity"', tokiUserId: 3 },
     ]);
     expect(links[0]).toEqual({
       historyId: ids.plain,
