@@ -24,9 +24,32 @@ export class SecretRedactor {
   redact(text: string): string {
     if (this.pattern === undefined) {
       const ordered = [...this.secrets].sort((a, b) => b.length - a.length);
-      this.pattern = ordered.length === 0 ? null : new RegExp(ordered.map(escapeRegExp).join("|"), "g");
+      // A lookahead finds every position where a secret starts, even inside or across another
+      // secret's occurrence; overlapping occurrences merge into one redacted span, so a shorter
+      // secret that starts first cannot leave the tail of a longer one in the text.
+      this.pattern = ordered.length === 0 ? null : new RegExp(`(?=(${ordered.map(escapeRegExp).join("|")}))`, "g");
     }
-    return this.pattern === null ? text : text.replace(this.pattern, "[redacted]");
+    if (this.pattern === null) return text;
+    let out = "";
+    let copied = 0;
+    let spanStart = -1;
+    let spanEnd = -1;
+    for (const match of text.matchAll(this.pattern)) {
+      const start = match.index;
+      const end = start + (match[1]?.length ?? 0);
+      if (spanStart >= 0 && start < spanEnd) {
+        spanEnd = Math.max(spanEnd, end);
+        continue;
+      }
+      if (spanStart >= 0) {
+        out += `${text.slice(copied, spanStart)}[redacted]`;
+        copied = spanEnd;
+      }
+      spanStart = start;
+      spanEnd = end;
+    }
+    if (spanStart < 0) return text;
+    return `${out}${text.slice(copied, spanStart)}[redacted]${text.slice(spanEnd)}`;
   }
 }
 

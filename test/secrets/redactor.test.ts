@@ -28,6 +28,15 @@ describe("SecretRedactor", () => {
     expect(redactor.redact("[xxabcdyy] [abcd]")).toBe("[[redacted]] [[redacted]]");
   });
 
+  it("leaves no piece of a longer secret when a shorter one starts first inside the same text", () => {
+    const redactor = new SecretRedactor();
+    redactor.add("sess-7f3a9c");
+    redactor.add("wx-sess");
+    // "wx-sess" starts before the session id and overlaps its first characters.
+    expect(redactor.redact("cookie=wx-sess-7f3a9c;")).toBe("cookie=[redacted];");
+    expect(redactor.redact("a wx-sess b sess-7f3a9c c")).toBe("a [redacted] b [redacted] c");
+  });
+
   it("redacts every one of thousands of registered secrets, regular-expression characters taken literally", () => {
     const redactor = new SecretRedactor();
     const secrets = Array.from({ length: 2_000 }, (_, i) => (i % 3 === 0 ? `s.$*+?(${i})[]{}|^\\/-tok` : `session-${i}-csrf-${i * 7919}`));
