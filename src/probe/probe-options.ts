@@ -35,6 +35,11 @@ export const probeOptionsSchema = z
     lockedDate: isoDate.optional().describe("Day the locked-day refusal is tried on; the latest approved/certified day of the window when absent."),
     apply: z.boolean().default(false).describe("Run the write steps; without it only the read steps run."),
     allowProduction: z.boolean().default(false).describe("Allow --apply against a production Kleer host."),
+    takeOverRunId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Take the Kleer company's write lease over from this run (--take-over RUN), a run whose process is known to be gone."),
   })
   .describe("toki-parity probe options");
 
@@ -47,6 +52,7 @@ const OPTION_NAMES: Record<string, string> = {
   lockedDate: "--locked-date",
   apply: "--apply",
   allowProduction: "--allow-production",
+  takeOverRunId: "--take-over",
 };
 
 /** schema → normalise → cross-field rules; a bad option is a ConfigError naming the flag (exit 2). */

@@ -11,6 +11,7 @@ import { globalRedactor } from "../http/redact.js";
 import { createKleerAdapter, createKleerClient, type KleerAdapter, type KleerClient } from "../kleer/index.js";
 import { loadMappingFile } from "../mapping/index.js";
 import { createBufferedRecorder, createReportStore, openReportDatabase } from "../report/index.js";
+import { acquireRunLease, kleerLeaseTarget, type RunLease } from "../report/report-lease.js";
 import type { ProbeOptions } from "./probe-options.js";
 import { probeForeignId, probeWindow, type ProbeTarget } from "./probe-plan.js";
 import { runReadSteps } from "./probe-read-steps.js";
@@ -29,6 +30,8 @@ export interface ProbeDeps {
   runSuffix?: (() => string) | undefined;
   /** Per-request deadline for Kleer. @default 30000 */
   kleerTimeoutMs?: number | undefined;
+  /** Lease timing (tests). @default RUN_LEASE_TTL_MS / RUN_LEASE_RENEW_MS */
+  lease?: { ttlMs?: number; renewEveryMs?: number } | undefined;
 }
 
 /** What a probe found; every step is also in the report's `probe_steps` table. */
@@ -108,8 +111,20 @@ export async function runProbe(options: ProbeOptions, deps: ProbeDeps = {}): Pro
 
   mkdirSync(dirname(options.reportFile), { recursive: true });
   const db = openReportDatabase(options.reportFile);
+  let lease: RunLease | undefined;
   try {
     const store = createReportStore(db, { clock, ...(deps.runSuffix ? { runSuffix: deps.runSuffix } : {}) });
+    // Writing takes the company's lease like replay and cleanup: a probe never writes beside them.
+    if (mode === "apply")
+      lease = acquireRunLease(db, {
+        target: kleerLeaseTarget(options.kleer.baseUrl, options.kleer.companyId),
+        runId: "(starting)",
+        command: "probe",
+        clock,
+        takeOver: options.takeOverRunId,
+        ttlMs: deps.lease?.ttlMs,
+        renewEveryMs: deps.lease?.renewEveryMs,
+      });
     const runId = store.startRun({
       command: "probe",
       range: window,
@@ -124,6 +139,7 @@ export async function runProbe(options: ProbeOptions, deps: ProbeDeps = {}): Pro
         mapping: options.mappingFile,
       },
     });
+    lease?.setRunId(runId);
     const recorder = createBufferedRecorder();
     const client = createKleerClient({ ...options.kleer, dispatcher: deps.kleerDispatcher, recorder, timeoutMs: deps.kleerTimeoutMs });
     const ctx: ProbeContext = {
@@ -141,6 +157,7 @@ export async function runProbe(options: ProbeOptions, deps: ProbeDeps = {}): Pro
     };
     try {
       await runReadSteps(ctx);
+      lease?.assertHeld();
       await runWriteSteps(ctx);
     } catch (error) {
       store.failRun(runId, describeError(error));
@@ -180,6 +197,7 @@ export async function runProbe(options: ProbeOptions, deps: ProbeDeps = {}): Pro
       ok,
     };
   } finally {
+    lease?.release();
     db.close();
   }
 }

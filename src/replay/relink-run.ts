@@ -6,7 +6,8 @@ import { systemClock, type Clock } from "../domain/ports.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
 import { isPostgresUrl, openTimerHistorySource, registerPostgresUrl } from "../history/index.js";
 import { globalRedactor } from "../http/redact.js";
-import { openReportStore } from "../report/report-store.js";
+import { acquireRunLease, historyLeaseTarget, type RunLease } from "../report/report-lease.js";
+import { openReportDatabase, openReportStore } from "../report/report-store.js";
 import { relinkStatements, relinkTableName, revertStatements, toSqlScript, type Relink, type RelinkRow } from "./relink-sql.js";
 import { createReplayJournal, settledEventsOf } from "./replay-journal.js";
 import { createReplayPlanStore } from "./replay-store.js";
@@ -226,6 +227,10 @@ export interface RelinkOptions {
   history?: string | undefined;
   /** Run it on `history` (PostgreSQL) in one transaction. */
   apply?: boolean | undefined;
+  /** Take the history database's write lease over from this run (`--take-over RUN`). */
+  takeOverRunId?: string | undefined;
+  /** Lease timing (tests). @default RUN_LEASE_TTL_MS / RUN_LEASE_RENEW_MS */
+  lease?: { ttlMs?: number; renewEveryMs?: number } | undefined;
   clock?: Clock | undefined;
 }
 
@@ -251,8 +256,8 @@ export async function runRelink(options: RelinkOptions): Promise<RelinkResult> {
   if (revert && format !== "sql") throw new TokiError("USAGE", "--revert produces SQL: use --format sql");
   if (options.apply && (!options.history || !isPostgresUrl(options.history)))
     throw new ConfigError("invalid options", ["--apply runs the relink on Toki's database: give --history postgres://…"]);
+  if (options.apply) return applyLeased(options, options.history!, revert);
   const plan = await buildRelinkPlan({ reportFile: options.reportFile, runId: options.runId, history: revert ? undefined : options.history, clock: options.clock });
-  if (options.apply) return { plan, text: null, files: [], applied: await applyRelink(plan, options.history!, revert) };
   const text = format === "csv" ? relinkCsv(plan) : relinkSqlScript(plan, revert);
   if (options.outFile === undefined) return { plan, text, files: [], applied: null };
   await writeFile(options.outFile, text, "utf8");
@@ -263,6 +268,34 @@ export async function runRelink(options: RelinkOptions): Promise<RelinkResult> {
     files.push(revertFile);
   }
   return { plan, text: null, files, applied: null };
+}
+
+/**
+ * `relink --apply` (and its revert) under the history database's write lease in the report
+ * file, taken before anything is read: a second relink of the same database — of this run or
+ * another — refuses at once instead of re-pointing rows the first is moving.
+ */
+async function applyLeased(options: RelinkOptions, url: string, revert: boolean): Promise<RelinkResult> {
+  const clock = options.clock ?? systemClock;
+  const db = openReportDatabase(options.reportFile, { mustExist: true });
+  let lease: RunLease | undefined;
+  try {
+    lease = acquireRunLease(db, {
+      target: historyLeaseTarget(url),
+      runId: options.runId,
+      command: revert ? "relink --revert" : "relink",
+      clock,
+      takeOver: options.takeOverRunId,
+      ttlMs: options.lease?.ttlMs,
+      renewEveryMs: options.lease?.renewEveryMs,
+    });
+    const plan = await buildRelinkPlan({ reportFile: options.reportFile, runId: options.runId, history: revert ? undefined : url, clock });
+    lease.assertHeld();
+    return { plan, text: null, files: [], applied: await applyRelink(plan, url, revert) };
+  } finally {
+    lease?.release();
+    db.close();
+  }
 }
 
 /** The lines printed after `relink` (to stderr when the script itself goes to stdout). */

@@ -16,6 +16,7 @@ interface ProbeFlags {
   lockedDate?: string;
   apply?: boolean;
   allowProduction?: boolean;
+  takeOver?: string;
   json?: boolean;
 }
 
@@ -47,6 +48,7 @@ export function defineProbeCommand(deps: ProbeCommandDeps = {}): Command {
     .option("--locked-date <date>", "day to try the locked-day create on (default: the latest approved/certified day in the window)")
     .option("--apply", "run the write steps (create, edit, delete, locked-day create); without it only the read steps run")
     .option("--allow-production", "allow --apply against a production Kleer host (anything but loopback and test-api.kleer.se)")
+    .option("--take-over <run>", "take the Kleer company's write lease over from RUN, a run whose process is known to be gone (needs --apply)")
     .option("--json", "print the result as JSON")
     .action(async (flags: ProbeFlags) => {
       const env = deps.env ?? process.env;
@@ -65,6 +67,7 @@ export function defineProbeCommand(deps: ProbeCommandDeps = {}): Command {
         lockedDate: flags.lockedDate,
         apply: flags.apply === true,
         allowProduction: flags.allowProduction === true,
+        takeOverRunId: flags.takeOver,
       });
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       const result = await runProbe(options, deps);

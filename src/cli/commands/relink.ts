@@ -9,6 +9,7 @@ interface RelinkFlags {
   revert?: boolean;
   history?: string;
   apply?: boolean;
+  takeOver?: string;
 }
 
 /** Where the command prints: the script/CSV to `write`, everything else to `info` (tests pass their own). */
@@ -28,6 +29,7 @@ export function toRelinkOptions(flags: RelinkFlags): RelinkOptions {
     outFile: flags.out,
     history: flags.history,
     apply: flags.apply ?? false,
+    takeOverRunId: flags.takeOver,
   };
 }
 
@@ -47,6 +49,7 @@ export function defineRelinkCommand(io: RelinkCommandIo = defaultIo): Command {
     .option("--revert", "emit (or with --apply run) the revert of an applied relink")
     .option("--history <source>", "timer history (postgres:// URL or CSV/JSON export): lists the links left alone; with --apply, the database to change")
     .option("--apply", "run it on --history postgres://… in one transaction and print counts")
+    .option("--take-over <run>", "take the history database's write lease over from RUN, a relink whose process is known to be gone (needs --apply)")
     .exitOverride()
     .action(async (flags: RelinkFlags) => {
       const result = await runRelink(toRelinkOptions(flags));
