@@ -66,6 +66,8 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         legacyValue: String(mappedProject),
         kleerValue: kleer.projectId,
         message: `${paired}: Milltime project ${legacy.projectId} "${legacy.projectName}" maps to Kleer project ${mappedProject}, the event is on ${kleer.projectId} "${kleer.projectName}"`,
+        // The names let a report say "Milltime X → Kleer Y" in words instead of two bare ids.
+        details: { milltimeProjectId: legacy.projectId, milltimeProjectName: legacy.projectName, kleerProjectName: kleer.projectName },
       }),
     );
   }
@@ -80,6 +82,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         legacyValue: String(mappedActivity),
         kleerValue: kleer.activityId,
         message: `${paired}: Milltime activity ${legacy.activityId} "${legacy.activityName}" maps to Kleer activity ${mappedActivity}, the event has ${kleer.activityId} "${kleer.activityName}"`,
+        details: { milltimeActivityId: legacy.activityId, milltimeActivityName: legacy.activityName, kleerActivityName: kleer.activityName },
       }),
     );
   }

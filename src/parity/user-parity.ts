@@ -201,11 +201,11 @@ function compareEntries(
     const base = { userKey, date: entry.date, legacyId: entry.registrationId };
     if (mapping.kleerProjectFor(entry.projectId) === undefined) {
       unmapped.add(entry.registrationId);
-      drafts.push(draftFinding({ ...base, kind: "unmapped_project", field: "project", legacyValue: entry.projectId, message: `Milltime project ${entry.projectId} "${entry.projectName}" of registration ${entry.registrationId} has no Kleer project in the mapping` }));
+      drafts.push(draftFinding({ ...base, kind: "unmapped_project", field: "project", legacyValue: entry.projectId, message: `Milltime project ${entry.projectId} "${entry.projectName}" of registration ${entry.registrationId} has no Kleer project in the mapping`, details: { milltimeProjectName: entry.projectName } }));
     }
     if (mapping.kleerActivityFor(entry.activityId) === undefined) {
       unmapped.add(entry.registrationId);
-      drafts.push(draftFinding({ ...base, kind: "unmapped_activity", field: "activity", legacyValue: entry.activityId, message: `Milltime activity ${entry.activityId} "${entry.activityName}" of registration ${entry.registrationId} has no Kleer activity in the mapping` }));
+      drafts.push(draftFinding({ ...base, kind: "unmapped_activity", field: "activity", legacyValue: entry.activityId, message: `Milltime activity ${entry.activityId} "${entry.activityName}" of registration ${entry.registrationId} has no Kleer activity in the mapping`, details: { milltimeActivityName: entry.activityName } }));
     }
   }
 
