@@ -19,6 +19,7 @@ table.heatmap{border-collapse:collapse;font-size:.8em}
 table.heatmap td,table.heatmap th{border:1px solid #ccc;padding:2px 4px;text-align:right;white-space:nowrap}
 table.heatmap th[scope=row]{text-align:left;max-width:22em;overflow:hidden;text-overflow:ellipsis}
 table.heatmap td a{color:inherit;text-decoration:none;display:block}
+tr:target>*{outline:2px solid #0b4a8b;background:#e6eef8}
 table.heatmap td .w{opacity:.75}
 td.heat.h1{background:#f3e8e6}
 td.heat.h2{background:repeating-linear-gradient(45deg,#ecc9c3,#ecc9c3 3px,#f6e3df 3px,#f6e3df 6px)}
@@ -121,9 +122,11 @@ export const REPORT_SCRIPT = `
 (function(){
 var d=document;d.documentElement.className+=" js";
 function each(s,f,r){Array.prototype.forEach.call((r||d).querySelectorAll(s),f)}
-function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var el=id&&d.getElementById(id);if(!el)return;
-for(var n=el;n;n=n.parentElement){if(n.tagName==="DETAILS")n.open=true}el.scrollIntoView()}
-window.addEventListener("hashchange",openTarget);openTarget();
+function reveal(el){for(var n=el;n;n=n.parentElement){if(n.tagName==="DETAILS")n.open=true;
+if(n.tagName==="TBODY"&&n.hidden){var t=n.parentElement;Array.prototype.forEach.call(t.tBodies,function(b){b.hidden=false});var p=t.nextElementSibling;if(p&&p.className==="pager")p.remove()}}}
+function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var el=id&&d.getElementById(id);if(!el)return;reveal(el);el.scrollIntoView()}
+window.addEventListener("hashchange",openTarget);
+d.addEventListener("click",function(e){var a=e.target&&e.target.closest&&e.target.closest('a[href^="#"]');if(a&&a.getAttribute("href")===location.hash)openTarget()});
 each("table[data-paged]",function(t){
 var per=+t.getAttribute("data-paged"),more=[];each("tbody.more",function(b){b.hidden=true;more.push(b)},t);
 var bar=d.createElement("p"),next=d.createElement("button"),all=d.createElement("button");
@@ -164,6 +167,7 @@ if(users){var tools=d.createElement("p"),o=d.createElement("button"),c=d.createE
 o.type=c.type="button";o.textContent="Expand all users";c.textContent="Collapse all users";
 o.onclick=function(){each("details.user",function(x){x.open=true},users)};c.onclick=function(){each("details.user",function(x){x.open=false},users)};
 tools.append(o,c);users.before(tools)}
+openTarget();
 var opened=[];
 window.addEventListener("beforeprint",function(){each("details:not([open])",function(x){opened.push(x);x.open=true});each("tbody.more",function(b){b.hidden=false})});
 window.addEventListener("afterprint",function(){opened.forEach(function(x){x.open=false});opened=[]});

@@ -2,6 +2,7 @@ import { FINDING_KIND_MEANINGS, isFindingKind } from "../../parity/finding-kinds
 import { DEFAULT_FLEX_DRIFT_THRESHOLD } from "../../parity/parity-rules.js";
 import type { DiffCounts, DiffStatus } from "../report-diff.js";
 import { escapeHtml, formatCount, formatSignedHours } from "./html-format.js";
+import { renderHeatmap } from "./html-heatmap.js";
 import type { HtmlReportModel, UserReport } from "./html-report-model.js";
 import type { SectionContext } from "./html-sections.js";
 
@@ -67,39 +68,6 @@ function renderDriftChart(users: readonly UserReport[], thresholdOf: (userKey: n
     `<svg class="overview-chart drift-chart" id="overview-drift-chart" role="img" aria-labelledby="overview-drift-title overview-drift-desc" viewBox="0 0 ${labelW + barW + 260} ${height}" width="${labelW + barW + 260}" height="${height}">` +
     `<title id="overview-drift-title">Cumulative flex drift per user, sorted by magnitude</title><desc id="overview-drift-desc">${escapeHtml(desc)}</desc>` +
     `<line class="axis" x1="${mid}" x2="${mid}" y1="14" y2="${height - 6}"/>${marks}${bars}</svg>`
-  );
-}
-
-const cellValue = (v: number | null) => (v === null ? "·" : formatSignedHours(v));
-
-/** Users × periods: flex delta and worked delta as text (no colour needed), linking to the user. */
-function renderHeatmap(users: readonly UserReport[], ctx: SectionContext): string {
-  const withPeriods = users.filter((u) => u.periods.length > 0);
-  const first = withPeriods[0];
-  if (!first) return "";
-  const head = first.periods.map((p) => `<th scope="col" title="${escapeHtml(p.longLabel)}">${escapeHtml(p.label)}</th>`).join("");
-  const level = (v: number | null) => (v === null ? "na" : Math.abs(v) < 0.02 ? "0" : Math.abs(v) < 1 ? "1" : Math.abs(v) < 8 ? "2" : "3");
-  const body = withPeriods
-    .map((u) => {
-      const href = ctx.userHref(u.userKey);
-      const cells = u.periods
-        .map((p) => {
-          const flex = p.flexDelta;
-          const worked = p.legacy.worked === null || p.kleer.worked === null ? null : p.kleer.worked - p.legacy.worked;
-          const text = `${cellValue(flex)}<br><span class="w">w ${cellValue(worked)}</span>`;
-          // No per-cell title: the row and column headers name user and period, and 200 users ×
-          // 2 years of weekly cells must keep the page small.
-          const inner = href ? `<a href="#${escapeHtml(href)}">${text}</a>` : text;
-          return `<td class="heat h${level(flex)}">${inner}</td>`;
-        })
-        .join("");
-      return `<tr><th scope="row">${escapeHtml(u.label)}</th>${cells}</tr>`;
-    })
-    .join("");
-  return (
-    `<div class="table-wrap"><table class="heatmap" id="overview-heatmap"><caption>Flex delta per user and period (Kleer − Milltime, hours; second line: worked-hours delta; · = not read on both sides). ` +
-    `Shading repeats the magnitude: none &lt; 0.02 h, light &lt; 1 h, medium &lt; 8 h, dark ≥ 8 h.</caption>` +
-    `<thead><tr><th scope="col">User</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`
   );
 }
 

@@ -29,6 +29,8 @@ export interface TableSpec<T> {
   rowClass?: (item: T) => string | null;
   /** Extra `data-*` attributes of a row (names without the prefix; values are escaped). */
   rowData?: (item: T) => Record<string, string> | null;
+  /** A row's `id` (a link target such as a heatmap cell's); must be unique in the page. */
+  rowId?: (item: T) => string | null;
   rowHeader?: boolean;
   /** Extra class on the table (for column widths). */
   className?: string;
@@ -45,7 +47,8 @@ function renderRowHtml<T>(spec: TableSpec<T>, item: T): string {
   });
   const cls = spec.rowClass?.(item);
   const data = Object.entries(spec.rowData?.(item) ?? {}).map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`).join("");
-  return `<tr${cls ? ` class="${escapeHtml(cls)}"` : ""}${data}>${cells.join("")}</tr>`;
+  const id = spec.rowId?.(item);
+  return `<tr${id ? ` id="${escapeHtml(id)}"` : ""}${cls ? ` class="${escapeHtml(cls)}"` : ""}${data}>${cells.join("")}</tr>`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { renderLineChart, type ChartSeries } from "./html-chart.js";
 import { renderFindingsTable } from "./html-findings.js";
+import { periodAnchors } from "./html-period-anchor.js";
 import { escapeHtml, formatCount, formatHours, formatSignedHours, renderSeverity } from "./html-format.js";
 import type { OpeningBalance, PeriodPoint, PeriodStats, UserReport } from "./html-report-model.js";
 import { renderTable, type TableLimits } from "./html-table.js";
@@ -71,6 +72,8 @@ function renderCharts(user: UserReport): string {
 function renderChartData(user: UserReport, limits: TableLimits, fullListHint: string): string {
   if (user.periods.length === 0) return "";
   const h = (v: number | null): string => escapeHtml(formatHours(v));
+  const anchors = periodAnchors(user.anchor, user.periods);
+  const ids = new Map(user.periods.map((p, i) => [p, anchors[i]!]));
   const table = renderTable(
     {
       id: `${user.anchor}-data`,
@@ -87,6 +90,7 @@ function renderChartData(user: UserReport, limits: TableLimits, fullListHint: st
       ],
       items: user.periods,
       rowHeader: true,
+      rowId: (p) => ids.get(p) ?? null,
       renderRow: (p) => [
         `<span title="${escapeHtml(p.longLabel)}">${escapeHtml(p.label)}</span> <span class="period-dates">${escapeHtml(p.periodStart)}</span>`,
         ...MEASURES.flatMap((m) => [h(p.legacy[m.key]), h(p.kleer[m.key])]),

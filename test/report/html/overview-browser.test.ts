@@ -85,16 +85,30 @@ describe.skipIf(!haveChromium && !inCi)("the demo report's company overview in C
     await page.close();
   });
 
-  it("shows a users × weeks heatmap with values in every cell, each linking to the user's details", async () => {
+  it("shows a users × weeks heatmap with values in every cell, each linking to the user's row for that week", async () => {
     const { page } = await open();
     const heat = await page.$$eval("#overview-heatmap tbody tr", (trs) => trs.map((tr) => ({ user: tr.querySelector("th")?.textContent ?? "", cells: Array.from(tr.querySelectorAll("td")).map((td) => ({ text: td.textContent ?? "", href: td.querySelector("a")?.getAttribute("href") ?? null })) })));
     expect(heat).toHaveLength(10);
     for (const row of heat) expect(row.cells).toHaveLength(8);
     const maria = heat.find((r) => r.user.includes("Toki 3"));
-    expect(maria?.cells.every((c) => c.text.startsWith("+40") && c.href === "#user-3")).toBe(true);
-    // Following a cell opens the user's collapsed details.
-    await page.locator('#overview-heatmap a[href="#user-3"]').first().click();
+    expect(maria?.cells.every((c) => c.text.startsWith("+40") && /^#user-3-p\d{4}-\d{2}-\d{2}$/.test(c.href ?? ""))).toBe(true);
+    // Every cell's link target exists in the page.
+    const hrefs = heat.flatMap((r) => r.cells.map((c) => c.href)).filter((h): h is string => h !== null);
+    expect(hrefs.length).toBeGreaterThan(0);
+    const missing = await page.evaluate((list) => list.filter((h) => document.getElementById(h.slice(1)) === null), hrefs);
+    expect(missing).toEqual([]);
+    // Following a cell opens the user's collapsed details and its period table, on that week's row.
+    const third = maria!.cells[2]!.href!;
+    await page.locator(`#overview-heatmap a[href="${third}"]`).click();
     expect(await page.locator("details#user-3").getAttribute("open")).not.toBeNull();
+    const row = page.locator(third);
+    expect(await row.isVisible()).toBe(true);
+    expect(await row.evaluate((tr) => tr.matches(":target"))).toBe(true);
+    expect(await row.locator("th").innerText()).toMatch(/^W\d+ \d{4}-\d{2}-\d{2}$/);
+    // Collapsed again, the same link opens it again (the hash does not change).
+    await page.evaluate(() => void ((document.getElementById("user-3") as HTMLDetailsElement).open = false));
+    await page.locator(`#overview-heatmap a[href="${third}"]`).click();
+    expect(await row.isVisible()).toBe(true);
     await page.close();
   });
 
