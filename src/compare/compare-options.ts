@@ -129,7 +129,13 @@ export interface CompareSummary {
   missing: number;
   extra: number;
   unmapped: number;
+  /** Legacy entries not compared because a source of their user could not be read. */
   skipped: number;
+  /**
+   * Kleer events Toki's listing skips (no project, unknown project or activity): Kleer-side, like
+   * `extra`, so never among the legacy entries. Absent from summaries of earlier versions.
+   */
+  kleerSkipped?: number;
   /** matches ÷ entriesCompared; null when nothing was compared. */
   matchRate: number | null;
   /** Unsuppressed findings by severity, plus the suppressed count. */

@@ -34,7 +34,7 @@ const emptyCounts = (): SeverityCounts => ({ blocking: 0, warning: 0, info: 0, s
 export function createSummaryAccumulator(range: DateRange, period: PeriodKind) {
   const totals = {
     users: 0, usersCompared: 0, usersUnmapped: 0, usersWithSourceErrors: 0,
-    legacyEntries: 0, entriesCompared: 0, matches: 0, mismatches: 0, missing: 0, extra: 0, unmapped: 0, skipped: 0,
+    legacyEntries: 0, entriesCompared: 0, matches: 0, mismatches: 0, missing: 0, extra: 0, unmapped: 0, skipped: 0, kleerSkipped: 0,
   };
   const findings = emptyCounts();
   const byKind = new Map<string, SeverityCounts>();
@@ -67,6 +67,7 @@ export function createSummaryAccumulator(range: DateRange, period: PeriodKind) {
       totals.extra += c.extra;
       totals.unmapped += c.unmapped;
       totals.skipped += c.skipped;
+      totals.kleerSkipped += c.kleerSkipped;
       this.addFindings(result.findings);
     },
     finish(runId: string, durationMs: number): CompareSummary {
@@ -96,15 +97,26 @@ export function formatMatchRate(rate: number | null): string {
   return rate === null ? "n/a" : `${(Math.floor(rate * 10000) / 100).toFixed(2)} %`;
 }
 
+/**
+ * The entry tallies, each line a sum that adds up: every legacy entry has exactly one outcome;
+ * Kleer-only events (extra, or skipped by Toki's listing) are counted on a line of their own.
+ */
+export function formatEntryLines(s: Pick<CompareSummary, "legacyEntries" | "entriesCompared" | "matches" | "mismatches" | "missing" | "unmapped" | "skipped" | "extra" | "kleerSkipped" | "matchRate">): string[] {
+  const kleerSkipped = s.kleerSkipped ?? 0;
+  return [
+    `Entries  ${s.legacyEntries} legacy = ${s.matches} match + ${s.mismatches} mismatch + ${s.missing} missing in Kleer + ${s.unmapped} unmapped + ${s.skipped} not read (source error)`,
+    `Kleer    ${s.extra + kleerSkipped} Kleer-only event${s.extra + kleerSkipped === 1 ? "" : "s"} = ${s.extra} extra in Kleer + ${kleerSkipped} skipped by Toki's listing`,
+    `Match rate ${formatMatchRate(s.matchRate)} (${s.matches} match of the ${s.entriesCompared} legacy entries compared: all but those not read)`,
+  ];
+}
+
 /** The table the CLI prints after `compare`. */
 export function formatCompareSummary(summary: CompareSummary): string {
   const s = summary;
   const lines = [
     `Run ${s.runId} completed in ${(s.durationMs / 1000).toFixed(1)} s: ${s.range.from} … ${s.range.to} by ${s.period}`,
-    `Users    ${s.users} (${s.usersCompared} compared, ${s.usersUnmapped} unmapped, ${s.usersWithSourceErrors} with source errors)`,
-    `Entries  ${s.legacyEntries} legacy, ${s.entriesCompared} compared: ${s.matches} match, ${s.mismatches} mismatch, ${s.missing} missing, ` +
-      `${s.unmapped} unmapped, ${s.skipped} skipped; ${s.extra} extra in Kleer`,
-    `Match rate ${formatMatchRate(s.matchRate)}`,
+    `Users    ${s.users} = ${s.usersCompared} compared + ${s.usersUnmapped} unmapped + ${s.usersWithSourceErrors} with source errors`,
+    ...formatEntryLines(s),
     "",
   ];
   if ((s.historyRowsInvalid ?? 0) > 0) {

@@ -50,7 +50,10 @@ export interface UserCounts {
   missing: number;
   extra: number;
   unmapped: number;
+  /** Legacy entries not compared because a source of the user could not be read. */
   skipped: number;
+  /** Kleer events Toki's listing skips (no project, unknown project or activity): not legacy entries. */
+  kleerSkipped: number;
 }
 
 export interface UserParityInput {
@@ -320,9 +323,13 @@ function resolveOutcomes(rows: ReadonlyArray<Omit<EntryRow, "outcome"> & { base:
 }
 
 export function countEntries(entries: readonly EntryRow[]): UserCounts {
-  const counts: UserCounts = { legacyEntries: 0, compared: 0, kleerEvents: 0, matches: 0, mismatches: 0, missing: 0, extra: 0, unmapped: 0, skipped: 0 };
+  const counts: UserCounts = { legacyEntries: 0, compared: 0, kleerEvents: 0, matches: 0, mismatches: 0, missing: 0, extra: 0, unmapped: 0, skipped: 0, kleerSkipped: 0 };
   for (const e of entries) {
-    const isLegacyRow = e.legacyId !== null && e.outcome !== "extra_in_kleer" && !(e.outcome === "skipped" && e.kleerId !== null);
+    // A skipped row with a Kleer id is a Kleer event Toki's listing skips (its legacy id, if any,
+    // only names the registration it came from): counting it as a skipped legacy entry too made
+    // the legacy outcomes add up to one more than the legacy entries.
+    const kleerSideSkip = e.outcome === "skipped" && e.kleerId !== null;
+    const isLegacyRow = e.legacyId !== null && e.outcome !== "extra_in_kleer" && !kleerSideSkip;
     if (isLegacyRow) {
       counts.legacyEntries++;
       if (e.outcome !== "skipped") counts.compared++;
@@ -333,6 +340,7 @@ export function countEntries(entries: readonly EntryRow[]): UserCounts {
     else if (e.outcome === "missing_in_kleer") counts.missing++;
     else if (e.outcome === "extra_in_kleer") counts.extra++;
     else if (e.outcome === "unmapped") counts.unmapped++;
+    else if (kleerSideSkip) counts.kleerSkipped++;
     else counts.skipped++;
   }
   return counts;

@@ -16,7 +16,10 @@ export interface RunTotals {
   missing: number;
   extra: number;
   unmapped: number;
+  /** Legacy entries not compared because a source of their user could not be read. */
   skipped: number;
+  /** Kleer events Toki's listing skips: Kleer-side, never among the legacy entries. */
+  kleerSkipped: number;
   /** matches ÷ compared; null when nothing was compared. */
   matchRate: number | null;
   blocking: number;
@@ -57,6 +60,7 @@ export function totalsOf(users: readonly RunUserRecord[], kinds: readonly KindCo
     extra: sum((u) => u.extra),
     unmapped: sum((u) => u.unmapped),
     skipped: sum((u) => u.skipped),
+    kleerSkipped: sum((u) => u.kleerSkipped),
     matchRate: compared === 0 ? null : matches / compared,
     blocking: sumKinds((k) => k.blocking),
     warning: sumKinds((k) => k.warning),

@@ -64,7 +64,8 @@ export function formatMarkdownReport(report: RunReport): string {
       `${totals.users} users (${totals.usersCompared} compared, ${totals.usersUnmapped} unmapped, ${totals.usersWithSourceErrors} with source errors) · tool ${run.toolVersion}`,
     "",
     `Match rate **${percent(totals.matchRate)}**: ${totals.matches} of ${totals.compared} legacy entries match ` +
-      `(${totals.mismatches} mismatch, ${totals.missing} missing, ${totals.unmapped} unmapped, ${totals.skipped} skipped; ${totals.extra} extra in Kleer).`,
+      `(${totals.legacyEntries} legacy entries = ${totals.matches} match + ${totals.mismatches} mismatch + ${totals.missing} missing in Kleer + ${totals.unmapped} unmapped + ${totals.skipped} not read; ` +
+      `Kleer-only: ${totals.extra} extra in Kleer, ${totals.kleerSkipped} skipped by Toki's listing).`,
     "",
   );
 

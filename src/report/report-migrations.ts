@@ -270,6 +270,20 @@ export const REPORT_MIGRATIONS: readonly ReportMigration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    description: "run_users.kleer_skipped: Kleer events Toki's listing skips, counted apart from the legacy entries skipped (which run_users.skipped now counts alone)",
+    // Earlier runs counted both in skipped; their entries rows tell them apart (a Kleer id on a
+    // skipped row marks a Kleer event), so the backfill makes old runs add up too.
+    sql: `
+      ALTER TABLE run_users ADD COLUMN kleer_skipped INTEGER NOT NULL DEFAULT 0;
+      UPDATE run_users SET kleer_skipped = (
+        SELECT COUNT(*) FROM entries e
+        WHERE e.run_id = run_users.run_id AND e.user_key = run_users.user_key AND e.outcome = 'skipped' AND e.kleer_id IS NOT NULL
+      );
+      UPDATE run_users SET skipped = skipped - kleer_skipped;
+    `,
+  },
 ];
 
 /** The highest schema version this tool writes. */

@@ -111,6 +111,7 @@ export function createReportReader(db: Database.Database): ReportReader {
         extra: Number(r.extra),
         unmapped: Number(r.unmapped),
         skipped: Number(r.skipped),
+        kleerSkipped: Number(r.kleer_skipped ?? 0),
         blocking: Number(r.blocking),
         warnings: Number(r.warnings),
         infos: Number(r.infos),

@@ -142,8 +142,8 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
   const runStatus = db.prepare("SELECT status FROM runs WHERE run_id = ?");
   const insertUser = db.prepare(
     `INSERT INTO run_users (run_id, user_key, milltime_user_id, kleer_user_id, status, legacy_entries, compared, kleer_events, matches,
-       mismatches, missing, extra, unmapped, skipped, blocking, warnings, infos, suppressed, flex_balance, email, name)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       mismatches, missing, extra, unmapped, skipped, blocking, warnings, infos, suppressed, flex_balance, email, name, kleer_skipped)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEntry = db.prepare(
     `INSERT INTO entries (run_id, user_key, date, legacy_id, kleer_id, outcome, evidence, legacy_hours, kleer_hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -218,7 +218,7 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
       runId, key, user.milltimeUserId ?? null, user.kleerUserId === undefined ? null : String(user.kleerUserId), result.status,
       c.legacyEntries, c.compared, c.kleerEvents, c.matches, c.mismatches, c.missing, c.extra, c.unmapped, c.skipped,
       bySeverity("blocking"), bySeverity("warning"), bySeverity("info"), result.findings.length - open.length, result.flexBalance,
-      clean(user.email ?? batch.person?.email ?? null), clean(batch.person?.name ?? null),
+      clean(user.email ?? batch.person?.email ?? null), clean(batch.person?.name ?? null), c.kleerSkipped,
     );
     for (const e of result.entries) {
       insertEntry.run(runId, e.userKey, e.date, e.legacyId, e.kleerId, e.outcome, e.evidence, e.legacyHours, e.kleerHours);

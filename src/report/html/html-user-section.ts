@@ -121,12 +121,13 @@ export function renderUserTally(user: UserReport): string {
 export function renderUserSection(user: UserReport, ctx: UserSectionContext): string {
   const o = user.outcomes;
   const outcomes =
-    `${formatCount(o.match)} match, ${formatCount(o.mismatch)} mismatch, ${formatCount(o.missing_in_kleer)} missing in Kleer, ` +
-    `${formatCount(o.extra_in_kleer)} extra in Kleer, ${formatCount(o.unmapped)} unmapped, ${formatCount(o.skipped)} skipped`;
+    `${formatCount(o.match)} match + ${formatCount(o.mismatch)} mismatch + ${formatCount(o.missing_in_kleer)} missing in Kleer + ` +
+    `${formatCount(o.extra_in_kleer)} extra in Kleer + ${formatCount(o.unmapped)} unmapped + ${formatCount(o.skipped)} skipped`;
   const facts =
     `<dl class="facts"><div><dt>Opening flex balance needed at cutover</dt><dd>${renderOpeningBalance(user.openingBalance)}</dd></div>` +
     `<div><dt>Cumulative flex drift at end of range</dt><dd><strong>${escapeHtml(formatSignedHours(user.finalDrift))} h</strong></dd></div>` +
-    `<div><dt>Entries compared</dt><dd>${escapeHtml(formatCount(o.total))} (${escapeHtml(outcomes)})</dd></div>` +
+    // The rows are legacy entries and Kleer-only events together, so the parts add up to the total.
+    `<div><dt>Rows (legacy entries and Kleer-only events)</dt><dd>${escapeHtml(formatCount(o.total))} = ${escapeHtml(outcomes)}</dd></div>` +
     (user.status !== null && user.status !== "compared"
       ? `<div><dt>Comparison</dt><dd><strong>${user.status === "unmapped" ? "✖ not mapped to a Kleer user: entries not compared" : "✖ a source could not be read: comparison incomplete"}</strong></dd></div>`
       : "") +
