@@ -1,16 +1,9 @@
 import { TZDate } from "@date-fns/tz";
 import { getISOWeek, getISOWeekYear } from "date-fns";
 import type { DateRange, Instant, IsoDate } from "./time-entry.js";
+import { isIsoDate } from "./iso-date.js";
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date in `YYYY-MM-DD` form (rejects 2026-02-30). */
-export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
-}
+export { isIsoDate };
 
 function toUtcMidnight(date: IsoDate): Date {
   return new Date(`${date}T00:00:00Z`);

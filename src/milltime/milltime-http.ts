@@ -10,8 +10,9 @@ export const MILLTIME_USER_AGENT =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
 /** Request timeout Toki used for every Milltime call. */
 export const MILLTIME_TIMEOUT_MS = 30_000;
-/** Toki's own tenant; tenant-specific, so it is configuration everywhere. */
-export const DEFAULT_MILLTIME_INSTANCE_ID = "000224.1";
+import { DEFAULT_MILLTIME_INSTANCE_ID } from "./milltime-defaults.js";
+
+export { DEFAULT_MILLTIME_INSTANCE_ID };
 
 /** Connections of a Milltime pool unless sized for a run's concurrency. */
 export const MILLTIME_DEFAULT_CONNECTIONS = 8;

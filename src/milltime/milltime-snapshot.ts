@@ -36,8 +36,9 @@ import {
   type MilltimeStoreRequest,
 } from "./milltime-stores.js";
 
-/** Users exported at once (each user's requests run one after another on that user's session). */
-export const MILLTIME_EXPORT_CONCURRENCY = 4;
+import { MILLTIME_EXPORT_CONCURRENCY } from "./milltime-defaults.js";
+
+export { MILLTIME_EXPORT_CONCURRENCY };
 
 export interface ExportMilltimeSnapshotOptions {
   from: IsoDate;

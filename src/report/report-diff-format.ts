@@ -1,7 +1,7 @@
+import type { DiffFormat } from "./report-format-names.js";
 import { DIFF_STATUSES, type DiffCounts, type DiffItem, type DiffStatus, type ReportDiff } from "./report-diff.js";
 
-export const DIFF_FORMAT_NAMES = ["text", "json", "md"] as const;
-export type DiffFormat = (typeof DIFF_FORMAT_NAMES)[number];
+export { DIFF_FORMAT_NAMES, type DiffFormat } from "./report-format-names.js";
 
 const countLine = (c: DiffCounts) => `${c.total} (${c.blocking} blocking, ${c.warning} warning, ${c.info} info, ${c.suppressed} suppressed)`;
 const side = (s: ReportDiff["base"]) => `run ${s.run.runId} of ${s.file} (${s.run.command}, ${s.run.startedAt}, ${s.run.status})`;

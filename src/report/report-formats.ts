@@ -5,6 +5,7 @@ import { formatJunitReport } from "./report-junit.js";
 import { formatMarkdownReport } from "./report-markdown.js";
 import { renderHtmlReportSource } from "./html/html-report.js";
 import type { ReportReader } from "./report-reader.js";
+import { REPORT_FORMAT_NAMES, type ReportFormat } from "./report-format-names.js";
 
 /** What a format renders from: the open report file and the chosen run. */
 export interface ReportSource {
@@ -37,11 +38,9 @@ export const REPORT_FORMATS = {
   junit: fromRunReport(formatJunitReport),
   md: fromRunReport(formatMarkdownReport),
   html: renderHtmlReportSource,
-} satisfies Record<string, ReportRenderer>;
+} satisfies Record<ReportFormat, ReportRenderer>;
 
-export type ReportFormat = keyof typeof REPORT_FORMATS;
-
-export const REPORT_FORMAT_NAMES = Object.keys(REPORT_FORMATS) as ReportFormat[];
+export { REPORT_FORMAT_NAMES, type ReportFormat };
 
 export function isReportFormat(value: string): value is ReportFormat {
   return Object.hasOwn(REPORT_FORMATS, value);

@@ -7,6 +7,8 @@ import { baselineProblems, baselineSummary, type GateBaseline } from "./report-g
 import { loadReportDiff } from "./report-diff-load.js";
 import { describeNotCompared, describeUnreadUsers, verdictScopeOf } from "./report-verdict.js";
 
+export { parseMatchRate, parseMaxBlocking } from "./report-gate-flags.js";
+
 /** Blocking findings a run may have and still pass. */
 export const DEFAULT_MAX_BLOCKING = 0;
 
@@ -73,25 +75,6 @@ export function describeBlocking(totals: Pick<RunTotals, "blocking" | "consequen
   if (consequences === 0) return text;
   const problems = totals.blocking - consequences;
   return `${text}: ${problems} problem${problems === 1 ? "" : "s"} and ${consequences} of ${problems === 1 ? "its" : "their"} consequence${consequences === 1 ? "" : "s"}`;
-}
-
-/** Parses `--max-blocking`: a whole number ≥ 0. */
-export function parseMaxBlocking(text: string): number {
-  const value = Number(text.trim());
-  if (text.trim() === "" || !Number.isInteger(value) || value < 0) throw new TokiError("USAGE", `--max-blocking expects a whole number ≥ 0, got "${text}"`);
-  return value;
-}
-
-/** Parses `--min-match-rate`: a fraction (`0.99`) or a percentage (`99%`). */
-export function parseMatchRate(text: string): number {
-  const trimmed = text.trim();
-  const isPercent = trimmed.endsWith("%");
-  const value = Number(isPercent ? trimmed.slice(0, -1).trim() : trimmed);
-  const rate = isPercent ? value / 100 : value;
-  if (trimmed === "" || !Number.isFinite(rate) || rate < 0 || rate > 1) {
-    throw new TokiError("USAGE", `--min-match-rate expects a fraction between 0 and 1 (0.99) or a percentage (99%), got "${text}"`);
-  }
-  return rate;
 }
 
 export interface RunGateOptions extends Omit<GateOptions, "baseline"> {

@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_AUDIT_MAX_FILE_BYTES, runAudit, type AuditFailOn, type AuditFormat } from "../../audit/index.js";
+import type { AuditFailOn, AuditFormat } from "../../audit/index.js";
+import { DEFAULT_AUDIT_MAX_FILE_BYTES } from "../../audit/audit-walk.js";
 
-interface AuditFlags {
+export interface AuditFlags {
   format: AuditFormat;
   out?: string;
   rules?: string;
@@ -35,15 +36,7 @@ export function defineAuditCommand(): Command {
     .addOption(new Option("--fail-on <severity>", "lowest severity that fails the audit").choices(["error", "warning"]).default("error"))
     .exitOverride()
     .action(async (path: string, flags: AuditFlags) => {
-      await runAudit({
-        root: path,
-        format: flags.format,
-        out: flags.out,
-        rulesFile: flags.rules,
-        maxFileBytes: flags.maxFileBytes,
-        extraIgnoredDirs: flags.ignoreDir,
-        failOn: flags.failOn,
-        stdout: process.stdout,
-      });
+      const { runAuditCommand } = await import("../actions/audit.js");
+      await runAuditCommand(path, flags);
     });
 }

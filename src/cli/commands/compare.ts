@@ -1,36 +1,13 @@
 import { Command } from "commander";
-import { SingleBar, Presets } from "cli-progress";
-import { formatCompareSummary } from "../../compare/index.js";
-import { compareFromConfig } from "../../run/run-compare.js";
-import { addRunFlags, runConfigFromFlags, type RunFlagValues } from "../run-flags.js";
-import { CommandExit, ExitCode } from "../exit-codes.js";
+import { addRunFlags, type RunFlagValues } from "../run-flag-definitions.js";
 
 export function defineCompareCommand(): Command {
   const command = new Command("compare").description(
     "Compare what Toki showed from Milltime with what it will show from Kleer (read-only on both sides) and write a parity run to the report file.",
   );
   addRunFlags(command).action(async (flags: RunFlagValues) => {
-    const { config, warnings } = runConfigFromFlags(flags);
-    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-    const bar = process.stderr.isTTY ? new SingleBar({ format: "users {bar} {value}/{total} · {blocking} blocking", stream: process.stderr }, Presets.shades_classic) : undefined;
-    let blocking = 0;
-    const summary = await compareFromConfig(config, {
-      onProgress: (p) => {
-        blocking += p.blocking;
-        if (!bar) return;
-        if (p.done === 1) bar.start(p.total, 0, { blocking });
-        bar.update(p.done, { blocking });
-      },
-    }).finally(() => bar?.stop());
-    const file = config.reportFile;
-    process.stdout.write(
-      `${formatCompareSummary(summary)}\nReport: ${file} (run ${summary.runId})\n` +
-        `Next: toki-parity gate ${file} --max-blocking 0 · toki-parity report ${file} --format html --out ${file.replace(/\.sqlite$/, "")}.html\n`,
-    );
-    // Nothing read, no verdict: a run in which every user's sources failed is not a comparison.
-    if (summary.users > 0 && summary.usersCompared === 0 && summary.usersWithSourceErrors > 0) {
-      throw new CommandExit(ExitCode.SourceUnreachable, `compare: no user could be compared: ${summary.usersWithSourceErrors} of ${summary.users} users had source errors (listed above)`);
-    }
+    const { runCompareCommand } = await import("../actions/compare.js");
+    await runCompareCommand(flags);
   });
   return command;
 }

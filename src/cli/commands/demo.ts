@@ -1,11 +1,11 @@
 import { Command } from "commander";
-import { runDemo } from "../../demo/run-demo.js";
 
 export function defineDemoCommand(): Command {
   return new Command("demo")
     .description("Run the whole toolkit on the built-in emulators: a seeded company, a parity run, reports in reports/.")
     .option("--out-dir <dir>", "folder for the report files", "reports")
     .action(async (flags: { outDir: string }) => {
+      const { runDemo } = await import("../../demo/run-demo.js");
       await runDemo({ outDir: flags.outDir });
     });
 }

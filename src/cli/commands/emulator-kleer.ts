@@ -1,11 +1,7 @@
 import { Command } from "commander";
 import { integerFlag as integer, rateFlag as rate } from "../flag-parsers.js";
-import {
-  KLEER_EMULATOR_DEFAULT_COMPANY_ID,
-  KLEER_EMULATOR_DEV_TOKEN,
-  runKleerEmulator,
-  type EmulatorKleerOptions,
-} from "../../emulator/kleer/index.js";
+import { KLEER_EMULATOR_DEFAULT_COMPANY_ID, KLEER_EMULATOR_DEV_TOKEN } from "../../emulator/kleer/kleer-emulator-defaults.js";
+import type { EmulatorKleerOptions } from "../../emulator/kleer/index.js";
 
 const DEFAULT_PORT = 8787;
 
@@ -47,15 +43,7 @@ export function defineEmulatorKleerCommand(): Command {
     .option("--max-span-days <n>", "answer 400 to ranged per-user reads over more days than this", integer("--max-span-days", 1, 100_000))
     .option("--accept-locked-writes", "accept writes on approved/certified days instead of refusing them with 409 (to rehearse a Kleer without that check)")
     .action(async (flags: EmulatorKleerFlags) => {
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      try {
-        await runKleerEmulator(toEmulatorKleerOptions(flags), { write: (text) => process.stdout.write(text), stop: controller.signal });
-      } finally {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-      }
+      const { runEmulatorKleerCommand } = await import("../actions/emulator-kleer.js");
+      await runEmulatorKleerCommand(toEmulatorKleerOptions(flags));
     });
 }

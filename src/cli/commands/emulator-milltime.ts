@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { integerFlag as integer, rateFlag as rate } from "../flag-parsers.js";
-import { runMilltimeEmulator, type EmulatorMilltimeOptions } from "../../emulator/milltime/index.js";
+import type { EmulatorMilltimeOptions } from "../../emulator/milltime/index.js";
 
 const DEFAULT_PORT = 8788;
 
@@ -47,15 +47,7 @@ export function defineEmulatorMilltimeCommand(): Command {
     .option("--drop-rate <r>", "share of requests whose connection is dropped (0..1)", rate)
     .option("--fault-seed <n>", "seed of the fault dice", integer("--fault-seed", 0, 2_147_483_647))
     .action(async (flags: EmulatorMilltimeFlags) => {
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      try {
-        await runMilltimeEmulator(toEmulatorMilltimeOptions(flags), { write: (text) => process.stdout.write(text), stop: controller.signal });
-      } finally {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-      }
+      const { runEmulatorMilltimeCommand } = await import("../actions/emulator-milltime.js");
+      await runEmulatorMilltimeCommand(toEmulatorMilltimeOptions(flags));
     });
 }

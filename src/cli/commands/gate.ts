@@ -1,8 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
-import { parseMatchRate, parseMaxBlocking, runGate } from "../../report/report-gate.js";
-import { CommandExit, ExitCode } from "../exit-codes.js";
+import { parseMatchRate, parseMaxBlocking } from "../../report/report-gate-flags.js";
 
-interface GateFlags {
+export interface GateFlags {
   run?: string;
   maxBlocking?: number;
   baseline?: string;
@@ -37,17 +36,8 @@ export function defineGateCommand(io: GateCommandIo = { write: (text) => void pr
     .option("--max-new-blocking <n>", "with --baseline: new unsuppressed blocking findings allowed (default: 0)", asArgument(parseMaxBlocking))
     .option("--min-match-rate <rate>", "minimum matches ÷ compared legacy entries, e.g. 0.99 or 99% (default: none)", asArgument(parseMatchRate))
     .exitOverride()
-    .action((file: string, flags: GateFlags) => {
-      if (flags.maxNewBlocking !== undefined && flags.baseline === undefined) throw new CommandExit(ExitCode.UsageOrConfig, "--max-new-blocking needs --baseline RUN|FILE");
-      const result = runGate({
-        reportFile: file,
-        runId: flags.run,
-        maxBlocking: flags.maxBlocking,
-        minMatchRate: flags.minMatchRate,
-        baseline: flags.baseline,
-        maxNewBlocking: flags.maxNewBlocking,
-      });
-      if (!result.passed) throw new CommandExit(ExitCode.GateFailed, result.reason);
-      io.write(`${result.reason}\n`);
+    .action(async (file: string, flags: GateFlags) => {
+      const { runGateCommand } = await import("../actions/gate.js");
+      runGateCommand(file, flags, io);
     });
 }

@@ -1,17 +1,5 @@
 import { Command } from "commander";
-import {
-  formatMapCheckReport,
-  formatMapSuggestSummary,
-  mapCheckFailureReason,
-  mapCheckJson,
-  mapCheckOptionsFromFlags,
-  mapSuggestOptionsFromFlags,
-  runMapCheck,
-  runMapSuggest,
-  type MapFlagValues,
-} from "../../map/index.js";
-import { globalRedactor } from "../../http/redact.js";
-import { CommandExit, ExitCode } from "../exit-codes.js";
+import type { MapFlagValues } from "../../map/index.js";
 
 /** The source flags both subcommands take (defaults come from map-options). */
 function addMapSourceFlags(command: Command): Command {
@@ -31,10 +19,6 @@ function addMapSourceFlags(command: Command): Command {
     .option("--concurrency <n>", "Milltime accounts read at once", "4");
 }
 
-const progress = (line: string) => {
-  if (process.stderr.isTTY) process.stderr.write(`${line} …\n`);
-};
-
 export function defineMapCommand(): Command {
   const map = new Command("map").description("Suggest and check the Milltime→Kleer id mapping file (read-only on both sides).");
 
@@ -49,10 +33,8 @@ export function defineMapCommand(): Command {
     .option("--force", "overwrite an existing --out")
     .exitOverride()
     .action(async (flags: MapFlagValues) => {
-      const { options, warnings } = mapSuggestOptionsFromFlags(flags);
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-      const result = await runMapSuggest(options, { progress });
-      process.stdout.write(globalRedactor.redact(formatMapSuggestSummary(result)));
+      const { runMapSuggestCommand } = await import("../actions/map.js");
+      await runMapSuggestCommand(flags);
     });
 
   const check = addMapSourceFlags(
@@ -64,12 +46,8 @@ export function defineMapCommand(): Command {
     .option("--json", "print the result as JSON")
     .exitOverride()
     .action(async (flags: MapFlagValues) => {
-      const { options, warnings } = mapCheckOptionsFromFlags(flags);
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-      const result = await runMapCheck(options, { progress });
-      process.stdout.write(globalRedactor.redact(options.json ? mapCheckJson(result) : formatMapCheckReport(result)));
-      const reason = mapCheckFailureReason(result);
-      if (reason !== undefined) throw new CommandExit(ExitCode.GateFailed, reason);
+      const { runMapCheckCommand } = await import("../actions/map.js");
+      await runMapCheckCommand(flags);
     });
 
   return map.addCommand(suggest).addCommand(check);

@@ -1,8 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { isIsoDate } from "../../domain/calendar.js";
-import { DEFAULT_MILLTIME_INSTANCE_ID, MILLTIME_EXPORT_CONCURRENCY } from "../../milltime/index.js";
-import { runMilltimeExport, type MilltimeExportOptions } from "../../milltime/milltime-export-run.js";
-import { CommandExit, ExitCode } from "../exit-codes.js";
+import { isIsoDate } from "../../domain/iso-date.js";
+import { DEFAULT_MILLTIME_INSTANCE_ID, MILLTIME_EXPORT_CONCURRENCY } from "../../milltime/milltime-defaults.js";
 
 function isoDate(value: string): string {
   if (!isIsoDate(value)) throw new InvalidArgumentError("expected a real date in YYYY-MM-DD form");
@@ -15,7 +13,7 @@ function concurrency(value: string): number {
   return n;
 }
 
-interface MilltimeExportFlags {
+export interface MilltimeExportFlags {
   from: string;
   to: string;
   credentials: string;
@@ -23,20 +21,6 @@ interface MilltimeExportFlags {
   milltimeUrl?: string;
   instanceId: string;
   concurrency: number;
-}
-
-/** Turns the parsed flags into the library's options. */
-export function toMilltimeExportOptions(flags: MilltimeExportFlags, write: (text: string) => void): MilltimeExportOptions {
-  return {
-    from: flags.from,
-    to: flags.to,
-    credentialsFile: flags.credentials,
-    outDir: flags.out,
-    baseUrl: flags.milltimeUrl,
-    instanceId: flags.instanceId,
-    concurrency: flags.concurrency,
-    write,
-  };
 }
 
 /** `milltime`: the legacy side's commands; `milltime export` writes an offline snapshot. */
@@ -51,13 +35,8 @@ export function defineMilltimeCommand(): Command {
     .addOption(new Option("--instance-id <id>", "Milltime instance id sent at login").env("TOKI_MILLTIME__INSTANCE_ID").default(DEFAULT_MILLTIME_INSTANCE_ID))
     .option("--concurrency <n>", "users exported at once", concurrency, MILLTIME_EXPORT_CONCURRENCY)
     .action(async (flags: MilltimeExportFlags) => {
-      const result = await runMilltimeExport(toMilltimeExportOptions(flags, (text) => process.stdout.write(text)));
-      if (result.failedUsers.length > 0) {
-        throw new CommandExit(
-          ExitCode.SourceUnreachable,
-          `${result.failedUsers.length} of ${result.manifest.users.length} users could not be exported; the snapshot records their errors`,
-        );
-      }
+      const { runMilltimeExportCommand } = await import("../actions/milltime-export.js");
+      await runMilltimeExportCommand(flags);
     });
   return new Command("milltime").description("The legacy Milltime side (read-only).").addCommand(exportCommand);
 }

@@ -1,9 +1,7 @@
 import { Command } from "commander";
-import { ConfigError } from "../../domain/errors.js";
-import { formatProbeJson, formatProbeText, parseProbeOptions, probeVerdict, runProbe, type ProbeDeps } from "../../probe/index.js";
-import { CommandExit, ExitCode } from "../exit-codes.js";
+import type { ProbeDeps } from "../../probe/index.js";
 
-interface ProbeFlags {
+export interface ProbeFlags {
   kleerUrl?: string;
   kleerToken?: string;
   kleerCompany?: string;
@@ -23,12 +21,6 @@ interface ProbeFlags {
 /** What tests inject; the CLI uses the real clock and environment. */
 export interface ProbeCommandDeps extends ProbeDeps {
   env?: NodeJS.ProcessEnv | undefined;
-}
-
-function userIdOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`--user: not a Toki user id: ${text}`);
-  return Number(text.trim());
 }
 
 export function defineProbeCommand(deps: ProbeCommandDeps = {}): Command {
@@ -51,27 +43,7 @@ export function defineProbeCommand(deps: ProbeCommandDeps = {}): Command {
     .option("--take-over <run>", "take the Kleer company's write lease over from RUN, a run whose process is known to be gone (needs --apply)")
     .option("--json", "print the result as JSON")
     .action(async (flags: ProbeFlags) => {
-      const env = deps.env ?? process.env;
-      const { options, warnings } = parseProbeOptions({
-        kleer: {
-          baseUrl: flags.kleerUrl ?? env.TOKI_KLEER__BASE_URL ?? undefined,
-          token: flags.kleerToken ?? env.TOKI_KLEER__TOKEN,
-          companyId: flags.kleerCompany ?? env.TOKI_KLEER__COMPANY_ID,
-        },
-        mappingFile: flags.mapping,
-        reportFile: flags.report,
-        timeZone: flags.timeZone,
-        tokiUserId: userIdOf(flags.user),
-        from: flags.from,
-        to: flags.to,
-        lockedDate: flags.lockedDate,
-        apply: flags.apply === true,
-        allowProduction: flags.allowProduction === true,
-        takeOverRunId: flags.takeOver,
-      });
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-      const result = await runProbe(options, deps);
-      process.stdout.write(flags.json ? formatProbeJson(result) : formatProbeText(result));
-      if (!result.ok) throw new CommandExit(ExitCode.GateFailed, probeVerdict(result));
+      const { runProbeCommand } = await import("../actions/probe.js");
+      await runProbeCommand(flags, deps);
     });
 }

@@ -1,7 +1,6 @@
 import { Command, Option } from "commander";
-import { formatRelinkResult, runRelink, type RelinkOptions } from "../../replay/index.js";
 
-interface RelinkFlags {
+export interface RelinkFlags {
   report: string;
   run: string;
   format: "sql" | "csv";
@@ -19,19 +18,6 @@ export interface RelinkCommandIo {
 }
 
 const defaultIo: RelinkCommandIo = { write: (text) => void process.stdout.write(text), info: (text) => void process.stderr.write(text) };
-
-export function toRelinkOptions(flags: RelinkFlags): RelinkOptions {
-  return {
-    reportFile: flags.report,
-    runId: flags.run,
-    format: flags.format,
-    revert: flags.revert ?? false,
-    outFile: flags.out,
-    history: flags.history,
-    apply: flags.apply ?? false,
-    takeOverRunId: flags.takeOver,
-  };
-}
 
 /**
  * `toki-parity relink --report FILE --run RUN [--format sql|csv] [--out F] [--revert] [--history SRC] [--apply]`:
@@ -52,9 +38,7 @@ export function defineRelinkCommand(io: RelinkCommandIo = defaultIo): Command {
     .option("--take-over <run>", "take the history database's write lease over from RUN, a relink whose process is known to be gone (needs --apply)")
     .exitOverride()
     .action(async (flags: RelinkFlags) => {
-      const result = await runRelink(toRelinkOptions(flags));
-      if (result.text !== null) io.write(result.text);
-      const summary = formatRelinkResult(result, flags.revert ?? false);
-      (result.text !== null ? io.info : io.write)(`${summary}\n`);
+      const { runRelinkCommand } = await import("../actions/relink.js");
+      await runRelinkCommand(flags, io);
     });
 }

@@ -1,12 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
-import { Presets, SingleBar } from "cli-progress";
-import { formatCompareSummary } from "../../compare/index.js";
-import { ConfigError } from "../../domain/errors.js";
-import { formatPlanRows, formatReplaySummary, isReplayIncomplete, readReplayRunRange, replayFromConfig, type ReplayOptions } from "../../replay/index.js";
-import { CommandExit, ExitCode } from "../exit-codes.js";
-import { addRunFlags, runConfigFromFlags, type RunFlagValues } from "../run-flags.js";
+import { addRunFlags, type RunFlagValues } from "../run-flag-definitions.js";
 
-interface ReplayFlags extends RunFlagValues {
+export interface ReplayFlags extends RunFlagValues {
   apply?: boolean;
   allowProduction?: boolean;
   resume?: string;
@@ -28,17 +23,6 @@ function parseRows(text: string): number {
   return n;
 }
 
-/** Flags → the library's options (the range of a resumed run comes from the report file). */
-export function toReplayOptions(flags: ReplayFlags): { options: ReplayOptions; defaults: { from?: string; to?: string } } {
-  const defaults: { from?: string; to?: string } = flags.resume !== undefined ? readReplayRunRange(flags.report ?? "reports/parity.sqlite", flags.resume) : {};
-  if ((flags.from ?? defaults.from) === undefined || (flags.to ?? defaults.to) === undefined)
-    throw new ConfigError("invalid options", ["--from and --to are required (or --resume RUN, which replays that run's range)"]);
-  return {
-    options: { apply: flags.apply ?? false, allowProduction: flags.allowProduction ?? false, resumeRunId: flags.resume, takeOverRunId: flags.takeOver, previewRows: flags.show },
-    defaults,
-  };
-}
-
 /**
  * `toki-parity replay --from --to [--apply [--allow-production]] [--resume RUN]` plus the run flags:
  * plans (and with --apply writes) the Kleer events Toki would have written for every legacy entry.
@@ -58,32 +42,8 @@ export function defineReplayCommand(io: ReplayCommandIo = defaultIo): Command {
     .option("--show <n>", "plan rows printed", parseRows, 20)
     .exitOverride()
     .action(async (flags: ReplayFlags) => {
-      const { options, defaults } = toReplayOptions(flags);
-      const { config, warnings } = runConfigFromFlags(flags, process.env, defaults);
-      for (const w of warnings) io.warn(`warning: ${w}\n`);
-      const bar = process.stderr.isTTY ? new SingleBar({ format: "{phase} {bar} {value}/{total} users", stream: process.stderr }, Presets.shades_classic) : undefined;
-      let phase = "";
-      const result = await replayFromConfig(config, options, {
-        onProgress: (p) => {
-          if (!bar) return;
-          if (p.phase !== phase) {
-            phase = p.phase;
-            bar.start(p.total, 0, { phase });
-          }
-          bar.update(p.done, { phase });
-        },
-      }).finally(() => bar?.stop());
-      const { replay, preview, compare } = result;
-      io.write(`${formatReplaySummary(replay)}\n\n${formatPlanRows(preview, replay.entries)}\n`);
-      if (compare) io.write(`\nComparison after applying (run ${compare.runId}, linked to replay run ${replay.runId}):\n${formatCompareSummary(compare)}\n`);
-      io.write(`Report: ${config.reportFile} (replay run ${replay.runId})\n`);
-      if (replay.usersWithSourceErrors > 0)
-        throw new CommandExit(ExitCode.SourceUnreachable, `replay incomplete: ${replay.usersWithSourceErrors} user(s) could not be read; nothing of theirs was written`);
-      if (isReplayIncomplete(replay))
-        throw new CommandExit(
-          ExitCode.GateFailed,
-          `replay incomplete: ${replay.blocked} blocked, ${replay.failed} failed, ${replay.unsettled} unsettled${replay.unsettled > 0 ? ` (resume with --resume ${replay.runId} --apply)` : ""}`,
-        );
+      const { runReplayCommand } = await import("../actions/replay.js");
+      await runReplayCommand(flags, io);
     });
   return command;
 }

@@ -1,14 +1,16 @@
 import { Command, Option } from "commander";
-import { exportReport } from "../../report/report-export.js";
-import { REPORT_FORMAT_NAMES } from "../../report/report-formats.js";
-import { mergeReports } from "../../report/report-merge.js";
-import { DIFF_FORMAT_NAMES } from "../../report/report-diff-format.js";
-import { systemClock } from "../../domain/ports.js";
-import { TOOL_VERSION } from "../tool-version.js";
+import { DIFF_FORMAT_NAMES, REPORT_FORMAT_NAMES } from "../../report/report-format-names.js";
 
-interface ReportFlags {
+export interface ReportFlags {
   format: string;
   run?: string;
+  out?: string;
+}
+
+export interface ReportDiffFlags {
+  base?: string;
+  run?: string;
+  format: string;
   out?: string;
 }
 
@@ -24,12 +26,9 @@ export function defineReportCommand(io: ReportCommandIo = { write: (text) => voi
     .argument("<out>", "report file to write the merged run to")
     .argument("<inputs...>", "shard report files")
     .exitOverride()
-    .action((out: string, inputs: string[]) => {
-      const result = mergeReports({ outFile: out, inputs, clock: systemClock, toolVersion: TOOL_VERSION });
-      io.write(
-        `merged ${result.mergedRuns.map((r) => `${r.file} (run ${r.runId}, ${r.users} users)`).join(", ")}\n` +
-          `into run ${result.runId} of ${out}: ${result.users} users, ${result.findings} findings\n`,
-      );
+    .action(async (out: string, inputs: string[]) => {
+      const { runReportMergeCommand } = await import("../actions/report.js");
+      runReportMergeCommand(out, inputs, io);
     });
   const diff = new Command("diff")
     .description(
@@ -44,14 +43,9 @@ export function defineReportCommand(io: ReportCommandIo = { write: (text) => voi
     .addOption(new Option("--format <format>", "output format").choices(DIFF_FORMAT_NAMES).default("text"))
     .option("--out <file>", "write to this file instead of stdout")
     .exitOverride()
-    .action(async (file: string, other: string | undefined, flags: { base?: string; run?: string; format: string; out?: string }) => {
-      const { exportReportDiff } = await import("../../report/report-diff-export.js");
-      const result = await exportReportDiff({ reportFile: file, otherFile: other, baseRunId: flags.base, runId: flags.run, format: flags.format, outFile: flags.out });
-      if (result.outFile === undefined) io.write(result.text);
-      else {
-        const c = result.diff.counts;
-        io.write(`wrote ${flags.format} diff of run ${result.diff.base.run.runId} → ${result.diff.run.run.runId} to ${result.outFile}: ${c.new.total} new, ${c.resolved.total} resolved, ${c.persisting.total} persisting, ${c.unverified.total} not re-checked\n`);
-      }
+    .action(async (file: string, other: string | undefined, flags: ReportDiffFlags) => {
+      const { runReportDiffCommand } = await import("../actions/report.js");
+      await runReportDiffCommand(file, other, flags, io);
     });
   return new Command("report")
     // `report diff … --format md` must reach diff's own --format, not the export's.
@@ -65,8 +59,7 @@ export function defineReportCommand(io: ReportCommandIo = { write: (text) => voi
     .option("--out <file>", "write to this file instead of stdout")
     .exitOverride()
     .action(async (file: string, flags: ReportFlags) => {
-      const result = await exportReport({ reportFile: file, format: flags.format, runId: flags.run, outFile: flags.out });
-      if (result.outFile === undefined) io.write(result.text);
-      else io.write(`wrote ${result.format} report of run ${result.runId} to ${result.outFile}\n`);
+      const { runReportCommand } = await import("../actions/report.js");
+      await runReportCommand(file, flags, io);
     });
 }

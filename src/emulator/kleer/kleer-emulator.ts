@@ -4,10 +4,9 @@ import { createKleerEmulatorHandlers } from "./kleer-emulator-handlers.js";
 import type { KleerEmulatorSeedInput } from "./kleer-emulator-seed.js";
 import { createKleerEmulatorState, type KleerEmulatorState } from "./kleer-emulator-state.js";
 
-/** The token the CLI's emulator accepts unless `--token` says otherwise (a dev token, not a secret). */
-export const KLEER_EMULATOR_DEV_TOKEN = "dev-token";
-/** Company id of the CLI's emulator unless `--company` says otherwise (Toki's integration company). */
-export const KLEER_EMULATOR_DEFAULT_COMPANY_ID = 4875;
+import { KLEER_EMULATOR_DEV_TOKEN, KLEER_EMULATOR_DEFAULT_COMPANY_ID } from "./kleer-emulator-defaults.js";
+
+export { KLEER_EMULATOR_DEV_TOKEN, KLEER_EMULATOR_DEFAULT_COMPANY_ID };
 
 export interface StartKleerEmulatorOptions {
   /** Initial company. @default an empty company */
