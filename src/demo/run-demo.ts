@@ -15,6 +15,7 @@ import { findingCountsOf } from "./expected-findings.js";
 import { doctorVerdict, formatDoctorText, runDoctor, type DoctorResult } from "../doctor/index.js";
 import { cleanupReplayRun, formatReplaySummary, replayFromConfig, runRelink, type CleanupResult, type ReplaySummary } from "../replay/index.js";
 import { parseProbeOptions, probeVerdict, runProbe, type ProbeResult } from "../probe/index.js";
+import { screenshotHtmlOverview, type ScreenshotOverviewResult } from "../report/html/html-screenshot.js";
 
 /** The bundled fixtures/demo/ folder (works from src/ and from dist/). */
 export function demoFixturesDir(): string {
@@ -31,11 +32,15 @@ export interface RunDemoOptions {
   /** @default a random token per run (the demo proves no secret reaches its outputs) */
   kleerToken?: string;
   write?: (text: string) => void;
+  /** The Chromium that pictures the HTML report's overview; absent, the demo says so and goes on. @default "/usr/bin/chromium" */
+  chromiumPath?: string;
 }
 
 export interface RunDemoResult {
   compare: CompareSummary;
-  files: { sqlite: string; junit: string; md: string; html: string; json: string; accepted: string; probe: string; replay: string; relink: string };
+  files: { sqlite: string; junit: string; md: string; html: string; json: string; accepted: string; probe: string; replay: string; relink: string; screenshot: string };
+  /** The PNG of the HTML report's overview, or why it was not taken. */
+  screenshot: ScreenshotOverviewResult;
   /** `gate` on the raw run (fails: the seeded discrepancies are blocking). */
   gate: GateResult;
   /** `gate` on the run with the team's suppressions (passes). */
@@ -79,8 +84,11 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     probe: join(outDir, "demo-probe.sqlite"),
     replay: join(outDir, "demo-replay.sqlite"),
     relink: join(outDir, "demo-relink.sql"),
+    screenshot: join(outDir, "demo-report-overview.png"),
   };
   for (const f of [files.sqlite, files.accepted, files.probe, files.replay]) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${f}${suffix}`, { force: true });
+  // A picture left by an earlier demo must not pass for this run's.
+  rmSync(files.screenshot, { force: true });
 
   write("Starting the Kleer and Milltime emulators on 127.0.0.1 …\n");
   const kleer = await startKleerEmulator({ seed: readJson(dir, DEMO_FILES.kleerSeed), token, companyId });
@@ -107,6 +115,8 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     await exportReport({ reportFile: files.sqlite, format: "md", outFile: files.md });
     await exportReport({ reportFile: files.sqlite, format: "json", outFile: files.json });
     await exportReport({ reportFile: files.sqlite, format: "html", outFile: files.html });
+    const screenshot = await screenshotHtmlOverview({ htmlFile: files.html, outFile: files.screenshot, chromiumPath: options.chromiumPath });
+    write(screenshot.written ? `Screenshot of the HTML report's overview: ${screenshot.outFile}\n` : `Screenshot of the HTML report's overview skipped: ${screenshot.reason}.\n`);
 
     const actual = findingCountsOf(compare);
     const expected = expectedFile.findingsByKind;
@@ -152,8 +162,8 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
 
     const replay = await replayIntoSandbox(config, dir, files, write);
 
-    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n  ${files.html}\n  ${files.accepted}\n  ${files.probe}\n  ${files.replay}\n  ${files.relink} (+ .revert.sql)\n`);
-    return { compare, files, expected, actual, findingsMatchSeeded, gate, acceptedGate, doctor, doctorAll, probe, replay };
+    write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n  ${files.html}\n${screenshot.written ? `  ${files.screenshot}\n` : ""}  ${files.accepted}\n  ${files.probe}\n  ${files.replay}\n  ${files.relink} (+ .revert.sql)\n`);
+    return { compare, files, screenshot, expected, actual, findingsMatchSeeded, gate, acceptedGate, doctor, doctorAll, probe, replay };
   } finally {
     await Promise.all([kleer.close(), milltime.close()]);
   }

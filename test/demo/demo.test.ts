@@ -37,6 +37,20 @@ describe("the demo", () => {
     expect(md).toContain("missing_in_kleer");
   });
 
+  it("pictures the HTML report's overview under the out folder with Debian's Chromium, or says in one line why not", () => {
+    const shot = result.screenshot;
+    expect(result.files.screenshot).toBe(join(outDir, "demo-report-overview.png"));
+    if (existsSync("/usr/bin/chromium")) {
+      expect(shot).toMatchObject({ written: true, outFile: result.files.screenshot });
+      expect(readFileSync(result.files.screenshot).subarray(1, 4).toString("latin1")).toBe("PNG");
+      expect(printed).toContain(`Screenshot of the HTML report's overview: ${result.files.screenshot}\n`);
+    } else {
+      expect(shot.written).toBe(false);
+      expect(existsSync(result.files.screenshot)).toBe(false);
+      expect(printed).toContain("Screenshot of the HTML report's overview skipped: /usr/bin/chromium not found (install Debian's package: apt-get install -y chromium).\n");
+    }
+  });
+
   it("fails the gate on the raw run and passes it with the reviewed suppressions", () => {
     expect(result.gate.passed).toBe(false);
     expect(result.gate.blocking).toBeGreaterThan(0);
