@@ -1,10 +1,31 @@
 // Child process of the benchmark: one compare run from a JSON RunConfig; prints one JSON line
-// with its wall time, peak RSS and summary (the parent cannot read a child's peak RSS).
+// with its wall time, CPU time, peak RSS and summary (the parent cannot read a child's peak RSS).
+// Optional arguments: a file to write the requests the run made to (for the I/O floor), and a
+// .cpuprofile path to profile the run into.
+import { writeFileSync } from "node:fs";
 import { compareFromConfig } from "../src/run/run-compare.js";
 import type { RunConfig } from "../src/config/run-config.js";
+import { plannedRequestOf, type PlannedRequest } from "./bench/io-floor.js";
+import { startCpuProfile } from "./bench/profile-session.js";
 
 const config = JSON.parse(process.argv[2] as string) as RunConfig;
+const planFile = process.argv[3] || undefined;
+const profileFile = process.argv[4] || undefined;
+const plan: PlannedRequest[] = [];
+const profiler = profileFile ? await startCpuProfile() : undefined;
 const started = performance.now();
-const summary = await compareFromConfig(config, { command: "bench" });
+const summary = await compareFromConfig(config, {
+  command: "bench",
+  onRequest: planFile
+    ? (tokiUserId, record) => {
+        const planned = plannedRequestOf(tokiUserId, record);
+        if (planned) plan.push(planned);
+      }
+    : undefined,
+});
 const wallMs = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, summary })}\n`);
+await profiler?.stop(profileFile as string);
+if (planFile) writeFileSync(planFile, JSON.stringify(plan));
+const usage = process.resourceUsage();
+const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+process.stdout.write(`${JSON.stringify({ wallMs, cpuMs, peakRssMb: usage.maxRSS / 1024, summary })}\n`);

@@ -1,6 +1,7 @@
 // Child process of the benchmark: serves both emulators from seed files so that the compare's
 // memory and CPU are measured apart from them. Prints one JSON line with the URLs; reads
-// `latency <ms>` lines on stdin to change the injected latency; exits on stdin end.
+// `latency <ms>` lines on stdin to change the injected latency and `usage` lines to report the
+// process's CPU time so far; exits on stdin end.
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { startKleerEmulator } from "../src/emulator/kleer/index.js";
@@ -13,6 +14,11 @@ process.stdout.write(`${JSON.stringify({ kleerUrl: `${kleer.url}/v1`, milltimeUr
 
 const lines = createInterface({ input: process.stdin });
 lines.on("line", (line) => {
+  if (line.trim() === "usage") {
+    const cpu = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+    return;
+  }
   const m = /^latency (\d+)$/.exec(line.trim());
   if (!m) return;
   const latencyMs = Number(m[1]);

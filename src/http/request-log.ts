@@ -13,6 +13,11 @@ export interface RequestRecord {
   spanTo?: string | undefined;
   /** The provider refused the span and the caller retried it as two halves. */
   split?: boolean | undefined;
+  /**
+   * The path below the client's base URL with its query, as sent (ids and dates; credentials
+   * travel in headers and bodies only). Not stored in reports; the benchmark's I/O floor replays it.
+   */
+  path?: string | undefined;
 }
 
 /** Receives every request a client makes (the report store, a test, the benchmark). */

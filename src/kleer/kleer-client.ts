@@ -234,7 +234,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
   async function sendOnce<S extends z.ZodType>(spec: SendSpec<S>): Promise<z.infer<S>> {
     const started = performance.now();
     const route = `/company/{companyId}${spec.route}${spec.query ? `?${Object.keys(spec.query).map((k) => `${k}={${k}}`).join("&")}` : ""}`;
-    const { retried, refusal } = await exchange(spec);
+    const { retried, refusal, path } = await exchange(spec);
     const { outcome, attempts } = retried;
     const split = refusal !== undefined && spec.splittable === true && spec.range !== undefined && daysIn(spec.range) >= 2;
     recorder.record({
@@ -246,6 +246,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
       durationMs: performance.now() - started,
       ...(spec.range ? { spanFrom: spec.range.from, spanTo: spec.range.to } : {}),
       ...(split ? { split: true } : {}),
+      path,
     });
     try {
       return interpret(spec, route, retried);
@@ -258,7 +259,8 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
   /** One request with its retries; `refusal` says whether the outcome refuses a ranged read's span. */
   async function exchange(spec: SendSpec<z.ZodType>) {
     const search = spec.query ? `?${new URLSearchParams(spec.query).toString()}` : "";
-    const url = `${baseHref}/company/${companyId}${spec.path}${search}`;
+    const path = `/company/${companyId}${spec.path}${search}`;
+    const url = `${baseHref}${path}`;
     // Only reads are retried: a write whose reply was lost may have been carried out, and the
     // replay resolves that through its foreign-id lookup instead of writing again.
     const retried = await runWithRetry(retryPolicy, spec.method === "GET", async () => {
@@ -285,7 +287,7 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
     else if (outcome.reply.oversize) refusal = "oversize";
     else if (isSpanRefusalStatus(outcome.reply.status) && !(spec.payroll && outcome.reply.status === 500 && outcome.reply.text.includes(PAYROLL_MISSING)))
       refusal = "status";
-    return { retried, refusal };
+    return { retried, refusal, path };
   }
 
   /** The parsed body of a reply, or the error a failed exchange or a bad reply is. */

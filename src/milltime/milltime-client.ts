@@ -118,6 +118,17 @@ function checkBaseUrl(baseUrl: string): string {
   return url;
 }
 
+/** The headers of a store GET in a session (they carry the session's secrets). */
+export function storeHeaders(session: Pick<MilltimeSession, "csrfToken" | "instanceId" | "sessionId">, userAgent: string = MILLTIME_USER_AGENT): Record<string, string> {
+  return {
+    accept: "application/json",
+    "user-agent": userAgent,
+    "x-csrf-token": session.csrfToken,
+    // The three real cookie pairs; Toki's attribute words in between were junk to any server.
+    cookie: `CSRFToken=${session.csrfToken}; milltimeinstanceid=${session.instanceId}; milltimesessionid=${session.sessionId}`,
+  };
+}
+
 export function createMilltimeClient(options: MilltimeClientOptions): MilltimeClient {
   const baseUrl = checkBaseUrl(options.baseUrl);
   const { credentials } = options;
@@ -188,13 +199,7 @@ export function createMilltimeClient(options: MilltimeClientOptions): MilltimeCl
       method: "GET",
       path: storePath(request),
       route: storeRoute(request),
-      headers: {
-        accept: "application/json",
-        "user-agent": userAgent,
-        "x-csrf-token": session.csrfToken,
-        // The three real cookie pairs; Toki's attribute words in between were junk to any server.
-        cookie: `CSRFToken=${session.csrfToken}; milltimeinstanceid=${session.instanceId}; milltimesessionid=${session.sessionId}`,
-      },
+      headers: storeHeaders(session, userAgent),
     };
     const res = await send(req);
     if (res.status < 200 || res.status > 299) throw failureForStatus(req, res, who);

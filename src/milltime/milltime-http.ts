@@ -97,6 +97,7 @@ export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
       status: outcome.ok ? outcome.reply.status : undefined,
       attempts,
       durationMs: Math.round(performance.now() - started),
+      path: req.path,
     });
     if (!outcome.ok) {
       const { error } = outcome;

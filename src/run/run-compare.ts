@@ -14,6 +14,7 @@ import { isInShard } from "../domain/shard.js";
 import { ConfigError } from "../domain/errors.js";
 import { maskPostgresUrl } from "../history/index.js";
 import type { RetryOptions } from "../http/retry.js";
+import type { RequestRecord, RequestRecorder } from "../http/request-log.js";
 
 export interface CompareFromConfigDeps {
   clock?: Clock;
@@ -29,6 +30,22 @@ export interface CompareFromConfigDeps {
   relinks?: ReadonlyMap<string, string>;
   /** Extra keys for the run's options_json, e.g. `{ replayRun }` (never secrets). */
   runOptions?: Record<string, unknown>;
+  /**
+   * Sees every request of the run as it is recorded, with the Toki user whose batch holds it
+   * (undefined for the company-wide calls before the first user). The benchmark's I/O floor
+   * replays what it sees. @default none
+   */
+  onRequest?: (tokiUserId: number | undefined, record: RequestRecord) => void;
+}
+
+function observed(recorder: RequestRecorder, tokiUserId: number, onRequest: CompareFromConfigDeps["onRequest"]): RequestRecorder {
+  if (!onRequest) return recorder;
+  return {
+    record(entry) {
+      recorder.record(entry);
+      onRequest(tokiUserId, entry);
+    },
+  };
 }
 
 /** What the options_json column of a compare run holds: the settings, never a secret. */
@@ -79,7 +96,8 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
   const rules = await loadRulesFile(config.rulesFile);
   const range = { from: config.from, to: config.to };
   const period = config.period ?? rules.period ?? "week";
-  const sources = await openRunSources(config, deps);
+  const onRequest = deps.onRequest;
+  const sources = await openRunSources(config, { ...deps, kleerCompanyRecorder: onRequest ? { record: (entry) => onRequest(undefined, entry) } : undefined });
   let db: ReturnType<typeof openReportDatabase> | undefined;
   try {
     const snapshotRange = sources.milltime.snapshotRange;
@@ -96,8 +114,8 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
       period,
       periods,
       users: sources.users,
-      legacyReaderFor: (user, recorder) => sources.milltime.readerFor(user.tokiUserId, recorder),
-      kleerReaderFor: (user, recorder, tokiDecode) => sources.kleer.adapterFor(user.kleerUserId, recorder, tokiDecode),
+      legacyReaderFor: (user, recorder) => sources.milltime.readerFor(user.tokiUserId, observed(recorder, user.tokiUserId, onRequest)),
+      kleerReaderFor: (user, recorder, tokiDecode) => sources.kleer.adapterFor(user.kleerUserId, observed(recorder, user.tokiUserId, onRequest), tokiDecode),
       historyLinksFor: (tokiUserId) => sources.history.linksFor(tokiUserId, readRange),
       historyProblemsFor: (tokiUserId) => sources.history.badRowsFor(tokiUserId),
       // A row of no user in the run is recorded by an unfiltered run only (once per shard set: shard 1).

@@ -76,6 +76,11 @@ export interface OpenKleerSideOptions {
   connections?: number | undefined;
   /** Longest span of one per-user read, in months. @default 12 */
   maxSpanMonths?: number | undefined;
+  /**
+   * Receives the company-wide requests made before any user's adapter exists (the preflight's
+   * `user/me`, the users list); the report has no user batch for them. @default none
+   */
+  companyRecorder?: RequestRecorder | undefined;
 }
 
 export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
@@ -84,7 +89,7 @@ export function openKleerSide(options: OpenKleerSideOptions): KleerRunSide {
   // Company lookups are fetched once per run; their requests are recorded with the user whose
   // read triggered them, so the requests table counts each exactly once.
   let currentRecorder: RequestRecorder | undefined;
-  const routing: RequestRecorder = { record: (entry) => currentRecorder?.record(entry) };
+  const routing: RequestRecorder = { record: (entry) => (currentRecorder ?? options.companyRecorder)?.record(entry) };
   const base = { baseUrl: options.baseUrl, token: options.token, companyId: options.companyId, dispatcher, timeoutMs: options.timeoutMs, retry: options.retry, strictLists: options.strictLists };
   let companyReplies: TokiDecodeReply[] = [];
   const companyClient = createKleerClient({ ...base, recorder: routing, onTokiDecode: (reply) => companyReplies.push(reply) });
@@ -347,7 +352,16 @@ export interface RunSources {
 
 export async function openRunSources(
   config: RunConfig,
-  deps: { clock?: Clock; logger?: Logger; kleerDispatcher?: Dispatcher; milltimeDispatcher?: Dispatcher; retry?: RetryOptions | false; strictKleerLists?: boolean } = {},
+  deps: {
+    clock?: Clock;
+    logger?: Logger;
+    kleerDispatcher?: Dispatcher;
+    milltimeDispatcher?: Dispatcher;
+    retry?: RetryOptions | false;
+    strictKleerLists?: boolean;
+    /** See OpenKleerSideOptions.companyRecorder. */
+    kleerCompanyRecorder?: RequestRecorder;
+  } = {},
 ): Promise<RunSources> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
@@ -368,6 +382,7 @@ export async function openRunSources(
     dispatcher: deps.kleerDispatcher,
     retry: deps.retry,
     strictLists: deps.strictKleerLists,
+    companyRecorder: deps.kleerCompanyRecorder,
     connections: poolConnectionsFor(config.concurrency, KLEER_CHUNK_CONCURRENCY),
   });
   const history = openHistorySide(config.history, config.timeZone, logger);
