@@ -41,7 +41,6 @@ export {
   applyRelink,
   buildRelinkPlan,
   classifyHistoryLinks,
-  formatRelinkResult,
   relinkCsv,
   relinkSqlScript,
   revertFileFor,
@@ -53,4 +52,5 @@ export {
   type RelinkResult,
   type UnrelinkedLink,
 } from "./relink-run.js";
+export { DEFAULT_RELINK_SHOWN, formatRelinkResult } from "./relink-format.js";
 export { relinkStatements, relinkTableName, revertStatements, sqlIdentifier, sqlLiteral, toSqlScript, type Relink, type RelinkRow } from "./relink-sql.js";

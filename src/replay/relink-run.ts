@@ -297,26 +297,3 @@ async function applyLeased(options: RelinkOptions, url: string, revert: boolean)
     db.close();
   }
 }
-
-/** The lines printed after `relink` (to stderr when the script itself goes to stdout). */
-export function formatRelinkResult(result: RelinkResult, revert = false): string {
-  const { plan } = result;
-  const lines: string[] = [];
-  if (result.applied) {
-    const a = result.applied;
-    lines.push(
-      revert
-        ? `Reverted ${a.rows} timer_history row(s) of run ${plan.runId}${a.leftInBackup > 0 ? `; ${a.leftInBackup} row(s) changed since and were left in ${a.table}` : `; ${a.table} dropped`}`
-        : `Relinked ${a.rows} timer_history row(s) for ${plan.relinks.length} replayed entr${plan.relinks.length === 1 ? "y" : "ies"} of run ${plan.runId} (backup table ${a.table})`,
-    );
-    for (const u of a.byUser) lines.push(`  Toki user ${u.tokiUserId}: ${u.rows}`);
-  } else {
-    lines.push(`Relink of run ${plan.runId}: ${plan.relinks.length} registration id(s) → Kleer event id(s)${plan.rows ? `, ${plan.rows.length} timer_history row(s) in the range` : ""}`);
-    for (const f of result.files) lines.push(`  wrote ${f}`);
-  }
-  if (plan.rows && plan.alreadyRelinked > 0) lines.push(`${plan.alreadyRelinked} link(s) already point at this run's Kleer events`);
-  if (plan.unrelinked.length > 0) lines.push(`${plan.unrelinked.length} timer_history link(s) NOT relinked:`);
-  for (const u of plan.unrelinked) lines.push(`  #${u.historyId} user ${u.tokiUserId} ${u.registrationId} (${u.startTime}): ${u.reason}`);
-  for (const r of plan.removedByCleanup) lines.push(`  ${r.legacyId} user ${r.tokiUserId}: Kleer event ${r.kleerEventId} was deleted by cleanup; not relinked`);
-  return lines.join("\n");
-}

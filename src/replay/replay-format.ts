@@ -26,7 +26,8 @@ export function formatReplaySummary(s: ReplaySummary): string {
 
 /** The first plan rows as a fixed-width table. */
 export function formatPlanRows(rows: readonly PlanRow[], total: number): string {
-  if (rows.length === 0) return "No legacy entries in the range.";
+  if (total === 0) return "No legacy entries in the range.";
+  if (rows.length === 0) return `${total} plan row${total === 1 ? "" : "s"}; none shown (--show 0): all are in the report (table replay_plan)`;
   const header = `${pad("user", 6)} ${pad("legacy id", 20)} ${pad("date", 10)} ${pad("kleer user/project/activity", 28)} ${pad("hours", 7)} ${pad("action", 13)} note / reason`;
   const lines = [header];
   for (const r of rows) {

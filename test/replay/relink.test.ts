@@ -158,6 +158,11 @@ describeWithPostgres("relink against Toki's PostgreSQL schema", probe, (adminUrl
     ]);
     expect(info.join("")).toContain("1 timer_history link(s) NOT relinked");
 
+    info.length = 0;
+    await defineRelinkCommand(io).parseAsync(["--report", world.reportFile, "--run", replay.runId, "--format", "csv", "--history", world.historyFile, "--show", "0"], { from: "user" });
+    expect(info.join("")).toContain("1 timer_history link(s) NOT relinked:\n  … and 1 more (none shown; --show 1 lists all)");
+    expect(info.join("")).not.toContain(`#13 user 1`);
+
     await expect(
       defineRelinkCommand(io).parseAsync(["--report", world.reportFile, "--run", replay.runId, "--format", "csv", "--revert"], { from: "user" }),
     ).rejects.toMatchObject({ code: "USAGE" });

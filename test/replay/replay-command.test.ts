@@ -27,6 +27,16 @@ describe("replay command", () => {
     expect(world.writes()).toEqual([]);
   });
 
+  it("--show 0 says how many rows were planned instead of claiming the range is empty", async () => {
+    const world = await startWorld();
+    const c = capture();
+    await run(world, world.args(["--users", "2", "--show", "0"]), c.io);
+    expect(c.out()).toContain("Entries  3: 2 to create, 1 already in Kleer, 0 blocked");
+    expect(c.out()).toContain("3 plan rows; none shown (--show 0): all are in the report (table replay_plan)");
+    expect(c.out()).not.toContain("No legacy entries in the range.");
+    expect(c.out()).not.toMatch(/^2 +400000000000000201 /m);
+  });
+
   it("exits 1 when entries are blocked, naming the counts", async () => {
     const world = await startWorld();
     const c = capture();

@@ -18,6 +18,6 @@ export function toRelinkOptions(flags: RelinkFlags): RelinkOptions {
 export async function runRelinkCommand(flags: RelinkFlags, io: RelinkCommandIo): Promise<void> {
   const result = await runRelink(toRelinkOptions(flags));
   if (result.text !== null) io.write(result.text);
-  const summary = formatRelinkResult(result, flags.revert ?? false);
+  const summary = formatRelinkResult(result, flags.revert ?? false, flags.show);
   (result.text !== null ? io.info : io.write)(`${summary}\n`);
 }

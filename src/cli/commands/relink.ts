@@ -1,4 +1,6 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+// The default alone: relink-format.ts has no runtime imports, so --help stays light.
+import { DEFAULT_RELINK_SHOWN } from "../../replay/relink-format.js";
 
 export interface RelinkFlags {
   report: string;
@@ -9,6 +11,13 @@ export interface RelinkFlags {
   history?: string;
   apply?: boolean;
   takeOver?: string;
+  show: number;
+}
+
+function parseShown(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");
+  return n;
 }
 
 /** Where the command prints: the script/CSV to `write`, everything else to `info` (tests pass their own). */
@@ -36,6 +45,7 @@ export function defineRelinkCommand(io: RelinkCommandIo = defaultIo): Command {
     .option("--history <source>", "timer history (postgres:// URL or CSV/JSON export): lists the links left alone; with --apply, the database to change")
     .option("--apply", "run it on --history postgres://… in one transaction and print counts")
     .option("--take-over <run>", "take the history database's write lease over from RUN, a relink whose process is known to be gone (needs --apply)")
+    .option("--show <n>", "links left alone listed (the rest are counted)", parseShown, DEFAULT_RELINK_SHOWN)
     .exitOverride()
     .action(async (flags: RelinkFlags) => {
       const { runRelinkCommand } = await import("../actions/relink.js");
