@@ -43,3 +43,11 @@ describe("relink's list of links left alone", () => {
     expect(text).toContain("  … and 2 more (none shown; --show 2 lists all)");
   });
 });
+
+describe("relink --show", () => {
+  it("defaults to the library's cap", async () => {
+    const { defineRelinkCommand } = await import("../../src/cli/commands/relink.js");
+    const show = defineRelinkCommand().options.find((o) => o.long === "--show");
+    expect(show?.defaultValue).toBe(DEFAULT_RELINK_SHOWN);
+  });
+});

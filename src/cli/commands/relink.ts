@@ -1,6 +1,4 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-// The default alone: relink-format.ts has no runtime imports, so --help stays light.
-import { DEFAULT_RELINK_SHOWN } from "../../replay/relink-format.js";
 
 export interface RelinkFlags {
   report: string;
@@ -45,7 +43,7 @@ export function defineRelinkCommand(io: RelinkCommandIo = defaultIo): Command {
     .option("--history <source>", "timer history (postgres:// URL or CSV/JSON export): lists the links left alone; with --apply, the database to change")
     .option("--apply", "run it on --history postgres://… in one transaction and print counts")
     .option("--take-over <run>", "take the history database's write lease over from RUN, a relink whose process is known to be gone (needs --apply)")
-    .option("--show <n>", "links left alone listed (the rest are counted)", parseShown, DEFAULT_RELINK_SHOWN)
+    .option("--show <n>", "links left alone listed (the rest are counted)", parseShown, 20) // DEFAULT_RELINK_SHOWN, not imported: --help loads no replay module
     .exitOverride()
     .action(async (flags: RelinkFlags) => {
       const { runRelinkCommand } = await import("../actions/relink.js");
