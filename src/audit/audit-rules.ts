@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../domain/errors.js";
+import { parseJsonFileText } from "../config/json-file.js";
 import { compileGlob, type GlobMatcher } from "./audit-glob.js";
 import {
   auditRulesFileSchema,
@@ -47,12 +48,7 @@ export async function loadAuditRules(file: string = DEFAULT_AUDIT_RULES_FILE): P
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : "not readable";
     throw new ConfigError(`rules file ${file} is ${reason}`, [], { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`rules file ${file} is not valid JSON: ${(error as Error).message}`, [], { cause: error });
-  }
+  const json = parseJsonFileText(text, file, `rules file ${file} is not valid JSON`);
   return compileAuditRules(json, file);
 }
 

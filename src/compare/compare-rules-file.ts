@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../domain/errors.js";
+import { parseJsonFileText } from "../config/json-file.js";
 import { parseParityRules } from "./compare-rules-schema.js";
 import { DEFAULT_PARITY_RULES, type ParityRules } from "../parity/parity-rules.js";
 
@@ -16,11 +17,6 @@ export async function loadRulesFile(path: string | undefined): Promise<ParityRul
     const reason = error instanceof Error && "code" in error ? String((error as NodeJS.ErrnoException).code) : String(error);
     throw new ConfigError(`rules file ${path} cannot be read (${reason})`, [], { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ConfigError(`rules file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
-  }
+  const json = parseJsonFileText(text, path, `rules file ${path} is not valid JSON`);
   return parseParityRules(json, `rules file ${path}`);
 }

@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { parse, type CastingContext } from "csv-parse";
 import { ConfigError } from "../domain/errors.js";
+import { parseJsonFileText } from "../config/json-file.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
 import { assertTimeZone, classifyHistoryRow, toRowFilter, type HistoryRowFilter, type RawHistoryRow } from "./history-row.js";
 import {
@@ -120,12 +121,13 @@ async function* readCsv(path: string, filter: HistoryRowFilter, summary: History
 }
 
 async function* readJson(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary, onBadRow?: (row: HistoryBadRow) => void): AsyncGenerator<TimerHistoryLink> {
-  let document: unknown;
+  let text: string;
   try {
-    document = JSON.parse(await readFile(path, "utf8"));
+    text = await readFile(path, "utf8");
   } catch (error) {
     throw new ConfigError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
   }
+  const document = parseJsonFileText(text, path, `${path} is not valid JSON`);
   if (!Array.isArray(document)) throw new ConfigError(`${path} must hold a JSON array of timer_history rows`, [`${path}: expected an array`]);
   for (const [index, item] of document.entries()) {
     const isObject = typeof item === "object" && item !== null && !Array.isArray(item);

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError } from "../domain/errors.js";
+import { parseJsonFileText } from "../config/json-file.js";
 import { silentLogger, type Logger } from "../domain/ports.js";
 import { createPostgresHistorySource, isPostgresUrl, openTimerHistorySource } from "../history/index.js";
 import type { MappingDocument, TokiUserRef } from "../mapping/index.js";
@@ -23,12 +24,7 @@ export async function loadTokiUsersFile(path: string): Promise<TokiUserRef[]> {
   } catch (error) {
     throw new ConfigError(`cannot read the Toki users file ${path}: ${(error as NodeJS.ErrnoException).code ?? "read error"}`, [], { cause: error });
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`the Toki users file ${path} is not JSON: ${(error as Error).message}`, [], { cause: error });
-  }
+  const value = parseJsonFileText(text, path, `the Toki users file ${path} is not JSON`);
   const parsed = tokiUsersFileSchema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${path}: ${formatIssuePath(i.path)}: ${i.message}`);

@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import type { z } from "zod";
 import type { CutoverMapping } from "../domain/cutover-mapping.js";
 import { ConfigError } from "../domain/errors.js";
+import { parseJsonFileText } from "../config/json-file.js";
 import { normaliseEmail } from "./mapping-normalise.js";
 import { mappingDocumentSchema, type MappingDocument } from "./mapping-schema.js";
 
@@ -112,12 +113,7 @@ export async function loadMappingFile(path: string): Promise<LoadedMapping> {
   } catch (error) {
     throw new ConfigError(`mapping file not found: ${path}`, [`mapping: cannot read ${path}`], { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
-  }
+  const json = parseJsonFileText(text, path, `${path} is not JSON`);
   return { path, ...parseMappingDocument(json, path) };
 }
 

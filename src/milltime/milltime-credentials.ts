@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError } from "../domain/errors.js";
+import { parseJsonFileText } from "../config/json-file.js";
 import { globalRedactor } from "../http/redact.js";
 import type { MilltimeUserCredentials } from "./milltime-client.js";
 import { formatIssuePath } from "./milltime-stores.js";
@@ -71,15 +72,6 @@ export function parseMilltimeCredentials(value: unknown, sourceName = "the Millt
   return out;
 }
 
-function lineAndColumn(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return "";
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split("\n").length;
-  const column = before.length - before.lastIndexOf("\n");
-  return ` (line ${line}, column ${column})`;
-}
-
 /** Reads and validates a credentials file. Its content never reaches an error message. */
 export async function loadMilltimeCredentials(path: string): Promise<MilltimeCredential[]> {
   let text: string;
@@ -88,12 +80,7 @@ export async function loadMilltimeCredentials(path: string): Promise<MilltimeCre
   } catch (error) {
     throw new ConfigError(`cannot read the Milltime credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? "read error"}`, [], { cause: error });
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    // The parser's own message quotes the text around the error, which may hold a password.
-    throw new ConfigError(`the Milltime credentials file ${path} is not valid JSON${lineAndColumn(text, (error as Error).message)}`);
-  }
+  // parseJsonFileText never quotes the text around the error, which may hold a password.
+  const value = parseJsonFileText(text, path, `the Milltime credentials file ${path} is not valid JSON`);
   return parseMilltimeCredentials(value, `the Milltime credentials file ${path}`);
 }

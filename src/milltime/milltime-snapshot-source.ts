@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError, TokiError, type TokiErrorCode } from "../domain/errors.js";
+import { parseJsonFileText } from "../config/json-file.js";
 import type { MilltimeStoreSource } from "./milltime-reader.js";
 import { describeRequest, type MilltimeStoreRequest } from "./milltime-stores.js";
 import {
@@ -55,12 +56,7 @@ export async function openMilltimeSnapshot(dir: string): Promise<MilltimeSnapsho
   } catch (error) {
     throw new ConfigError(`${dir} is not a Milltime snapshot: cannot read ${MILLTIME_SNAPSHOT_MANIFEST}`, [], { cause: error });
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${manifestPath} is not valid JSON`, [], { cause: error });
-  }
+  const value = parseJsonFileText(text, manifestPath, `${manifestPath} is not valid JSON`);
   const parsed = snapshotManifestSchema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
@@ -78,11 +74,7 @@ export async function openMilltimeSnapshot(dir: string): Promise<MilltimeSnapsho
     if (sha256Hex(bytes) !== file.sha256) {
       throw new ConfigError(`Milltime snapshot ${dir}: file ${file.path} does not match its sha256 in ${MILLTIME_SNAPSHOT_MANIFEST} (modified or truncated)`);
     }
-    try {
-      return JSON.parse(bytes.toString("utf8")) as unknown;
-    } catch (error) {
-      throw new ConfigError(`Milltime snapshot ${dir}: file ${file.path} is not JSON`, [], { cause: error });
-    }
+    return parseJsonFileText(bytes.toString("utf8"), join(dir, file.path), `Milltime snapshot ${dir}: file ${file.path} is not JSON`);
   }
 
   return {

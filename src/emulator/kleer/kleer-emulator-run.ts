@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../../domain/errors.js";
+import { parseJsonFileText } from "../../config/json-file.js";
 import { KLEER_EMULATOR_DEV_TOKEN, startKleerEmulator, type RunningKleerEmulator } from "./kleer-emulator.js";
 import { parseKleerEmulatorSeed, type KleerEmulatorSeed } from "./kleer-emulator-seed.js";
 
@@ -38,12 +39,7 @@ export async function loadKleerEmulatorSeed(file: string): Promise<KleerEmulator
   } catch (error) {
     throw new ConfigError(`cannot read the Kleer emulator seed ${file}: ${(error as Error).message}`, [], { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`the Kleer emulator seed ${file} is not JSON: ${(error as Error).message}`, [], { cause: error });
-  }
+  const json = parseJsonFileText(text, file, `the Kleer emulator seed ${file} is not JSON`);
   return parseKleerEmulatorSeed(json, `the Kleer emulator seed ${file}`);
 }
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { isIsoDate } from "../../domain/calendar.js";
 import { ConfigError } from "../../domain/errors.js";
+import { parseJsonFileText } from "../../config/json-file.js";
 
 const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
 const numericId = z.string().regex(/^\d+$/, "expected a numeric string id");
@@ -155,12 +156,7 @@ export async function loadMilltimeSeed(path: string): Promise<MilltimeSeed> {
   } catch (error) {
     throw new ConfigError(`cannot read the Milltime emulator seed ${path}`, [], { cause: error });
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`the Milltime emulator seed ${path} is not valid JSON`, [], { cause: error });
-  }
+  const value = parseJsonFileText(text, path, `the Milltime emulator seed ${path} is not valid JSON`);
   return parseMilltimeSeed(value, `the Milltime emulator seed ${path}`);
 }
 
