@@ -40,6 +40,11 @@ export interface RunReport {
   timeInfo: TimeInfoRow[];
   suppressions: SuppressionRecord[];
   requests: RequestSummaryRecord[];
+  /**
+   * Milltime hours of the run's legacy entries (for the hours of a root cause); loaded by the
+   * exports that show root causes, absent for the gate. @default absent
+   */
+  entryHours?: (userKey: number, legacyId: string) => number | null;
 }
 
 export function totalsOf(users: readonly RunUserRecord[], kinds: readonly KindCount[]): RunTotals {

@@ -6,6 +6,7 @@ import { formatMarkdownReport } from "./report-markdown.js";
 import { renderHtmlReportSource } from "./html/html-report.js";
 import type { ReportReader } from "./report-reader.js";
 import { REPORT_FORMAT_NAMES, type ReportFormat } from "./report-format-names.js";
+import { entryHoursOf } from "./report-root-causes.js";
 
 /** What a format renders from: the open report file and the chosen run. */
 export interface ReportSource {
@@ -23,9 +24,11 @@ export interface ReportSource {
 export type ReportRenderer = (source: ReportSource) => { text: string; runId: string };
 
 const fromRunReport =
-  (format: (report: RunReport) => string): ReportRenderer =>
+  (format: (report: RunReport) => string, options: { entryHours?: boolean } = {}): ReportRenderer =>
   (source) => {
     const report = source.load();
+    // Root causes give the hours of the entries behind them (Markdown and JSON show them).
+    if (options.entryHours) report.entryHours = entryHoursOf(source.reader.readEntries(report.run.runId));
     return { text: format(report), runId: report.run.runId };
   };
 
@@ -34,9 +37,9 @@ const fromRunReport =
  * `source.db` and `source.runId`).
  */
 export const REPORT_FORMATS = {
-  json: fromRunReport(formatJsonReport),
+  json: fromRunReport(formatJsonReport, { entryHours: true }),
   junit: fromRunReport(formatJunitReport),
-  md: fromRunReport(formatMarkdownReport),
+  md: fromRunReport(formatMarkdownReport, { entryHours: true }),
   html: renderHtmlReportSource,
 } satisfies Record<ReportFormat, ReportRenderer>;
 

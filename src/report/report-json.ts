@@ -1,12 +1,35 @@
 import type { RunReport } from "./report-data.js";
 import { evaluateGate } from "./report-gate.js";
+import { groupRootCauses, type RootCause } from "./report-root-causes.js";
+
+/** A root cause as the JSON export carries it: the figures and the ids of its findings. */
+export function rootCauseJson(cause: RootCause) {
+  return {
+    key: cause.key,
+    kind: cause.kind,
+    pattern: cause.pattern,
+    title: cause.title,
+    severity: cause.severity,
+    userKeys: cause.userKeys,
+    count: cause.count,
+    counts: cause.counts,
+    firstDate: cause.firstDate,
+    lastDate: cause.lastDate,
+    hours: cause.hours,
+    hoursMeaning: cause.hoursMeaning,
+    findingIds: cause.items.map((i) => i.finding.id),
+    explainedIds: cause.explained.map((i) => i.finding.id),
+    consequenceIds: [...cause.items, ...cause.explained].flatMap((i) => i.consequences.map((c) => c.id)),
+  };
+}
 
 /** Version of the JSON export's shape; bumped only on incompatible changes. */
 export const JSON_REPORT_VERSION = 1;
 
 /**
  * The JSON export: the run, the default gate verdict, totals, counts by severity and kind,
- * per-user totals, every finding, every TimeInfo row, the suppressions and request totals.
+ * per-user totals, every finding, the root causes behind several findings, every TimeInfo row, the
+ * suppressions and request totals.
  */
 export function formatJsonReport(report: RunReport): string {
   const { totals } = report;
@@ -29,6 +52,8 @@ export function formatJsonReport(report: RunReport): string {
         const person = f.userKey === null ? undefined : people.get(f.userKey);
         return { ...f, userName: person?.name ?? null, userEmail: person?.email ?? null };
       }),
+      // Presentation only (additive): causes behind two or more findings; `findings` still lists every one.
+      rootCauses: groupRootCauses(report.findings, { period: report.run.period, ...(report.entryHours ? { entryHours: report.entryHours } : {}) }).causes.map(rootCauseJson),
       timeInfo: report.timeInfo,
       suppressions: report.suppressions,
       requests: report.requests,

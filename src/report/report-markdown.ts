@@ -2,6 +2,7 @@ import { formatHours } from "../parity/finding.js";
 import type { RunReport } from "./report-data.js";
 import { describeBlocking, evaluateGate } from "./report-gate.js";
 import { groupConsequences } from "./report-consequences.js";
+import { groupRootCauses, type RootCause } from "./report-root-causes.js";
 import { describeNotCompared, describeUnreadUsers, verdictScopeOf } from "./report-verdict.js";
 import { personLabel, personLabels } from "./report-people.js";
 import type { FindingRecord, RunUserRecord } from "./report-records.js";
@@ -52,6 +53,31 @@ function findingRow(f: FindingRecord, consequences: readonly FindingRecord[], la
   return [f.severity, `\`${f.kind}\``, mdCell(f.userKey === null ? null : labelOf(f.userKey)), mdCell(f.date), mdCell(f.legacyId), mdCell(f.kleerId), mdCell(`#${f.id} ${f.message}`), mdCell(beside)];
 }
 
+function causeHours(c: RootCause): string {
+  if (c.hours === null) return "–";
+  const h = Number(c.hours.toFixed(2));
+  return c.hoursMeaning === "legacy_entries" ? `${h} h of entries` : `${h > 0 ? "+" : ""}${h} h (Kleer − Milltime)`;
+}
+
+/** "Root causes": one row per cause behind two or more findings, with count, span and hours. */
+function rootCausesSection(report: RunReport, labelOf: (userKey: number) => string): string[] {
+  const { causes } = groupRootCauses(report.findings, { period: report.run.period, ...(report.entryHours ? { entryHours: report.entryHours } : {}) });
+  if (causes.length === 0) return [];
+  const users = (c: RootCause) => (c.userKeys.length === 1 ? labelOf(c.userKeys[0]!) : `${c.userKeys.length} users`);
+  const span = (c: RootCause) => (c.firstDate === null ? null : c.firstDate === c.lastDate ? c.firstDate : `${c.firstDate} – ${c.lastDate}`);
+  const counts = (c: RootCause) => `${c.count} (${(["blocking", "warning", "info"] as const).filter((s) => c.counts[s] > 0).map((s) => `${c.counts[s]} ${s}`).join(", ")})`;
+  const out = ["### Root causes", "", "One cause behind several findings, listed once (the findings stay in every count and in the gate).", ""];
+  out.push(
+    ...table(
+      ["Severity", "Cause", "Kind", "User", "Findings", "Span", "Hours"],
+      causes.slice(0, MD_TOP_FINDINGS).map((c) => [c.severity, mdCell(c.title), `\`${c.kind}\``, mdCell(users(c)), counts(c), mdCell(span(c)), causeHours(c)]),
+    ),
+  );
+  if (causes.length > MD_TOP_FINDINGS) out.push("", `… and ${causes.length - MD_TOP_FINDINGS} more causes (see the JSON export's \`rootCauses\`).`);
+  out.push("");
+  return out;
+}
+
 /** The Markdown export: a summary fit for a CI step summary or a PR comment. */
 export function formatMarkdownReport(report: RunReport): string {
   const { run, totals } = report;
@@ -80,6 +106,8 @@ export function formatMarkdownReport(report: RunReport): string {
       out.push("Consequences follow from another finding of the same user and period (e.g. covered and flex after a worked-hours difference); they are counted above and listed beside their root below.", "");
     }
   }
+
+  out.push(...rootCausesSection(report, labelOf));
 
   const rank = { blocking: 0, warning: 1, info: 2 } as const;
   const groups = groupConsequences(report.findings);

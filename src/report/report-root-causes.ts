@@ -1,6 +1,6 @@
 import type { Severity } from "../parity/finding-kinds.js";
 import { foldsIntoRoot, groupConsequences } from "./report-consequences.js";
-import type { FindingRecord } from "./report-records.js";
+import type { EntryRecord, FindingRecord } from "./report-records.js";
 import { describeCause, type CausePattern } from "./report-root-cause-text.js";
 import { hoursDifferenceOf } from "./report-values.js";
 
@@ -60,6 +60,12 @@ export interface GroupRootCausesOptions {
   entryHours?: (userKey: number, legacyId: string) => number | null;
   /** The run's period (`week` makes titles say "weeks"). */
   period?: string | null;
+}
+
+/** Milltime hours of a run's legacy entries, by user and registration id (for `entryHours`). */
+export function entryHoursOf(entries: readonly EntryRecord[]): (userKey: number, legacyId: string) => number | null {
+  const hours = new Map(entries.filter((e) => e.legacyId !== null).map((e) => [`${e.userKey}:${e.legacyId}`, e.legacyHours]));
+  return (userKey, legacyId) => hours.get(`${userKey}:${legacyId}`) ?? null;
 }
 
 /** Period figures of one user and kind: the same difference week after week is one cause. */

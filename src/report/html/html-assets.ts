@@ -24,6 +24,19 @@ table.heatmap td .w{opacity:.75}
 td.heat.h1{background:#f3e8e6}
 td.heat.h2{background:repeating-linear-gradient(45deg,#ecc9c3,#ecc9c3 3px,#f6e3df 3px,#f6e3df 6px)}
 td.heat.h3{background:repeating-linear-gradient(45deg,#d98f84,#d98f84 3px,#ecc9c3 3px,#ecc9c3 6px);font-weight:bold}
+details.consequences{margin-top:4px;font-size:.92em}
+details.consequences>summary{cursor:pointer;color:#0b4a8b}
+details.consequences ul{margin:4px 0 0;padding-left:1.2em}
+li.consequence{margin:2px 0}
+li.consequence .triage-label{display:inline;margin-right:4px}
+.change{white-space:normal}
+ol.root-causes{padding-left:1.4em}
+ol.root-causes>li{margin:0 0 8px}
+details.cause{border:1px solid var(--line);background:#fff}
+details.cause>summary{cursor:pointer;padding:6px 10px;background:var(--soft)}
+details.cause[open]>summary{border-bottom:1px solid var(--line)}
+details.cause .cause-facts{font-size:.9em;color:#333}
+.cause-body{padding:6px 12px}
 th.sortable{cursor:pointer}
 th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
@@ -154,10 +167,10 @@ var body=t.tBodies[0];all.forEach(function(r){body.appendChild(r)})}
 th.onclick=sort;th.onkeydown=function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();sort()}}})});
 var tri=d.getElementById("triage");
 if(tri){var out=d.getElementById("triage-json"),why=d.getElementById("triage-reason"),info=d.getElementById("triage-count");
-function picked(){var seen={},list=[];each("tr[data-suppression] input.triage-pick",function(c){if(!c.checked)return;var j=c.closest("tr").getAttribute("data-suppression");if(!seen[j]){seen[j]=1;list.push(JSON.parse(j))}});return list}
+function picked(){var seen={},list=[];each("[data-suppression] input.triage-pick",function(c){if(!c.checked)return;var j=c.closest("[data-suppression]").getAttribute("data-suppression");if(!seen[j]){seen[j]=1;list.push(JSON.parse(j))}});return list}
 function update(){var list=picked(),r=why.value.trim();info.textContent=list.length+" finding"+(list.length===1?"":"s")+" selected"+(list.length&&!r?": write a reason to produce the rules file":"");
 out.value=list.length&&r?JSON.stringify({version:1,suppressions:list.map(function(e){e.reason=r;return e})},null,2)+"\\n":""}
-each("tr[data-suppression]",function(tr){var l=d.createElement("label"),c=d.createElement("input");c.type="checkbox";c.className="triage-pick";l.className="triage-label";l.append(c," accept");c.onchange=update;tr.cells[0].prepend(l)});
+each("[data-suppression]",function(el){var l=d.createElement("label"),c=d.createElement("input");c.type="checkbox";c.className="triage-pick";l.className="triage-label";l.append(c," accept");c.onchange=update;(el.cells?el.cells[0]:el).prepend(l)});
 why.oninput=update;
 d.getElementById("triage-copy").onclick=function(){if(!out.value)return;out.select();if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(out.value).catch(function(){d.execCommand("copy")});else d.execCommand("copy")};
 d.getElementById("triage-download").onclick=function(){if(!out.value)return;var a=d.createElement("a");a.href="data:application/json;charset=utf-8,"+encodeURIComponent(out.value);a.download="toki-parity-suppressions.json";d.body.append(a);a.click();a.remove()};

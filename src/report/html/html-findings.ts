@@ -3,20 +3,18 @@ import { triageEntryOf } from "../report-triage.js";
 import type { FindingRecord } from "./html-report-input.js";
 import { renderNoteDiff } from "./html-note-diff.js";
 import { renderTable, type TableColumn, type TableLimits } from "./html-table.js";
+import { describeValueChange, hoursDifferenceOf } from "../report-values.js";
 
-function asNumber(value: string | null): number | null {
-  if (value === null || value.trim() === "") return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-/** The "Difference" cell: a word diff for notes, Kleer − Milltime for numbers, else nothing. */
+/**
+ * The "Difference" cell: a word diff for notes, Kleer − Milltime for hours fields only, and
+ * `Milltime X → Kleer Y` (with names where the finding has them) for ids, dates and lock states.
+ */
 export function renderDifference(finding: FindingRecord): string {
   if (finding.kind === "note_mismatch" || finding.field === "note") return renderNoteDiff(finding.legacyValue, finding.kleerValue);
-  const legacy = asNumber(finding.legacyValue);
-  const kleer = asNumber(finding.kleerValue);
-  if (legacy !== null && kleer !== null) return `<span class="delta">${escapeHtml(formatSignedHours(kleer - legacy))}</span>`;
-  return "";
+  const hours = hoursDifferenceOf(finding);
+  if (hours !== null) return `<span class="delta">${escapeHtml(formatSignedHours(hours))} h</span>`;
+  const change = describeValueChange(finding);
+  return change === null ? "" : `<span class="change">${escapeHtml(change)}</span>`;
 }
 
 export function renderEntryIds(finding: FindingRecord): string {
@@ -32,8 +30,8 @@ function renderSeverityCell(finding: FindingRecord): string {
   return `${renderSeverity(finding.severity)}<br><span class="suppressed-tag">Suppressed${reason}</span>`;
 }
 
-function renderFindingCell(finding: FindingRecord): string {
-  return `${renderKind(finding.kind)}<br><span class="message">${escapeHtml(finding.message)}</span>`;
+function renderFindingCell(finding: FindingRecord, consequences: readonly FindingRecord[]): string {
+  return `${renderKind(finding.kind)}<br><span class="message">${escapeHtml(finding.message)}</span>${renderConsequences(consequences)}`;
 }
 
 export interface FindingsTableOptions {
@@ -45,6 +43,11 @@ export interface FindingsTableOptions {
   limits: TableLimits;
   fullListHint: string;
   emptyText: string;
+  /**
+   * Root id → the consequences shown under it (see `groupConsequences`); `findings` then lists
+   * the roots only and each root's row carries its consequences.
+   */
+  consequencesOf?: ReadonlyMap<number, readonly FindingRecord[]>;
 }
 
 /** Findings with Milltime vs Kleer values side by side and the difference between them. */
@@ -67,13 +70,13 @@ export function renderFindingsTable(options: FindingsTableOptions): string {
       columns,
       items: options.findings,
       // The page's triage panel turns selected rows into rules-file suppressions.
-      rowData: (f) => {
+      rowData: (f): Record<string, string> => {
         const entry = triageEntryOf(f);
-        return entry === null ? null : { suppression: JSON.stringify(entry) };
+        return entry === null ? { finding: String(f.id) } : { finding: String(f.id), suppression: JSON.stringify(entry) };
       },
       renderRow: (f) => [
         renderSeverityCell(f),
-        renderFindingCell(f),
+        renderFindingCell(f, options.consequencesOf?.get(f.id) ?? []),
         ...(options.showUser ? [renderValue(f.userKey === null ? null : String(f.userKey))] : []),
         renderDate(f.date),
         renderEntryIds(f),
@@ -88,6 +91,29 @@ export function renderFindingsTable(options: FindingsTableOptions): string {
       fullListHint: options.fullListHint,
     },
     options.limits,
+  );
+}
+
+function renderConsequence(c: FindingRecord): string {
+  const entry = triageEntryOf(c);
+  const data = entry === null ? "" : ` data-suppression="${escapeHtml(JSON.stringify(entry))}"`;
+  const values = c.legacyValue === null && c.kleerValue === null ? "" : ` <span class="values">Milltime ${renderValue(c.legacyValue)} · Kleer ${renderValue(c.kleerValue)}</span>`;
+  const difference = renderDifference(c);
+  return `<li class="consequence sev-row-${c.severity}" data-finding="${c.id}"${data}>${renderSeverityCell(c)} ${renderKind(c.kind)} ${renderDate(c.date)} <span class="message">${escapeHtml(c.message)}</span>${values}${difference ? ` (${difference})` : ""}</li>`;
+}
+
+/** A root's consequences, under it: collapsed, readable without the script. */
+export function renderConsequences(consequences: readonly FindingRecord[]): string {
+  if (consequences.length === 0) return "";
+  const n = consequences.length;
+  const bySeverity = (["blocking", "warning", "info"] as const)
+    .map((s) => [s, consequences.filter((c) => c.severity === s).length] as const)
+    .filter(([, k]) => k > 0)
+    .map(([s, k]) => `${k} ${s}`)
+    .join(", ");
+  return (
+    `<details class="consequences"><summary>↳ ${n} consequence${n === 1 ? "" : "s"} of this finding (${bySeverity})</summary>` +
+    `<ul>${consequences.map(renderConsequence).join("")}</ul></details>`
   );
 }
 

@@ -4,6 +4,7 @@ import type { UserStatus } from "../../parity/user-parity.js";
 import { compareFindings, countOutcomes, countSeverities, emptySeverityCounts, type OutcomeCounts, type SeverityCounts } from "./html-report-counts.js";
 import type { FindingRecord, HtmlReportInput, RequestSummaryRecord, RunRecord, SuppressionRecord } from "./html-report-input.js";
 import { describeNotCompared, describeUnreadUsers, verdictScopeOf, type VerdictScope } from "../report-verdict.js";
+import { entryHoursOf, groupRootCauses, type RootCause } from "../report-root-causes.js";
 import { buildPeriodPoints, pickOpeningBalance, type OpeningBalance, type PeriodPoint } from "./html-report-periods.js";
 
 export type { OutcomeCounts, SeverityCounts } from "./html-report-counts.js";
@@ -81,6 +82,8 @@ export interface HtmlReportModel {
   runFindings: FindingRecord[];
   suppressions: SuppressionView[];
   requestSummary: RequestSummaryRecord[];
+  /** Causes behind two or more findings (presentation only: every finding still counts). */
+  rootCauses: RootCause[];
 }
 
 const SECRET_KEY = /token|password|passwd|secret|cookie|csrf|authorization|api[-_]?key/i;
@@ -265,5 +268,6 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
     runFindings: sortedFindings.filter((f) => f.userKey === null),
     suppressions: buildSuppressions(input.suppressions, sortedFindings),
     requestSummary: [...input.requests].sort((a, b) => compareText(a.system, b.system)),
+    rootCauses: groupRootCauses(sortedFindings, { period: input.run.period, entryHours: entryHoursOf(input.entries) }).causes,
   };
 }

@@ -13,6 +13,7 @@ import {
   type SectionContext,
 } from "./html-sections.js";
 import { renderRunSection } from "./html-run-section.js";
+import { renderRootCausesSection } from "./html-root-causes.js";
 import { DEFAULT_TABLE_LIMITS, type TableLimits } from "./html-table.js";
 import { renderUserSection } from "./html-user-section.js";
 
@@ -80,6 +81,7 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
   const nav = [
     ["overview", "Overview"],
     ["verdict", "Verdict"],
+    ["root-causes", "Root causes"],
     ["users", "Users"],
     ["opening-balances-section", "Opening balances"],
     ["editability", "Editability regressions"],
@@ -100,6 +102,7 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
     `<nav aria-label="Report sections"><ul>${nav}</ul></nav><main>` +
     renderOverviewSection(model, ctx, options.since ?? null) +
     renderVerdictSection(model, ctx) +
+    renderRootCausesSection(model, ctx) +
     renderTriageSection() +
     renderUsersSection(model, ctx) +
     renderOpeningBalancesSection(model, ctx) +

@@ -2,6 +2,7 @@ import { renderEditabilityTable, renderFindingsTable } from "./html-findings.js"
 import { describeKind, escapeHtml, formatCount, formatPercent, formatSignedHours, renderDate, renderKind, renderSeverityCount, renderValue } from "./html-format.js";
 import type { HtmlReportModel, UserReport } from "./html-report-model.js";
 import { renderTable, type TableLimits } from "./html-table.js";
+import { groupConsequences } from "../report-consequences.js";
 
 export interface SectionContext {
   limits: TableLimits;
@@ -151,10 +152,12 @@ export function renderEditabilitySection(model: HtmlReportModel, ctx: SectionCon
 
 export function renderRunFindingsSection(model: HtmlReportModel, ctx: SectionContext): string {
   if (model.runFindings.length === 0) return "";
+  const { roots, consequencesOf } = groupConsequences(model.runFindings);
   const table = renderFindingsTable({
     id: "run-findings-table",
     caption: "Findings not tied to a single user",
-    findings: model.runFindings,
+    findings: roots,
+    consequencesOf,
     showUser: false,
     limits: ctx.limits,
     fullListHint: ctx.fullListHint,

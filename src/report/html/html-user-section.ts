@@ -4,6 +4,7 @@ import { periodAnchors } from "./html-period-anchor.js";
 import { escapeHtml, formatCount, formatHours, formatSignedHours, renderSeverity } from "./html-format.js";
 import type { OpeningBalance, PeriodPoint, PeriodStats, UserReport } from "./html-report-model.js";
 import { renderTable, type TableLimits } from "./html-table.js";
+import { groupConsequences } from "../report-consequences.js";
 
 export interface UserSectionContext {
   limits: TableLimits;
@@ -132,10 +133,16 @@ export function renderUserSection(user: UserReport, ctx: UserSectionContext): st
       ? `<div><dt>Comparison</dt><dd><strong>${user.status === "unmapped" ? "✖ not mapped to a Kleer user: entries not compared" : "✖ a source could not be read: comparison incomplete"}</strong></dd></div>`
       : "") +
     `</dl>`;
+  // Consequences sit under their root (caused_by), so a row is one problem.
+  const { roots, consequencesOf } = groupConsequences(user.findings);
+  const nested = user.findings.length - roots.length;
   const findings = renderFindingsTable({
     id: `${user.anchor}-findings`,
-    caption: `Findings for ${user.label} (${user.findings.length}${user.suppressedCount > 0 ? `, ${user.suppressedCount} suppressed` : ""})`,
-    findings: user.findings,
+    caption:
+      `Findings for ${user.label} (${user.findings.length}${user.suppressedCount > 0 ? `, ${user.suppressedCount} suppressed` : ""}` +
+      `${nested > 0 ? `; ${nested} consequence${nested === 1 ? "" : "s"} listed under ${nested === 1 ? "its root" : "their roots"}` : ""})`,
+    findings: roots,
+    consequencesOf,
     showUser: false,
     limits: ctx.limits,
     fullListHint: ctx.fullListHint,
