@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
-import { parse, type CastingContext } from "csv-parse";
+import { parse } from "csv-parse";
 import { ConfigError } from "../domain/errors.js";
 import { parseJsonFileText } from "../config/json-file.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
@@ -43,9 +43,39 @@ export function historyFormatOf(path: string): HistoryFileFormat | undefined {
   return ext === ".csv" ? "csv" : ext === ".json" ? "json" : undefined;
 }
 
-// psql's CSV writes NULL as an empty unquoted field and the empty string as "" (quoted).
-function castCsvField(value: string, context: CastingContext): string | null {
-  return context.quoting || value !== "" ? value : null;
+/**
+ * Which fields of one CSV record were quoted, read from the record's raw text. Only asked for
+ * records with an empty field: psql's CSV writes NULL as an empty unquoted field and the empty
+ * string as "" (quoted), and the parsed values alone cannot tell them apart.
+ */
+export function quotedFieldsOf(raw: string, delimiter = ",", quote = '"'): boolean[] {
+  const quoted: boolean[] = [];
+  let i = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    if (raw[i] === quote) {
+      quoted.push(true);
+      i += 1;
+      // To the closing quote; a doubled quote is an escaped one.
+      for (;;) {
+        const q = raw.indexOf(quote, i);
+        if (q < 0) {
+          i = raw.length;
+          break;
+        }
+        if (raw[q + 1] === quote) {
+          i = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+    } else {
+      quoted.push(false);
+    }
+    while (i < raw.length && raw[i] !== delimiter && raw[i] !== "\n" && raw[i] !== "\r") i += 1;
+    if (raw[i] !== delimiter) return quoted;
+    i += 1;
+  }
 }
 
 function checkHeader(path: string, header: unknown[]): string[] {
@@ -62,19 +92,33 @@ function checkHeader(path: string, header: unknown[]): string[] {
   return names;
 }
 
-function toRawRow(names: string[], record: unknown[]): RawHistoryRow {
-  const row: Record<string, unknown> = {};
-  names.forEach((name, i) => {
-    if (KNOWN_COLUMNS.has(name)) row[name] = record[i];
-  });
+/**
+ * The one place CSV text becomes row values: fields stay strings, except that an empty unquoted
+ * field is NULL (psql's CSV) and an empty quoted one the empty string.
+ */
+export function csvRecordToRow(names: readonly string[], record: readonly string[], raw: string): RawHistoryRow {
+  const row: Record<string, string | null> = {};
+  let quoted: boolean[] | undefined;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (!KNOWN_COLUMNS.has(name)) continue;
+    const value = record[i] as string;
+    if (value === "") {
+      quoted ??= quotedFieldsOf(raw);
+      row[name] = quoted[i] === true ? "" : null;
+    } else {
+      row[name] = value;
+    }
+  }
   return row as RawHistoryRow;
 }
 
-function countLineBreaks(record: unknown[]): { all: number; crlf: number } {
+function countLineBreaks(record: readonly string[]): { all: number; crlf: number } {
   let all = 0;
   let crlf = 0;
   for (const field of record) {
-    if (typeof field !== "string") continue;
+    // Most fields hold no line break: skip the regular expressions for them.
+    if (field.indexOf("\n") < 0 && field.indexOf("\r") < 0) continue;
     all += field.match(/\r\n|\r|\n/g)?.length ?? 0;
     crlf += field.match(/\r\n/g)?.length ?? 0;
   }
@@ -82,17 +126,21 @@ function countLineBreaks(record: unknown[]): { all: number; crlf: number } {
 }
 
 async function* readCsv(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary, onBadRow?: (row: HistoryBadRow) => void): AsyncGenerator<TimerHistoryLink> {
-  const parser = parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true, cast: castCsvField });
+  // No cast callback: csv-parse builds a context object per field for one (most of the parse's
+  // time); fields arrive as strings and csvRecordToRow converts them in one pass.
+  const parser = parse({ bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true });
   const input = createReadStream(path);
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
   let names: string[] | undefined;
+  let idIndex = -1;
   let recordNumber = 0;
   let overcount = 0;
   try {
-    for await (const item of parser as AsyncIterable<{ record: unknown[]; info: { lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
       if (names === undefined) {
         names = checkHeader(path, item.record);
+        idIndex = names.indexOf("id");
         continue;
       }
       recordNumber += 1;
@@ -100,13 +148,12 @@ async function* readCsv(path: string, filter: HistoryRowFilter, summary: History
       const breaks = countLineBreaks(item.record);
       overcount += breaks.crlf;
       const line = item.info.lines - overcount - breaks.all;
-      const idIndex = names.indexOf("id");
       const ref = { rowId: rowIdOf(item.record[idIndex], recordNumber), line };
       if (item.record.length !== names.length) {
         tallyHistoryRow(summary, { kind: "bad", reason: `expected ${names.length} fields, found ${item.record.length}` }, ref, onBadRow);
         continue;
       }
-      const link = tallyHistoryRow(summary, classifyHistoryRow(toRawRow(names, item.record), filter), ref, onBadRow);
+      const link = tallyHistoryRow(summary, classifyHistoryRow(csvRecordToRow(names, item.record, item.raw), filter), ref, onBadRow);
       if (link) yield link;
     }
   } catch (error) {
