@@ -60,25 +60,50 @@ export interface RunConfigResult {
   warnings: string[];
 }
 
+export interface FormatZodIssuesOptions {
+  /** The input that was parsed: a text given for a number is then named as such. */
+  input?: unknown;
+  /** Config-file keys per path, offered when a required value is missing. */
+  configKeys?: Record<string, string>;
+}
+
+function inputAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const p of path) current = current !== null && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[p] : undefined;
+  return current;
+}
+
 /** Formats zod issues as `path: message` lines naming the bad option. */
-export function formatZodIssues(error: z.ZodError, optionNames: Record<string, string> = {}): string[] {
+export function formatZodIssues(error: z.ZodError, optionNames: Record<string, string> = {}, options: FormatZodIssuesOptions = {}): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.join(".");
     const name = optionNames[path] ?? (path || "(root)");
+    const raw = inputAt(options.input, issue.path);
+    // A text where a number belongs reaches zod as a string, or as NaN once coerced.
+    if (issue.code === "invalid_type" && issue.expected === "number" && typeof raw === "string" && raw.trim() !== "")
+      return `${name}: "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}" is not a number`;
     // A missing option reaches zod as undefined (or NaN once coerced to a number).
     const missing = issue.code === "invalid_type" && /received (undefined|NaN)$/.test(issue.message);
-    return `${name}: ${missing ? "is required but was not given" : issue.message}`;
+    const key = options.configKeys?.[path];
+    return `${name}: ${missing ? `is required but was not given${key ? ` (or set ${key} in the config file)` : ""}` : issue.message}`;
   });
 }
 
-type Rule = (config: RunConfig) => { errors?: string[]; warnings?: string[] };
+type Rule = (config: RunConfig, names: Record<string, string>) => { errors?: string[]; warnings?: string[] };
 
 const rules: Rule[] = [
   (c) => (c.from > c.to ? { errors: [`--from ${c.from} is after --to ${c.to}`] } : {}),
-  (c) => {
+  (c, names) => {
     const m = c.milltime;
-    if (m.snapshotDir && (m.url || m.credentialsFile))
-      return { errors: ["give either --milltime-snapshot or --milltime-url with --milltime-credentials, not both"] };
+    if (m.snapshotDir && (m.url || m.credentialsFile)) {
+      // Name where each side came from: an exported TOKI_MILLTIME__URL is easy to forget.
+      const live = [m.url ? `the Milltime URL from ${names["milltime.url"]}` : "", m.credentialsFile ? `the credentials from ${names["milltime.credentialsFile"]}` : ""];
+      return {
+        errors: [
+          `give either --milltime-snapshot or --milltime-url with --milltime-credentials, not both: the snapshot comes from ${names["milltime.snapshotDir"]}, ${live.filter(Boolean).join(" and ")}`,
+        ],
+      };
+    }
     if (!m.snapshotDir && !(m.url && m.credentialsFile))
       return { errors: ["the Milltime side needs --milltime-snapshot DIR, or --milltime-url URL with --milltime-credentials FILE"] };
     return {};
@@ -110,15 +135,18 @@ export const RUN_CONFIG_OPTION_NAMES: Record<string, string> = {
   reportFile: "--report",
 };
 
-/** schema → normalise → cross-field rules. Only the CLI prints and exits. */
-export function parseRunConfig(input: unknown): RunConfigResult {
+/**
+ * schema → normalise → cross-field rules. Only the CLI prints and exits. `names` say where each
+ * value came from (a flag, an environment variable, a config-file key).
+ */
+export function parseRunConfig(input: unknown, names: Record<string, string> = RUN_CONFIG_OPTION_NAMES, configKeys: Record<string, string> = {}): RunConfigResult {
   const parsed = runConfigSchema.safeParse(input);
-  if (!parsed.success) return { config: undefined, errors: formatZodIssues(parsed.error, RUN_CONFIG_OPTION_NAMES), warnings: [] };
+  if (!parsed.success) return { config: undefined, errors: formatZodIssues(parsed.error, names, { input, configKeys }), warnings: [] };
   const config: RunConfig = { ...parsed.data, kleer: { ...parsed.data.kleer, baseUrl: parsed.data.kleer.baseUrl.replace(/\/+$/, "") } };
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const rule of rules) {
-    const out = rule(config);
+    const out = rule(config, names);
     errors.push(...(out.errors ?? []));
     warnings.push(...(out.warnings ?? []));
   }

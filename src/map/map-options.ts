@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { z } from "zod";
-import { runConfigFromFlags, type RunFlagValues } from "../cli/run-flags.js";
+import { runConfigFromFlags, type RunFlagInput, type RunFlagValues } from "../cli/run-flags.js";
 import { formatZodIssues } from "../config/run-config.js";
 import { ConfigError } from "../domain/errors.js";
 import type { DateRange } from "../domain/time-entry.js";
@@ -16,6 +17,7 @@ export interface MapFlagValues
   force?: boolean;
   minConfidence?: string;
   json?: boolean;
+  configFile?: RunFlagInput["configFile"];
 }
 
 /** Where the map commands read from: both providers, and optionally Toki's users. */
@@ -80,7 +82,8 @@ function numeric(text: string | undefined): number | string | undefined {
  * no report or rules file; `-` stands in for the report file the run configuration requires.
  */
 function sourceOptions(flags: MapFlagValues, env: NodeJS.ProcessEnv): { source: MapSourceOptions; warnings: string[] } {
-  const runFlags: RunFlagValues = {
+  const runFlags: RunFlagInput = {
+    configFile: flags.configFile,
     from: flags.from,
     to: flags.to,
     users: flags.users,
@@ -119,7 +122,9 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 /** `map suggest` flags and environment → validated options; a bad option is a ConfigError naming it (exit 2). */
 export function mapSuggestOptionsFromFlags(flags: MapFlagValues, env: NodeJS.ProcessEnv = process.env): { options: MapSuggestOptions; warnings: string[] } {
   const { source, warnings } = sourceOptions(flags, env);
-  const own = parse(suggestSchema, { outFile: flags.out, mappingFile: flags.mapping, force: flags.force ?? false, minConfidence: numeric(flags.minConfidence) });
+  // A mapping the config file names may not exist before the first suggest writes it.
+  const mappingFile = flags.mapping !== undefined && flags.configFile?.valueFor("mapping") && !existsSync(flags.mapping) ? undefined : flags.mapping;
+  const own = parse(suggestSchema, { outFile: flags.out, mappingFile, force: flags.force ?? false, minConfidence: numeric(flags.minConfidence) });
   return { options: { ...source, ...own }, warnings };
 }
 
