@@ -29,6 +29,11 @@ export interface RunningEmulator {
   requestLog: EmulatorRequestLogEntry[];
   /** Replaces the fault settings of the running server (tests switch faults on and off). */
   setFaults(faults: FaultOptionsInput): void;
+  /**
+   * Holds every write request (POST, PUT, DELETE, PATCH) before it is handled until `release()`:
+   * lines up concurrent writers (two processes that have both read before either writes).
+   */
+  holdWrites(): { waiting(): number; release(): void };
   close(): Promise<void>;
 }
 
@@ -61,6 +66,8 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
+const WRITE_METHODS = new Set(["POST", "PUT", "DELETE", "PATCH"]);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -72,12 +79,18 @@ export async function serveHandlers(handlers: RequestHandler[], options: ServeOp
   const requestLog: EmulatorRequestLogEntry[] = [];
   const host = options.host ?? "127.0.0.1";
   let origin = "";
+  let hold: { gate: Promise<void>; waiting: number } | undefined;
 
   const server = createServer(async (req, res) => {
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
     try {
       const body = await readBody(req);
+      if (hold && WRITE_METHODS.has(method.toUpperCase())) {
+        const current = hold;
+        current.waiting++;
+        await current.gate;
+      }
       const decision = plan.decide(method, url.split("?")[0]);
       if (plan.options.latencyMs > 0) await sleep(plan.options.latencyMs);
       if (decision.kind === "drop") {
@@ -139,6 +152,18 @@ export async function serveHandlers(handlers: RequestHandler[], options: ServeOp
     requestLog,
     setFaults(faults) {
       plan = createFaultPlan(faults);
+    },
+    holdWrites() {
+      let open = () => {};
+      const current = { gate: new Promise<void>((resolve) => (open = resolve)), waiting: 0 };
+      hold = current;
+      return {
+        waiting: () => current.waiting,
+        release() {
+          if (hold === current) hold = undefined;
+          open();
+        },
+      };
     },
     close: () =>
       new Promise<void>((resolve) => {

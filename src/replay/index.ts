@@ -37,6 +37,9 @@ export {
 export { readReplayRunRange, replayFromConfig, type ReplayFromConfigDeps, type ReplayFromConfigResult, type ReplayOptions } from "./replay-from-config.js";
 export { formatPlanRows, formatReplaySummary, isReplayIncomplete } from "./replay-format.js";
 export { CLEANUP_CONCURRENCY, cleanupReplayRun, formatCleanupResult, type CleanupAction, type CleanupItem, type CleanupOptions, type CleanupResult } from "./replay-cleanup.js";
+export { cleanupDuplicates, formatCleanupDuplicatesResult, type CleanupDuplicatesOptions, type CleanupDuplicatesResult, type DuplicateItem } from "./replay-duplicates-run.js";
+export { decideDuplicate, mergeDuplicates, type DuplicateDecision, type DuplicateHolder } from "./replay-duplicates.js";
+export { duplicateFinding, findKleerDuplicates, legacyIdOfForeignId, readBackUser } from "./replay-readback.js";
 export {
   applyRelink,
   buildRelinkPlan,

@@ -19,6 +19,13 @@ export function formatReplaySummary(s: ReplaySummary): string {
   } else {
     lines.push("Dry run: nothing was written to Kleer. Add --apply to write.");
   }
+  const duplicates = s.duplicatesInKleer ?? [];
+  if (duplicates.length > 0) {
+    lines.push(`Read back ${duplicates.length} legacy entr${duplicates.length === 1 ? "y" : "ies"} with more than one Kleer event (duplicate_in_kleer; cleanup --duplicates removes this file's copies):`);
+    for (const d of duplicates) lines.push(`  user ${d.tokiUserId} legacy ${d.legacyId} (${d.date}): events ${d.eventIds.join(", ")}`);
+  } else if (s.mode === "apply") {
+    lines.push("Read back: every replayed entry has at most one Kleer event");
+  }
   for (const e of s.userErrors) lines.push(`  user ${e.tokiUserId}: ${e.system}: ${e.message}`);
   if (s.unsettled > 0) lines.push(`Resume with: toki-parity replay --resume ${s.runId} --apply (same flags)`);
   return lines.join("\n");
@@ -39,7 +46,7 @@ export function formatPlanRows(rows: readonly PlanRow[], total: number): string 
   return lines.join("\n");
 }
 
-/** True when the run left work undone: blocked entries, failed or unsettled writes, unread users. */
+/** True when the run left work undone: blocked entries, failed or unsettled writes, unread users, duplicates read back. */
 export function isReplayIncomplete(s: ReplaySummary): boolean {
-  return s.blocked > 0 || s.failed > 0 || s.unsettled > 0 || s.usersWithSourceErrors > 0;
+  return s.blocked > 0 || s.failed > 0 || s.unsettled > 0 || s.usersWithSourceErrors > 0 || (s.duplicatesInKleer ?? []).length > 0;
 }

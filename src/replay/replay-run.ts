@@ -12,8 +12,9 @@ import { applyUserRows } from "./replay-apply.js";
 import { createReplayJournal, type ReplayJournal } from "./replay-journal.js";
 import { countPlan } from "./replay-plan.js";
 import { planUser, ReplaySourceError, type ReplaySources } from "./replay-read.js";
+import { readBackUser, recordReadBackFindings } from "./replay-readback.js";
 import { createReplayPlanStore, type ReplayPlanStore } from "./replay-store.js";
-import type { PlanRow, ReplayMode, ReplaySummary, ReplayTarget, ReplayUserError } from "./replay-types.js";
+import type { KleerDuplicate, PlanRow, ReplayMode, ReplaySummary, ReplayTarget, ReplayUserError } from "./replay-types.js";
 
 /** Users read at once, and create requests in flight, when the caller gives no concurrency. */
 export const DEFAULT_REPLAY_CONCURRENCY = 4;
@@ -21,7 +22,7 @@ export const DEFAULT_REPLAY_CONCURRENCY = 4;
 export const DEFAULT_PLAN_PREVIEW_ROWS = 20;
 
 export interface ReplayProgress {
-  phase: "plan" | "apply";
+  phase: "plan" | "apply" | "read-back";
   done: number;
   total: number;
   tokiUserId: number;
@@ -169,20 +170,26 @@ async function runLeased(
   logger.info("replay run started", { runId, mode, resumed: options.resumeRunId !== undefined, users: options.users.length });
 
   const applyErrors: ReplayUserError[] = [];
+  let duplicates: KleerDuplicate[] = [];
   try {
     // Events earlier runs of this file wrote: still the entry's even if edited (foreign-id changed) since.
     const journaled = journal.journaledEvents();
     // And the journal's word per legacy entry, confirmed by GET before anything is created.
     const byLegacyId = journal.journaledEventsByLegacyId();
     const existingByUser = await planPhase(options, runId, plans, concurrency, logger, journaled, byLegacyId);
-    if (mode === "apply") await applyPhase(options, runId, plans, journal, existingByUser, { journaled, byLegacyId }, concurrency, redactor, logger, applyErrors);
+    if (mode === "apply") {
+      await applyPhase(options, runId, plans, journal, existingByUser, { journaled, byLegacyId }, concurrency, redactor, logger, applyErrors);
+      duplicates = await readBackPhase(options, runId, plans, journal, concurrency, redactor, applyErrors);
+      recordReadBackFindings(store, runId, duplicates);
+      if (duplicates.length > 0) logger.warn("replay read-back: legacy entries with more than one Kleer event", { runId, entries: duplicates.length });
+    }
   } catch (error) {
     store.failRun(runId, describeSourceError(error, redactor));
     logger.warn("replay run failed", { runId });
     throw error;
   }
 
-  const summary = summarise(options, runId, plans, journal, applyErrors, clock.now().getTime() - started);
+  const summary = summarise(options, runId, plans, journal, applyErrors, duplicates, clock.now().getTime() - started);
   store.completeRun(runId, summary);
   const preview = plans.readPlan(runId).slice(0, options.previewRows ?? DEFAULT_PLAN_PREVIEW_ROWS);
   return { summary, preview };
@@ -281,6 +288,53 @@ async function applyPhase(
   );
 }
 
+/**
+ * After applying, lists every written-to user's events over the range again and reports each
+ * legacy entry that now has more than one: the one check that sees a replay from another report
+ * file (no lease of this file covers it) or a person writing the same entries at the same time.
+ * A user whose read-back fails is a user error (exit 3), never "no duplicates".
+ */
+async function readBackPhase(
+  options: RunReplayOptions,
+  runId: string,
+  plans: ReplayPlanStore,
+  journal: ReplayJournal,
+  concurrency: number,
+  redactor: SecretRedactor,
+  applyErrors: ReplayUserError[],
+): Promise<KleerDuplicate[]> {
+  const failed = new Set(applyErrors.map((e) => e.tokiUserId));
+  const planned = new Set(plans.readUsers(runId).filter((u) => u.status === "planned").map((u) => u.userKey));
+  const users = options.users.filter(
+    (u): u is UserLink & { kleerUserId: number } => planned.has(u.tokiUserId) && u.kleerUserId !== undefined && !failed.has(u.tokiUserId),
+  );
+  // Fresh: the events this very run created are in it too.
+  const journaled = journal.journaledEvents();
+  const limit = pLimit(concurrency);
+  const found: KleerDuplicate[] = [];
+  let count = 0;
+  await Promise.all(
+    users.map((user) =>
+      limit(async () => {
+        const rows = plans.readPlan(runId, user.tokiUserId);
+        if (!rows.some((r) => r.action !== "blocked")) return;
+        const recorder = createBufferedRecorder();
+        try {
+          const client = await options.sources.kleerClientFor(user, recorder);
+          found.push(...(await readBackUser(client, options.range, rows, user.kleerUserId, journaled)));
+        } catch (error) {
+          if (!(error instanceof TokiError) || error.code === "CONFIG" || error.code === "USAGE" || error.code === "REFUSED") throw error;
+          applyErrors.push({ tokiUserId: user.tokiUserId, system: "kleer", message: `reading the events back after applying failed: ${describeSourceError(error, redactor)}` });
+        } finally {
+          plans.recordRequests(runId, user.tokiUserId, recorder.drain());
+        }
+        options.onProgress?.({ phase: "read-back", done: ++count, total: users.length, tokiUserId: user.tokiUserId });
+      }),
+    ),
+  );
+  return found.sort((a, b) => a.tokiUserId - b.tokiUserId || (a.legacyId < b.legacyId ? -1 : a.legacyId > b.legacyId ? 1 : 0));
+}
+
 /** The journal with every intent (the gate of every create) behind a check that the lease is still held. */
 function guardedJournal(journal: ReplayJournal, lease: RunLease | undefined): ReplayJournal {
   if (!lease) return journal;
@@ -299,6 +353,7 @@ function summarise(
   plans: ReplayPlanStore,
   journal: ReplayJournal,
   applyErrors: readonly ReplayUserError[],
+  duplicates: readonly KleerDuplicate[],
   durationMs: number,
 ): ReplaySummary {
   const users = plans.readUsers(runId);
@@ -345,6 +400,7 @@ function summarise(
     failed,
     unsettled,
     writeRequests: plans.countKleerRequests(runId, "PUT"),
+    duplicatesInKleer: [...duplicates],
     userErrors,
     compareRunId: null,
     durationMs,

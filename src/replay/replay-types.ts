@@ -121,6 +121,16 @@ export interface ReplayUserError {
   message: string;
 }
 
+/** A legacy entry that Kleer holds more than once after an apply: its events, lowest id first. */
+export interface KleerDuplicate {
+  tokiUserId: number;
+  kleerUserId: number;
+  legacyId: string;
+  /** The legacy registration day (the plan row's date). */
+  date: IsoDate;
+  eventIds: string[];
+}
+
 /** What a replay run returns and stores as its summary. */
 export interface ReplaySummary {
   runId: string;
@@ -147,6 +157,11 @@ export interface ReplaySummary {
   unsettled: number;
   /** Write requests sent (PUT). */
   writeRequests: number;
+  /**
+   * Apply only: entries the read-back after applying found with more than one Kleer event (each a
+   * blocking `duplicate_in_kleer` finding of the run); empty for a dry run.
+   */
+  duplicatesInKleer: KleerDuplicate[];
   userErrors: ReplayUserError[];
   /** The compare run made after applying, when there was one. */
   compareRunId: string | null;

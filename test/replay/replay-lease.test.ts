@@ -31,13 +31,17 @@ describe("the write lease of a Kleer company", () => {
   it("two real processes racing: the second refuses at once with exit 2 naming the holder; every entry is written once", { timeout: 120_000 }, async () => {
     // Slow enough that the second process starts while the first is still writing.
     const world = await startWorld({ extraEntries: 40, kleerFaults: { latencyMs: 60 } });
+    // The first process's first create is held at the emulator until the second has been
+    // answered: the race is certain, however slowly the second process starts.
+    const hold = world.kleer.holdWrites();
     const first = spawnCli(["replay", ...world.args(["--apply", "--concurrency", "1"])]);
     let exited = false;
     void first.done.then(() => (exited = true));
-    while (!exited && world.kleer.requestLog.filter((r) => r.method === "PUT").length < 1) await sleep(5);
+    while (!exited && hold.waiting() < 1) await sleep(5);
     expect(leaseOf(world.reportFile)).toMatchObject({ command: "replay", pid: first.child.pid });
     const second = await spawnCli(["replay", ...world.args(["--apply"])]).done;
     const stillRunning = !exited;
+    hold.release();
     const firstResult = await first.done;
     expect(second.code, second.stderr).toBe(2);
     expect(second.stderr).toMatch(/is being written by replay run \S+ \(host \S+, pid \d+\) since /);

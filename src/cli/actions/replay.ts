@@ -43,6 +43,9 @@ export async function runReplayCommand(flags: ReplayFlags, io: ReplayCommandIo):
   if (isReplayIncomplete(replay))
     throw new CommandExit(
       ExitCode.GateFailed,
-      `replay incomplete: ${replay.blocked} blocked, ${replay.failed} failed, ${replay.unsettled} unsettled${replay.unsettled > 0 ? ` (resume with --resume ${replay.runId} --apply)` : ""}`,
+      `replay incomplete: ${replay.blocked} blocked, ${replay.failed} failed, ${replay.unsettled} unsettled${replay.unsettled > 0 ? ` (resume with --resume ${replay.runId} --apply)` : ""}` +
+        (replay.duplicatesInKleer.length > 0
+          ? `; ${replay.duplicatesInKleer.length} entr${replay.duplicatesInKleer.length === 1 ? "y has" : "ies have"} more than one Kleer event (toki-parity cleanup --duplicates --report ${config.reportFile} --apply)`
+          : ""),
     );
 }

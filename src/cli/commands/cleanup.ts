@@ -2,7 +2,9 @@ import { Command } from "commander";
 
 export interface CleanupFlags {
   report: string;
-  run: string;
+  run?: string;
+  duplicates?: boolean;
+  history?: string;
   apply?: boolean;
   allowProduction?: boolean;
   takeOver?: string;
@@ -16,14 +18,19 @@ export interface CleanupCommandIo {
   write(text: string): void;
 }
 
-/** `toki-parity cleanup --report FILE --run RUN [--apply [--allow-production]]`: deletes the events a replay run created. */
+/**
+ * `toki-parity cleanup --report FILE --run RUN [--apply [--allow-production]]`: deletes the events a replay run created;
+ * `cleanup --duplicates [--run RUN] [--history SRC] [--apply]`: only the extra copies of entries Kleer holds more than once.
+ */
 export function defineCleanupCommand(io: CleanupCommandIo = { write: (text) => void process.stdout.write(text) }): Command {
   return new Command("cleanup")
     .description(
       "Delete exactly the Kleer events a replay run created (each verified by GET: same user, foreign-id milltime:<legacy id>); dry run by default, idempotent.",
     )
     .option("--report <file>", "SQLite report file", "reports/parity.sqlite")
-    .requiredOption("--run <id>", "the replay run whose events are deleted")
+    .option("--run <id>", "the replay run whose events are deleted (required unless --duplicates; with it: only that run's range and users)")
+    .option("--duplicates", "delete only the extra copies: per legacy entry Kleer holds more than once, the events this file's replays created beyond the one kept")
+    .option("--history <source>", "with --duplicates: timer history (postgres:// URL or export); a copy a timer_history row points at is kept")
     .option("--apply", "delete (default: verify and list only)")
     .option("--allow-production", "allow --apply on a Kleer host other than loopback or test-api.kleer.se")
     .option("--take-over <run>", "take the Kleer company's write lease over from RUN, a run whose process is known to be gone")
