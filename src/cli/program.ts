@@ -14,18 +14,41 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION, "-V, --version")
     .option("--config <file>", "config file (default: ./toki-parity.config.json when it exists)")
     .option("--profile <name>", "profile of the config file to use (its keys win over the top level's)")
-    .exitOverride()
-    .showHelpAfterError();
+    .exitOverride();
   for (const define of commandDefinitions) program.addCommand(define());
   applyExitOverride(program);
   installConfigHooks(program);
+  checkRequiredOptionsLast(program);
   return program;
 }
 
-/** commander does not pass exitOverride to added commands; without it a bad flag would process.exit. */
-function applyExitOverride(command: Command): void {
+/**
+ * commander checks required options before unknown ones, so a typo such as `--form 2026-01-01`
+ * would say "required option '--from <date>' not specified" and never "(Did you mean --from?)".
+ * Each command's required options are checked in a preAction hook instead, which runs after the
+ * unknown-option check (same message, same usage exit).
+ */
+function checkRequiredOptionsLast(command: Command): void {
+  const required = command.options.filter((o) => o.mandatory);
+  if (required.length > 0) {
+    for (const option of required) option.mandatory = false;
+    command.hook("preAction", (_hooked, actionCommand) => {
+      if (actionCommand !== command) return;
+      const missing = required.find((o) => command.getOptionValue(o.attributeName()) === undefined);
+      if (missing) command.error(`error: required option '${missing.flags}' not specified`, { code: "commander.missingMandatoryOptionValue" });
+    });
+  }
+  for (const sub of command.commands) checkRequiredOptionsLast(sub);
+}
+
+/**
+ * commander does not pass settings to added commands: without exitOverride a bad flag would
+ * process.exit; a usage error ends with where to look (commander's "Did you mean" comes first).
+ */
+function applyExitOverride(command: Command, path = command.name()): void {
+  command.showHelpAfterError(`(${path} --help lists ${command.commands.length > 0 ? "the commands" : "the flags"})`);
   for (const sub of command.commands) {
     sub.exitOverride();
-    applyExitOverride(sub);
+    applyExitOverride(sub, `${path} ${sub.name()}`);
   }
 }

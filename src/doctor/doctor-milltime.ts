@@ -162,7 +162,7 @@ export async function checkMilltimeSnapshot(
   const title = "Milltime snapshot";
   const none = { sources: [] as LegacyEntrySource[], close: async () => {} };
   const exportHint = (range: DateRange) =>
-    `write a fresh snapshot with \`toki-parity milltime export --from ${range.from} --to ${range.to} --credentials FILE --out NEW_DIR\` ` +
+    `write a fresh snapshot with \`toki-parity milltime export --from ${range.from} --to ${range.to} --milltime-credentials FILE --out NEW_DIR\` ` +
     "(it includes the day either side of the range that compare reads), or choose --from/--to inside the snapshot";
   const range = { from: config.from, to: config.to };
   const needed = readRangeOf(range);

@@ -7,7 +7,7 @@ export function toMilltimeExportOptions(flags: MilltimeExportFlags, write: (text
   return {
     from: flags.from,
     to: flags.to,
-    credentialsFile: flags.credentials,
+    credentialsFile: flags.milltimeCredentials,
     outDir: flags.out,
     baseUrl: flags.milltimeUrl,
     instanceId: flags.instanceId,

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { isIsoDate } from "../../domain/iso-date.js";
+import { addHiddenAlias } from "../flag-aliases.js";
 import { DEFAULT_MILLTIME_INSTANCE_ID, MILLTIME_EXPORT_CONCURRENCY } from "../../milltime/milltime-defaults.js";
 
 function isoDate(value: string): string {
@@ -16,7 +17,7 @@ function concurrency(value: string): number {
 export interface MilltimeExportFlags {
   from: string;
   to: string;
-  credentials: string;
+  milltimeCredentials: string;
   out: string;
   milltimeUrl?: string;
   instanceId: string;
@@ -29,7 +30,7 @@ export function defineMilltimeCommand(): Command {
     .description("Read every user's Milltime data for a range (read-only) and write the raw replies plus a checksummed manifest to a directory.")
     .requiredOption("--from <date>", "first day (YYYY-MM-DD)", isoDate)
     .requiredOption("--to <date>", "last day (YYYY-MM-DD)", isoDate)
-    .requiredOption("--credentials <file>", "Milltime credentials JSON (one row per Toki user)")
+    .requiredOption("--milltime-credentials <file>", "Milltime credentials JSON (one row per Toki user)")
     .requiredOption("--out <dir>", "snapshot directory (created; must be empty)")
     .addOption(new Option("--milltime-url <url>", "Milltime CGI entry point, e.g. https://tenant.milltime.se/cgi/mt.cgi").env("TOKI_MILLTIME__URL"))
     .addOption(new Option("--instance-id <id>", "Milltime instance id sent at login").env("TOKI_MILLTIME__INSTANCE_ID").default(DEFAULT_MILLTIME_INSTANCE_ID))
@@ -38,5 +39,7 @@ export function defineMilltimeCommand(): Command {
       const { runMilltimeExportCommand } = await import("../actions/milltime-export.js");
       await runMilltimeExportCommand(flags);
     });
+  // Every other command calls it --milltime-credentials; the old name keeps scripts working.
+  addHiddenAlias(exportCommand, "--credentials <file>", "--milltime-credentials");
   return new Command("milltime").description("The legacy Milltime side (read-only).").addCommand(exportCommand);
 }
