@@ -42,7 +42,7 @@ describe("usage errors", () => {
     expect(await runCli(["compare", "--to", "2026-01-31"])).toBe(2);
     expect(stderr).toContain("error: required option '--from <date>' not specified");
     expect(stderr).toContain("(toki-parity compare --help lists the flags)");
-    expect(await runCli(["cleanup"])).toBe(2);
+    expect(await runCli(["relink"])).toBe(2);
     expect(stderr).toContain("error: required option '--run <id>' not specified");
   });
 });
