@@ -26,7 +26,8 @@ export type DuplicateDecision =
  * records as created by a replay, by Kleer's own reply to that create, still unedited and live,
  * may be deleted. Every other live event is left alone; when there is one, every deletable copy
  * is an extra one. When all live events are this file's, the one kept is the one a timer_history
- * row points at (Toki knows an entry by that one registration id), else the one the earliest
+ * row points at (Toki finds its link by that one registration id,
+ * toki-api/src/repositories/timer_repo.rs:237-250), else the one the earliest
  * journal row settled the entry with (the one later runs of the file adopt and relink).
  * A deletable copy a timer_history row points at is never deleted.
  */

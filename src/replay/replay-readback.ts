@@ -21,8 +21,11 @@ const byEventId = (a: string, b: string) => a.length - b.length || (a < b ? -1 :
  * Pure: the user's listed events grouped by the legacy entry they hold — by their foreign-id
  * `milltime:<id>`, or, for an event whose foreign-id was changed since (an edit through Toki writes
  * a `toki-…` one), by what this report file's journal says it was written for — and every entry of
- * `rows` that now has more than one. Toki itself only ever knows an entry by its one event id (its
- * timer_history row names one registration id), so a second event is a second entry in Toki.
+ * `rows` that now has more than one. Toki itself only ever knows an entry by its one event id (the
+ * registration id is the Kleer event id: toki-api/src/adapters/outbound/kleer/mod.rs:465, :472; a
+ * timer_history row names one registration id: toki-api/src/repositories/timer_repo.rs:237-250),
+ * so a second event is a second entry in Toki. Toki's own writes carry `toki-…` foreign-ids
+ * (mod.rs:234-246), so a `milltime:<id>` one was written by a replay (or by hand).
  */
 export function findKleerDuplicates(
   listing: TimeEntryListing,
