@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import { formatCompareSummary, type CompareSummary } from "../compare/index.js";
+import { formatCompareSummary, type CompareProgress, type CompareSummary } from "../compare/index.js";
 import { parseRunConfig, type RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../domain/errors.js";
 import { startKleerEmulator } from "../emulator/kleer/index.js";
@@ -13,7 +13,7 @@ import { compareFromConfig } from "../run/run-compare.js";
 import { DEMO_FILES } from "./demo-fixtures.js";
 import { findingCountsOf } from "./expected-findings.js";
 import { doctorVerdict, formatDoctorText, runDoctor, type DoctorResult } from "../doctor/index.js";
-import { cleanupReplayRun, formatReplaySummary, replayFromConfig, runRelink, type CleanupResult, type ReplaySummary } from "../replay/index.js";
+import { cleanupReplayRun, formatReplaySummary, replayFromConfig, runRelink, type CleanupResult, type ReplayProgress, type ReplaySummary } from "../replay/index.js";
 import { parseProbeOptions, probeVerdict, runProbe, type ProbeResult } from "../probe/index.js";
 import { screenshotHtmlOverview, type ScreenshotOverviewResult } from "../report/html/html-screenshot.js";
 
@@ -34,6 +34,15 @@ export interface RunDemoOptions {
   write?: (text: string) => void;
   /** The Chromium that pictures the HTML report's overview; absent, the demo says so and goes on. @default "/usr/bin/chromium" */
   chromiumPath?: string;
+  /** Progress of the long steps (the CLI: a bar on a TTY, lines on stderr elsewhere). */
+  progress?: DemoProgress;
+}
+
+/** Where the demo reports the progress of its compares and replays; `stop` ends the current step. */
+export interface DemoProgress {
+  compare(step: string, progress: CompareProgress): void;
+  replay(step: string, progress: ReplayProgress): void;
+  stop(): void;
 }
 
 export interface RunDemoResult {
@@ -67,7 +76,14 @@ function readJson<T>(dir: string, name: string): T {
  * compare, and the report exported as SQLite, JUnit, Markdown, JSON and HTML.
  */
 export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResult> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const out = options.write ?? ((text: string) => process.stdout.write(text));
+  const progress = options.progress;
+  // A step's progress ends before the demo prints its result (a TTY bar is cleared first).
+  const write = (text: string) => {
+    progress?.stop();
+    out(text);
+  };
+  const onCompareProgress = (step: string) => (progress ? { onProgress: (p: CompareProgress) => progress.compare(step, p) } : {});
   const dir = demoFixturesDir();
   const outDir = resolve(options.outDir ?? "reports");
   const token = options.kleerToken ?? `demo-${randomBytes(12).toString("hex")}`;
@@ -108,7 +124,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     if (!parsed.config) throw new ConfigError("the demo configuration is invalid", parsed.errors);
     const config: RunConfig = parsed.config;
     write(`Comparing ${config.from} … ${config.to} for every mapped user …\n`);
-    const compare = await compareFromConfig(config, { command: "demo" });
+    const compare = await compareFromConfig(config, { command: "demo", ...onCompareProgress("compare") });
     write(`${formatCompareSummary(compare)}\n`);
 
     await exportReport({ reportFile: files.sqlite, format: "junit", outFile: files.junit });
@@ -133,7 +149,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     const unread = new Set(compare.sourceErrors.map((e) => e.tokiUserId));
     const readUsers = compare.users === unread.size ? undefined : listRunUserIds(files.sqlite, compare.runId).filter((id) => !unread.has(id));
     write(`Re-running compare with the team's reviewed suppressions (${DEMO_FILES.suppressions})${unread.size > 0 ? `, without user ${[...unread].join(", ")} whose sources could not be read (--users ${readUsers?.join(",")})` : ""} …\n`);
-    await compareFromConfig({ ...config, users: readUsers, reportFile: files.accepted, rulesFile: join(dir, DEMO_FILES.suppressions) }, { command: "demo" });
+    await compareFromConfig({ ...config, users: readUsers, reportFile: files.accepted, rulesFile: join(dir, DEMO_FILES.suppressions) }, { command: "demo", ...onCompareProgress("compare with suppressions") });
     const acceptedGate = runGate({ reportFile: files.accepted, maxBlocking: 0 });
     write(`toki-parity gate ${files.accepted} --max-blocking 0\n  ${acceptedGate.reason}\n`);
 
@@ -160,7 +176,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<RunDemoResu
     const probe = await runProbe(probeOptions);
     write(`  ${probe.steps.map((step) => `${step.step} ${step.verdict}`).join(" · ")}\n  ${probeVerdict(probe)} (steps and requests recorded in ${files.probe})\n`);
 
-    const replay = await replayIntoSandbox(config, dir, files, write);
+    const replay = await replayIntoSandbox(config, dir, files, write, progress);
 
     write(`\nReports:\n  ${files.sqlite}\n  ${files.junit}\n  ${files.md}\n  ${files.json}\n  ${files.html}\n${screenshot.written ? `  ${files.screenshot}\n` : ""}  ${files.accepted}\n  ${files.probe}\n  ${files.replay}\n  ${files.relink} (+ .revert.sql)\n`);
     return { compare, files, screenshot, expected, actual, findingsMatchSeeded, gate, acceptedGate, doctor, doctorAll, probe, replay };
@@ -192,14 +208,16 @@ function indent(text: string): string {
  * it, a second replay that must write nothing, the timer-history relink script, and a dry-run
  * cleanup of what the replay created.
  */
-async function replayIntoSandbox(config: RunConfig, dir: string, files: RunDemoResult["files"], write: (text: string) => void): Promise<RunDemoResult["replay"]> {
+async function replayIntoSandbox(config: RunConfig, dir: string, files: RunDemoResult["files"], write: (text: string) => void, progress?: DemoProgress): Promise<RunDemoResult["replay"]> {
+  const deps = (label: string) =>
+    progress ? { onProgress: (p: ReplayProgress) => progress.replay(label, p), onCompareProgress: (p: CompareProgress) => progress.compare(`${label}: compare`, p) } : {};
   const seed = readJson<Record<string, unknown>>(dir, DEMO_FILES.kleerSeed);
   const token = `sandbox-${randomBytes(12).toString("hex")}`;
   const sandbox = await startKleerEmulator({ seed: { ...seed, events: [], dayStatuses: [] }, token, companyId: 4875 });
   try {
     const sandboxConfig: RunConfig = { ...config, kleer: { ...config.kleer, baseUrl: `${sandbox.url}/v1`, token }, reportFile: files.replay };
     write(`\nReplaying into an empty Kleer sandbox at ${sandbox.url}/v1 …\ntoki-parity replay --apply\n`);
-    const first = await replayFromConfig(sandboxConfig, { apply: true });
+    const first = await replayFromConfig(sandboxConfig, { apply: true }, deps("replay"));
     write(indent(formatReplaySummary(first.replay)));
     if (first.compare) {
       const kinds = Object.entries(first.compare.findingsByKind)
@@ -214,7 +232,7 @@ async function replayIntoSandbox(config: RunConfig, dir: string, files: RunDemoR
           "  (replayed events are open: the attested weeks and approved months must be locked again in Kleer — editability_regression lists them)\n",
       );
     }
-    const rerun = await replayFromConfig(sandboxConfig, { apply: true });
+    const rerun = await replayFromConfig(sandboxConfig, { apply: true }, deps("replay again"));
     write(`toki-parity replay --apply (again)\n  ${rerun.replay.created} created, ${rerun.replay.plannedSkipExisting} already in Kleer: a re-run never duplicates\n`);
     const relink = await runRelink({ reportFile: files.replay, runId: first.replay.runId, format: "sql", outFile: files.relink, history: config.history });
     write(`toki-parity relink --run ${first.replay.runId} --format sql\n  ${relink.plan.relinks.length} timer-history re-points, ${relink.plan.unrelinked.length} links listed as not replayed → ${relink.files.join(", ")}\n`);

@@ -2,7 +2,7 @@ import { ConfigError } from "../domain/errors.js";
 import type { Logger } from "../domain/ports.js";
 import type { IsoDate } from "../domain/time-entry.js";
 import { loadMilltimeCredentials } from "./milltime-credentials.js";
-import { exportMilltimeSnapshot, type ExportMilltimeSnapshotResult } from "./milltime-snapshot.js";
+import { exportMilltimeSnapshot, type ExportMilltimeSnapshotOptions, type ExportMilltimeSnapshotResult } from "./milltime-snapshot.js";
 
 /** What `toki-parity milltime export` passes on. */
 export interface MilltimeExportOptions {
@@ -19,6 +19,8 @@ export interface MilltimeExportOptions {
   logger?: Logger | undefined;
   /** Where the summary goes (stdout in the CLI). */
   write(text: string): void;
+  /** Called after each user's export. */
+  onProgress?: ExportMilltimeSnapshotOptions["onProgress"];
 }
 
 /** Loads the credentials, exports the snapshot and writes a summary; failed users are listed, not thrown. */
@@ -34,6 +36,7 @@ export async function runMilltimeExport(options: MilltimeExportOptions): Promise
     instanceId: options.instanceId,
     concurrency: options.concurrency,
     logger: options.logger,
+    onProgress: options.onProgress,
   });
   const ok = result.manifest.users.length - result.failedUsers.length;
   options.write(

@@ -60,6 +60,8 @@ export interface ExportMilltimeSnapshotOptions {
   logger?: Logger | undefined;
   /** @default MILLTIME_EXPORT_CONCURRENCY (4) */
   concurrency?: number | undefined;
+  /** Called after each user's export (ok or failed). */
+  onProgress?: ((progress: { done: number; total: number; tokiUserId: number; failed: number }) => void) | undefined;
 }
 
 export interface ExportMilltimeSnapshotResult {
@@ -176,7 +178,16 @@ export async function exportMilltimeSnapshot(options: ExportMilltimeSnapshotOpti
 
   try {
     const limit = pLimit(options.concurrency ?? MILLTIME_EXPORT_CONCURRENCY);
-    await Promise.all(options.credentials.map((row) => limit(() => exportUser(row))));
+    let done = 0;
+    const total = options.credentials.length;
+    await Promise.all(
+      options.credentials.map((row) =>
+        limit(async () => {
+          await exportUser(row);
+          options.onProgress?.({ done: ++done, total, tokiUserId: row.tokiUserId, failed: users.filter((u) => u.status === "failed").length });
+        }),
+      ),
+    );
   } finally {
     if (ownDispatcher) await dispatcher.close();
   }

@@ -43,6 +43,8 @@ export interface ApplyUserOptions {
   writeLimit: LimitFunction;
   redactor: SecretRedactor;
   logger: Logger;
+  /** Called once per row as it settles (already settled rows included): progress only. */
+  onRowSettled?: (() => void) | undefined;
 }
 
 /**
@@ -95,6 +97,7 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
   const open = options.rows.filter((row) => {
     if (states.get(row.legacyId)?.settled) {
       outcomes.set(row.legacyId, "already-settled");
+      options.onRowSettled?.();
       return false;
     }
     return true;
@@ -193,6 +196,7 @@ export async function applyUserRows(options: ApplyUserOptions): Promise<ApplyUse
   await Promise.all(
     open.map(async (row) => {
       outcomes.set(row.legacyId, await ensure(row, states.get(row.legacyId)));
+      options.onRowSettled?.();
     }),
   );
   return { outcomes };

@@ -23,9 +23,12 @@ export const DEFAULT_PLAN_PREVIEW_ROWS = 20;
 
 export interface ReplayProgress {
   phase: "plan" | "apply" | "read-back";
+  /** Users finished in this phase. */
   done: number;
   total: number;
   tokiUserId: number;
+  /** Apply phase: plan rows to write (not blocked) settled so far, of all planned users. */
+  entries?: { done: number; total: number } | undefined;
 }
 
 export interface RunReplayOptions {
@@ -248,10 +251,14 @@ async function applyPhase(
   const userLimit = pLimit(concurrency);
   const writeLimit = pLimit(concurrency);
   let count = 0;
+  const rowsOf = (userKey: number) => plans.readPlan(runId, userKey).filter((r) => r.action !== "blocked");
+  // Entries, not just users: one user's hundreds of creates would otherwise be one silent step.
+  // Counted up front, read again per user: a large plan is never held in memory whole.
+  const entries = { done: 0, total: users.reduce((n, u) => n + rowsOf(u.tokiUserId).length, 0) };
   await Promise.all(
     users.map((user) =>
       userLimit(async () => {
-        const rows = plans.readPlan(runId, user.tokiUserId).filter((r) => r.action !== "blocked");
+        const rows = rowsOf(user.tokiUserId);
         const recorder = createBufferedRecorder();
         try {
           if (rows.length > 0) {
@@ -270,6 +277,10 @@ async function applyPhase(
               writeLimit,
               redactor,
               logger,
+              onRowSettled: () => {
+                entries.done++;
+                options.onProgress?.({ phase: "apply", done: count, total: users.length, tokiUserId: user.tokiUserId, entries: { ...entries } });
+              },
             });
           }
         } catch (error) {
@@ -282,7 +293,7 @@ async function applyPhase(
         } finally {
           plans.recordRequests(runId, user.tokiUserId, recorder.drain());
         }
-        options.onProgress?.({ phase: "apply", done: ++count, total: users.length, tokiUserId: user.tokiUserId });
+        options.onProgress?.({ phase: "apply", done: ++count, total: users.length, tokiUserId: user.tokiUserId, entries: { ...entries } });
       }),
     ),
   );

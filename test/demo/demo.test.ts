@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDemo, type RunDemoResult } from "../../src/demo/run-demo.js";
+import { createProgressReporter } from "../../src/cli/progress.js";
+import { reportReplayProgress } from "../../src/cli/replay-progress.js";
 import { generateDemoCompany } from "../../src/demo/demo-fixtures.js";
 import { credentialsOf, toKleerSeed, toMilltimeSeed } from "../../src/demo/company-seeds.js";
 import { parseKleerEmulatorSeed } from "../../src/emulator/kleer/index.js";
@@ -11,12 +13,19 @@ import { parseMilltimeSeed } from "../../src/emulator/milltime/milltime-emulator
 const outDir = mkdtempSync(join(tmpdir(), "toki-parity-demo-"));
 let result: RunDemoResult;
 let printed = "";
+let progressLines = "";
 
 describe("the demo", () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it("runs compare end to end against both emulators and finds exactly the seeded discrepancies", async () => {
-    result = await runDemo({ outDir, kleerToken: "demo-secret-token-4711", write: (t) => void (printed += t) });
+    const reporter = createProgressReporter({ stream: { isTTY: false, write: (t: string) => void (progressLines += t) } });
+    result = await runDemo({
+      outDir,
+      kleerToken: "demo-secret-token-4711",
+      write: (t) => void (printed += t),
+      progress: { compare: (step, p) => reporter.update(step, "users", { done: p.done, total: p.total }), replay: (step, p) => reportReplayProgress(reporter, p), stop: () => reporter.stop() },
+    });
     expect(result.findingsMatchSeeded).toBe(true);
     expect(result.actual).toEqual(result.expected);
     expect(result.compare.users).toBe(10);
@@ -24,6 +33,17 @@ describe("the demo", () => {
     expect(result.compare.usersWithSourceErrors).toBe(1);
     expect(result.compare.matches).toBeGreaterThan(800);
   }, 120_000);
+
+  it("reports the replay's apply by tenths of its entries, apart from the results (no silent replay)", () => {
+    const lines = progressLines.split("\n").filter(Boolean);
+    const apply = lines.filter((l) => l.startsWith("replay apply: "));
+    // The first replay writes 942 events: a line at the start and at every tenth, not one per entry.
+    expect(apply.length).toBeGreaterThanOrEqual(11);
+    expect(apply.length).toBeLessThanOrEqual(2 * 12);
+    expect(apply.some((l) => l.includes("/942 entries (50 %)"))).toBe(true);
+    expect(lines.filter((l) => l.startsWith("compare: "))).toHaveLength(10);
+    expect(printed).not.toMatch(/\(\d+ %\)/);
+  });
 
   it("writes the report files and prints their paths", () => {
     for (const f of [result.files.sqlite, result.files.junit, result.files.md, result.files.json, result.files.accepted]) {

@@ -1,23 +1,22 @@
-import { SingleBar, Presets } from "cli-progress";
 import { formatCompareSummary } from "../../compare/index.js";
 import { compareFromConfig } from "../../run/run-compare.js";
 import { runConfigFromFlags, type RunFlagValues } from "../run-flags.js";
 import { CommandExit, ExitCode } from "../exit-codes.js";
+import { createProgressReporter } from "../progress.js";
 
 /** The `compare` action, loaded only when the command runs. */
 export async function runCompareCommand(flags: RunFlagValues): Promise<void> {
   const { config, warnings } = runConfigFromFlags(flags);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  const bar = process.stderr.isTTY ? new SingleBar({ format: "users {bar} {value}/{total} · {blocking} blocking", stream: process.stderr }, Presets.shades_classic) : undefined;
+  const progress = createProgressReporter();
   let blocking = 0;
+  progress.begin("compare", "users");
   const summary = await compareFromConfig(config, {
     onProgress: (p) => {
       blocking += p.blocking;
-      if (!bar) return;
-      if (p.done === 1) bar.start(p.total, 0, { blocking });
-      bar.update(p.done, { blocking });
+      progress.update("compare", "users", { done: p.done, total: p.total, detail: `${blocking} blocking` });
     },
-  }).finally(() => bar?.stop());
+  }).finally(() => progress.stop());
   const file = config.reportFile;
   process.stdout.write(
     `${formatCompareSummary(summary)}\nReport: ${file} (run ${summary.runId})\n` +

@@ -1,5 +1,6 @@
 import { runMilltimeExport, type MilltimeExportOptions } from "../../milltime/milltime-export-run.js";
 import { CommandExit, ExitCode } from "../exit-codes.js";
+import { createProgressReporter } from "../progress.js";
 import type { MilltimeExportFlags } from "../commands/milltime-export.js";
 
 /** Turns the parsed flags into the library's options. */
@@ -18,7 +19,16 @@ export function toMilltimeExportOptions(flags: MilltimeExportFlags, write: (text
 
 /** The `milltime export` action, loaded only when the command runs. */
 export async function runMilltimeExportCommand(flags: MilltimeExportFlags): Promise<void> {
-  const result = await runMilltimeExport(toMilltimeExportOptions(flags, (text) => process.stdout.write(text)));
+  const progress = createProgressReporter();
+  progress.begin("milltime export", "users");
+  const result = await runMilltimeExport({
+    // The summary ends the step first, so a TTY bar is cleared before stdout's lines.
+    ...toMilltimeExportOptions(flags, (text) => {
+      progress.stop();
+      process.stdout.write(text);
+    }),
+    onProgress: (p) => progress.update("milltime export", "users", { done: p.done, total: p.total, detail: p.failed > 0 ? `${p.failed} failed` : undefined }),
+  }).finally(() => progress.stop());
   if (result.failedUsers.length > 0) {
     throw new CommandExit(
       ExitCode.SourceUnreachable,

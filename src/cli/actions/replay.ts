@@ -1,9 +1,10 @@
-import { Presets, SingleBar } from "cli-progress";
 import { formatCompareSummary } from "../../compare/index.js";
 import { ConfigError } from "../../domain/errors.js";
 import { formatPlanRows, formatReplaySummary, isReplayIncomplete, readReplayRunRange, replayFromConfig, type ReplayOptions } from "../../replay/index.js";
 import { CommandExit, ExitCode } from "../exit-codes.js";
 import { runConfigFromFlags } from "../run-flags.js";
+import { createProgressReporter } from "../progress.js";
+import { reportReplayProgress } from "../replay-progress.js";
 import type { ReplayCommandIo, ReplayFlags } from "../commands/replay.js";
 
 /** Flags → the library's options (the range of a resumed run comes from the report file). */
@@ -22,18 +23,12 @@ export async function runReplayCommand(flags: ReplayFlags, io: ReplayCommandIo):
   const { options, defaults } = toReplayOptions(flags);
   const { config, warnings } = runConfigFromFlags(flags, process.env, defaults);
   for (const w of warnings) io.warn(`warning: ${w}\n`);
-  const bar = process.stderr.isTTY ? new SingleBar({ format: "{phase} {bar} {value}/{total} users", stream: process.stderr }, Presets.shades_classic) : undefined;
-  let phase = "";
+  const progress = createProgressReporter();
+  progress.begin("replay plan", "users");
   const result = await replayFromConfig(config, options, {
-    onProgress: (p) => {
-      if (!bar) return;
-      if (p.phase !== phase) {
-        phase = p.phase;
-        bar.start(p.total, 0, { phase });
-      }
-      bar.update(p.done, { phase });
-    },
-  }).finally(() => bar?.stop());
+    onProgress: (p) => reportReplayProgress(progress, p),
+    onCompareProgress: (p) => progress.update("compare after replay", "users", { done: p.done, total: p.total }),
+  }).finally(() => progress.stop());
   const { replay, preview, compare } = result;
   io.write(`${formatReplaySummary(replay)}\n\n${formatPlanRows(preview, replay.entries)}\n`);
   if (compare) io.write(`\nComparison after applying (run ${compare.runId}, linked to replay run ${replay.runId}):\n${formatCompareSummary(compare)}\n`);

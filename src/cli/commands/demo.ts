@@ -5,7 +5,7 @@ export function defineDemoCommand(): Command {
     .description("Run the whole toolkit on the built-in emulators: a seeded company, a parity run, reports in reports/.")
     .option("--out-dir <dir>", "folder for the report files", "reports")
     .action(async (flags: { outDir: string }) => {
-      const { runDemo } = await import("../../demo/run-demo.js");
-      await runDemo({ outDir: flags.outDir });
+      const { runDemoCommand } = await import("../actions/demo.js");
+      await runDemoCommand(flags);
     });
 }
