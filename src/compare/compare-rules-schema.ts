@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { isIsoDate } from "../domain/calendar.js";
 import { ConfigError } from "../domain/errors.js";
+import { knownKeysAt } from "../config/json-document.js";
+import { unknownKeysMessage } from "../config/unknown-keys.js";
 import { DEFAULT_SEVERITIES, FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from "../parity/finding-kinds.js";
 import {
   DEFAULT_FLEX_DRIFT_THRESHOLD,
@@ -95,9 +97,11 @@ function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
     const message =
-      issue.code === "unrecognized_keys"
-        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}${path === "severities" ? " (not a finding kind)" : ""}`
-        : issue.message;
+      issue.code !== "unrecognized_keys"
+        ? issue.message
+        : path === "severities"
+          ? `${unknownKeysMessage(issue.keys, FINDING_KINDS)} (not a finding kind)`
+          : unknownKeysMessage(issue.keys, knownKeysAt(parityRulesFileSchema, issue.path));
     return `${path || "(root)"}: ${message}`;
   });
 }

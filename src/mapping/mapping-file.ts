@@ -5,6 +5,7 @@ import { ConfigError } from "../domain/errors.js";
 import { parseJsonFileText } from "../config/json-file.js";
 import { normaliseEmail } from "./mapping-normalise.js";
 import { mappingDocumentSchema, type MappingDocument } from "./mapping-schema.js";
+import { mappingKeyTypos } from "./mapping-key-typos.js";
 
 export type { MappingActivityEntry, MappingDocument, MappingProjectEntry, MappingUserEntry } from "./mapping-schema.js";
 
@@ -93,9 +94,10 @@ export function toMappingDocument(mapping: CutoverMapping): MappingDocument {
  * name every bad entry by path (`projects[3].kleerProjectId: expected an integer`).
  */
 export function parseMappingDocument(value: unknown, source = "mapping"): { mapping: CutoverMapping; document: MappingDocument } {
+  const typos = mappingKeyTypos(value);
   const parsed = mappingDocumentSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = zodIssues(parsed.error);
+  if (!parsed.success || typos.length > 0) {
+    const issues = [...(parsed.success ? [] : zodIssues(parsed.error)), ...typos];
     throw new ConfigError(`${source} is not a valid mapping file (${issues.length} problem${issues.length === 1 ? "" : "s"})`, issues.map((i) => `${source}: ${i}`));
   }
   const issues = validateMappingDocument(parsed.data);

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError } from "../domain/errors.js";
 import { parseJsonFileText } from "../config/json-file.js";
+import { unknownKeysMessage } from "../config/unknown-keys.js";
 import { globalRedactor } from "../http/redact.js";
 import type { MilltimeUserCredentials } from "./milltime-client.js";
 import { formatIssuePath } from "./milltime-stores.js";
@@ -24,6 +25,9 @@ export const milltimeCredentialRowSchema = z
     if (row.password === undefined && row.sessionId === undefined && row.csrfToken === undefined)
       ctx.addIssue({ code: "custom", path: ["password"], message: "give a password, or a sessionId with a csrfToken" });
   });
+
+/** The keys a row may hold, for the "did you mean" of an unknown one. */
+const CREDENTIAL_KEYS = Object.keys(milltimeCredentialRowSchema.shape);
 
 export type MilltimeCredential = MilltimeUserCredentials & { tokiUserId: number };
 
@@ -56,7 +60,9 @@ export function parseMilltimeCredentials(value: unknown, sourceName = "the Millt
     const label = `row ${index}${typeof tokiUserId === "number" ? ` (tokiUserId ${tokiUserId})` : ""}`;
     const result = milltimeCredentialRowSchema.safeParse(row);
     if (!result.success) {
-      const details = result.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`).join("; ");
+      const details = result.error.issues
+        .map((i) => `${formatIssuePath(i.path)}: ${i.code === "unrecognized_keys" ? unknownKeysMessage(i.keys, CREDENTIAL_KEYS) : i.message}`)
+        .join("; ");
       issues.push(`${label}: ${details}`);
       return;
     }

@@ -59,7 +59,7 @@ describe("Milltime credentials file", () => {
       "row 3: tokiUserId: Invalid input: expected number, received string",
       "row 4 (tokiUserId 5): username: Too small: expected string to have >=1 characters",
       "row 5 (tokiUserId 1): tokiUserId 1 already used by row 0",
-      'row 6 (tokiUserId 6): (root): Unrecognized key: "pasword"; password: give a password, or a sessionId with a csrfToken',
+      'row 6 (tokiUserId 6): (root): unknown key "pasword" (did you mean "password"?); password: give a password, or a sessionId with a csrfToken',
     ]);
     const shown = [error.message, ...error.issues].join("\n");
     for (const secret of ["ok-password", "only-a-session", "Lars-Lösen", "pw-five", "other-pw", "typo-in-key"]) expect(shown).not.toContain(secret);

@@ -91,7 +91,27 @@ describe("parseParityRules", () => {
         "suppressions[0].reason: a suppression needs a non-empty reason",
         expect.stringMatching(/^suppressions\[1\]\.kind: expected one of the finding kinds/),
         "suppressions[1].from: expected a real date in YYYY-MM-DD form",
-        '(root): unknown key "tolerence"',
+        '(root): unknown key "tolerence" (did you mean "tolerances"?)',
+      ]),
+    );
+  });
+
+  it("names the key a misspelt one was probably meant to be", () => {
+    expect(
+      issuesOf({
+        severities: { note_mismatc: "info" },
+        tolerances: { entry_minute: 5 },
+        suppressions: [{ kind: "note_mismatch", reason: "accepted", user_kee: 3 }],
+        flex_drift: { users: { "7": { warning_hour: 2 } } },
+        Period: "week",
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        'severities: unknown key "note_mismatc" (did you mean "note_mismatch"?) (not a finding kind)',
+        'tolerances: unknown key "entry_minute" (did you mean "entry_minutes"?)',
+        'suppressions[0]: unknown key "user_kee" (did you mean "user_key"?)',
+        'flex_drift.users.7: unknown key "warning_hour" (did you mean "warning_hours"?)',
+        '(root): unknown key "Period" (did you mean "period"?)',
       ]),
     );
   });
