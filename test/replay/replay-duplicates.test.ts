@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
@@ -158,5 +159,38 @@ describe("a user-created event that shares the foreign-id", () => {
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain("cleanup --duplicates incomplete: 1 legacy entry still has more than one Kleer event");
     expect(world.kleer.requestLog.filter((r) => r.method === "DELETE")).toEqual([]);
+  });
+});
+
+describe("cleanup --duplicates with the timer history", () => {
+  it("keeps the copy a timer_history row points at (a relink already moved Toki's link there)", { timeout: 90_000 }, async () => {
+    const world = await startWorld();
+    const fileB = join(world.dir, "other-desk.sqlite");
+    // Two independent in-process runs, lined up so that both plan before either writes.
+    const hold = world.kleer.holdWrites();
+    const runs = Promise.all([
+      replayFromConfig(world.config({ concurrency: 1 }), { apply: true }),
+      replayFromConfig(world.config({ concurrency: 1, reportFile: fileB }), { apply: true }),
+    ]);
+    while (hold.waiting() < 2) await sleep(10);
+    hold.release();
+    await runs;
+    for (const id of CREATED) expect(world.events().filter((e) => e.foreignId === fid(id)), id).toHaveLength(2);
+    const fromB = createdEvents(fileB);
+    const linked = world.events().find((e) => e.foreignId === fid(R.svenHistory) && fromB.has(e.id))!;
+    const history = join(world.dir, "history-after-relink.csv");
+    writeFileSync(history, `id,user_id,start_time,end_time,registration_id\n77,1,2026-03-02T06:15:00.000Z,2026-03-02T13:45:00.000Z,${linked.id}\n`);
+
+    const fromFileB = await cleanupDuplicates({ reportFile: fileB, apply: true, history, kleer: { token: KLEER_TOKEN } });
+    expect(fromFileB).toMatchObject({ entries: 6, deleted: 5, linksChecked: true });
+    expect(fromFileB.items).toContainEqual(expect.objectContaining({ kleerEventId: String(linked.id), action: "retained", reason: "timer_history #77 points at it: not deleted" }));
+    expect(world.kleer.state.event(linked.id)).toBeDefined();
+    expect(fromFileB.remaining).toEqual([{ tokiUserId: 1, legacyId: R.svenHistory, eventIds: expect.arrayContaining([String(linked.id)]) }]);
+
+    // File A, also told about the link, removes its own copy of that entry and nothing else.
+    const fromFileA = await cleanupDuplicates({ reportFile: world.reportFile, apply: true, history, kleer: { token: KLEER_TOKEN } });
+    expect(fromFileA).toMatchObject({ entries: 1, deleted: 1, remaining: [] });
+    for (const id of CREATED) expect(world.events().filter((e) => e.foreignId === fid(id)), id).toHaveLength(1);
+    expect(world.events().find((e) => e.foreignId === fid(R.svenHistory))!.id).toBe(linked.id);
   });
 });

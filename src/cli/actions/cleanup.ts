@@ -41,7 +41,7 @@ export async function runCleanupCommand(flags: CleanupFlags, io: CleanupCommandI
       );
     return;
   }
-  if (flags.history !== undefined) throw new ConfigError("invalid options", ["--history is read by cleanup --duplicates only"]);
+  // --history matters to --duplicates only (a config file's `history` reaches every command).
   const result = await cleanupReplayRun(toCleanupOptions(flags));
   io.write(`${formatCleanupResult(result)}\n`);
   if (result.kept.length > 0) throw new CommandExit(ExitCode.GateFailed, `cleanup incomplete: ${result.kept.length} event(s) kept`);
