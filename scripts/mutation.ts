@@ -4,12 +4,13 @@
 // (HTML and JSON); the last line prints each area's score against its target. Not part of
 // `npm test` or .ci/run: a full run takes tens of minutes.
 import { execFileSync } from "node:child_process";
+import { relative } from "node:path";
 import { parseArgs } from "node:util";
 // The options and results this script uses; Stryker is loaded at run time so that a checkout
 // without the dev dependency installed still type-checks.
 type StrykerOptions = Record<string, unknown>;
 interface StrykerModule {
-  Stryker: new (options: StrykerOptions) => { runMutationTest(): Promise<Array<{ status: string }>> };
+  Stryker: new (options: StrykerOptions) => { runMutationTest(): Promise<Array<{ status: string; fileName: string }>> };
 }
 const STRYKER_CORE: string = "@stryker-mutator/core";
 const { Stryker } = (await import(STRYKER_CORE)) as StrykerModule;
@@ -32,7 +33,7 @@ const AREAS: readonly MutationArea[] = [
   },
   {
     name: "io",
-    label: "mapping + replay + gate",
+    label: "mapping + replay + gate + contract/lease/diff",
     mutate: [
       "src/kleer/kleer-mapping.ts",
       "src/milltime/milltime-mapping.ts",
@@ -41,6 +42,10 @@ const AREAS: readonly MutationArea[] = [
       "src/replay/replay-journal.ts",
       "src/replay/replay-read.ts",
       "src/report/report-gate.ts",
+      "src/kleer/kleer-toki-contract.ts",
+      "src/report/report-lease.ts",
+      "src/report/report-diff.ts",
+      "src/report/report-diff-format.ts",
     ],
     tests: [
       "test/kleer/kleer-mapping.test.ts",
@@ -49,6 +54,10 @@ const AREAS: readonly MutationArea[] = [
       "test/replay/replay-apply-unit.test.ts",
       "test/replay/replay-apply.test.ts",
       "test/report/report-gate.test.ts",
+      "test/kleer/kleer-toki-contract.test.ts",
+      "test/report/report-lease.test.ts",
+      "test/report/report-diff.test.ts",
+      "test/report/report-diff-format.test.ts",
     ],
   },
 ];
@@ -132,11 +141,20 @@ for (const area of selected) {
   };
   process.env.MUTATION_TESTS = area.tests.join(",");
   const results = await new Stryker(options).runMutationTest();
+  // Per file, so that the file to work on next is visible without opening the report.
+  const byFile = new Map<string, string[]>();
+  for (const r of results) byFile.set(r.fileName, [...(byFile.get(r.fileName) ?? []), r.status]);
+  for (const [file, statuses] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const s = scoreOf(statuses);
+    console.log(`  ${relative(process.cwd(), file)}: ${s.percent === null ? "n/a" : `${s.percent.toFixed(1)} %`} (${s.undetected} survived)`);
+  }
   scores.push({ area, ...scoreOf(results.map((r) => r.status)), scoped: values.mutate !== undefined || changed !== undefined });
 }
 
+const met = (s: AreaScore): boolean => s.percent !== null && s.percent >= TARGET_PERCENT;
 const format = (s: AreaScore): string =>
   `${s.area.label}${s.scoped ? " (scoped)" : ""} ${s.percent === null ? "n/a" : `${s.percent.toFixed(1)} %`} ` +
-  `(${s.detected} killed, ${s.undetected} survived; target ${TARGET_PERCENT} %)`;
+  `(${s.detected} killed, ${s.undetected} survived) ${met(s) ? "≥" : "<"} ${TARGET_PERCENT} % target ${met(s) ? "met" : "MISSED"}`;
 console.log(`mutation score: ${scores.length === 0 ? "nothing mutated" : scores.map(format).join(" · ")}`);
-if (scores.some((s) => !s.scoped && s.percent !== null && s.percent < TARGET_PERCENT)) process.exitCode = 1;
+// A scoped run (--mutate, --since) measures part of an area: its figure is shown, not judged.
+if (scores.some((s) => !s.scoped && !met(s))) process.exitCode = 1;
