@@ -10,7 +10,7 @@ describe("finding references", () => {
   it("a reference carries only the identifying fields, and names its finding", () => {
     expect(refOf(root)).toEqual({ kind: "timeinfo_worked_mismatch", date: "2026-05-11", legacyId: null, kleerId: null, field: "worked" });
     expect(refersTo(refOf(root), root)).toBe(true);
-    expect(refersTo(refOf(root), { ...root, message: "another message", legacyValue: "41" })).toBe(true);
+    expect(refersTo(refOf(root), { ...root, message: "another message", legacyValue: "41" } as FindingDraft)).toBe(true);
   });
 
   it.each([
