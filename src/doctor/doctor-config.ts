@@ -29,6 +29,27 @@ export interface LoadedDoctorConfig {
   credentials: MilltimeCredential[] | undefined;
   /** The TimeInfo period compare will use: --period, else the rules file's, else week. */
   period: PeriodKind;
+  /**
+   * Why the mapping file could not be loaded (then `mapping` is empty): the checks that need no
+   * mapping still run, the ones that do are skipped with this reason.
+   */
+  mappingProblem?: string | undefined;
+}
+
+/** Quotes a command-line argument for a POSIX shell when it needs it. */
+const shellArg = (value: string) => (/^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The `map suggest` command that writes the missing mapping file from this configuration's own
+ * sources (the token stays in the environment: it is never printed).
+ */
+export function mapSuggestCommand(config: RunConfig): string {
+  const args = ["toki-parity", "map", "suggest", "--from", config.from, "--to", config.to, "--kleer-url", config.kleer.baseUrl, "--kleer-company", String(config.kleer.companyId)];
+  if (config.milltime.snapshotDir) args.push("--milltime-snapshot", config.milltime.snapshotDir);
+  else args.push("--milltime-url", config.milltime.url ?? "URL", "--milltime-credentials", config.milltime.credentialsFile ?? "FILE");
+  if (config.history) args.push("--history", describeHistorySpec(config.history));
+  args.push("--out", config.mappingFile);
+  return args.map(shellArg).join(" ");
 }
 
 const CONFIG_HINT =
@@ -77,20 +98,35 @@ export async function checkConfig(options: DoctorOptions): Promise<{ outcome: Ch
   } catch (error) {
     issues.push(...issuesOf(error));
   }
+  const mappingIssues: string[] = [];
   const [mapping, rules, credentials] = await Promise.all([
     loadMappingFile(config.mappingFile).then(
       (loaded) => loaded.mapping,
-      (error: unknown) => void issues.push(...issuesOf(error)),
+      (error: unknown) => void mappingIssues.push(...issuesOf(error)),
     ),
     loadRulesFile(config.rulesFile).catch((error: unknown) => void issues.push(...issuesOf(error))),
     config.milltime.credentialsFile
       ? loadMilltimeCredentials(config.milltime.credentialsFile).catch((error: unknown) => void issues.push(...issuesOf(error)))
       : Promise.resolve(undefined),
   ]);
-  if (issues.length > 0 || !mapping || !rules || (config.milltime.credentialsFile && !credentials)) {
-    return { outcome: fail(`${plural(issues.length, "problem")}: ${issues.join("; ")}`, CONFIG_HINT) };
+  if (issues.length > 0 || !rules || (config.milltime.credentialsFile && !credentials)) {
+    const all = [...issues, ...mappingIssues];
+    return { outcome: fail(`${plural(all.length, "problem")}: ${all.join("; ")}`, CONFIG_HINT) };
   }
   const period = config.period ?? rules.period ?? "week";
+  if (!mapping) {
+    // Only the mapping is missing or bad: Kleer, Milltime and the history can still be checked,
+    // and the mapping is what `map suggest` writes from those very sources.
+    const problem = mappingIssues.join("; ");
+    const loaded: LoadedDoctorConfig = { config, mapping: { users: [], projects: [], activities: [] }, credentials: credentials ?? undefined, period, mappingProblem: problem };
+    return {
+      outcome: fail(
+        `the mapping could not be loaded: ${problem}`,
+        `write a reviewed mapping with \`${mapSuggestCommand(config)}\` (the Kleer token from TOKI_KLEER__TOKEN), review it, then run doctor again`,
+      ),
+      loaded,
+    };
+  }
   const loaded: LoadedDoctorConfig = { config, mapping, credentials: credentials ?? undefined, period };
   const detail = describeConfig(loaded, options.rangeDefaulted === true);
   const warnings = options.configWarnings ?? [];

@@ -6,7 +6,9 @@ const LABEL: Record<DoctorCheck["status"], string> = { pass: "[pass]", warn: "[w
 export function formatDoctorText(result: DoctorResult): string {
   const lines = ["toki-parity doctor", ""];
   for (const check of result.checks) {
-    lines.push(`${LABEL[check.status]} ${check.title} (${check.id}): ${check.detail}`);
+    // A check that could not run (it depends on one that failed) is a skip, not a failure of its own.
+    const label = check.status === "fail" && !check.blocking ? "[skip]" : LABEL[check.status];
+    lines.push(`${label} ${check.title} (${check.id}): ${check.detail}`);
     if (check.hint) lines.push(`       fix: ${check.hint}`);
   }
   lines.push("", doctorVerdict(result));

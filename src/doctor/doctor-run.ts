@@ -48,6 +48,10 @@ async function runKleerChecks(client: KleerClient, loaded: LoadedDoctorConfig, i
   const lookups = await checkKleerLookups(client);
   out.set("kleer-lookups", lookups.outcome);
   const { config, mapping } = loaded;
+  if (loaded.mappingProblem !== undefined) {
+    out.set("kleer-payroll", notRun("it needs the mapping (which Kleer user each Toki user is), and the mapping could not be loaded", "see the config check's fix"));
+    return lookups.lists;
+  }
   const users = mapping.users.filter((u) => inScope(u.tokiUserId));
   out.set("kleer-payroll", await checkKleerPayroll(client, users, { from: config.from, to: config.to }, config.concurrency, lookups.lists?.users));
   return lookups.lists;
@@ -95,7 +99,9 @@ export async function runDoctor(options: DoctorOptions, deps: DoctorDeps = {}): 
     milltime = milltimeResult;
     out.set("milltime", milltime.outcome);
     out.set("history", history);
-    if (!lists) {
+    if (loaded.mappingProblem !== undefined) {
+      out.set("mapping-coverage", notRun("it checks the mapping, which could not be loaded", "see the config check's fix"));
+    } else if (!lists) {
       out.set("mapping-coverage", notRun("Kleer's projects, activities and users did not load", "fix the Kleer checks first"));
     } else if (milltime.sources.length === 0) {
       out.set("mapping-coverage", notRun("no user's legacy entries could be read", "fix the milltime check first"));

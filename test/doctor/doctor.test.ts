@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/cli/exit-codes.js";
 import { login } from "../../src/milltime/index.js";
 import { DOCTOR_CHECK_IDS, type DoctorCheck, type DoctorResult } from "../../src/doctor/index.js";
-import { KLEER_TOKEN, runDoctorCommand, startDoctorWorld } from "./doctor-world.js";
+import { COMPANY_ID, KLEER_TOKEN, runDoctorCommand, startDoctorWorld } from "./doctor-world.js";
 
 const check = (result: DoctorResult, id: DoctorCheck["id"]): DoctorCheck => {
   const found = result.checks.find((c) => c.id === id);
@@ -198,6 +198,43 @@ describe("toki-parity doctor", () => {
     const run = await runDoctorCommand(world.argv({ mapping: `${world.dir}/nope.json` }), world.env);
     expect(run.code).toBe(ExitCode.UsageOrConfig);
     expect(run.stdout).toContain("mapping: cannot read");
+  });
+
+  it("without a mapping file still checks Kleer, the Milltime logins and the history, skips what needs the mapping and names the map suggest command", async () => {
+    const world = await startDoctorWorld();
+    const missing = `${world.dir}/nope.json`;
+    const result = await world.doctor({ mapping: missing });
+    expect(statuses(result)).toEqual({
+      config: "fail",
+      "kleer-auth": "pass",
+      "kleer-lookups": "pass",
+      "kleer-payroll": "fail",
+      milltime: "pass",
+      history: "pass",
+      "mapping-coverage": "fail",
+    });
+    expect(check(result, "config")).toMatchObject({ blocking: true, detail: `the mapping could not be loaded: mapping: cannot read ${missing}` });
+    const suggest =
+      `toki-parity map suggest --from 2026-02-01 --to 2026-02-28 --kleer-url ${world.flags.kleerUrl} --kleer-company ${COMPANY_ID} ` +
+      `--milltime-url ${world.flags.milltimeUrl} --milltime-credentials ${world.flags.milltimeCredentials} --history ${world.flags.history} --out ${missing}`;
+    expect(check(result, "config").hint).toContain(`\`${suggest}\``);
+    for (const id of ["kleer-payroll", "mapping-coverage"] as const) {
+      expect(check(result, id)).toMatchObject({ status: "fail", blocking: false });
+      expect(check(result, id).detail).toMatch(/^not run: it (needs|checks) the mapping/);
+    }
+    expect(check(result, "milltime").detail).toMatch(/^3 credential rows logged in: /);
+    expect(world.kleer.requestLog.length).toBeGreaterThan(0);
+    expect(world.milltime.writeLog).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain(KLEER_TOKEN);
+
+    const run = await runDoctorCommand(world.argv({ mapping: missing }), world.env);
+    expect(run.code).toBe(ExitCode.UsageOrConfig);
+    expect(run.stdout).toContain("[pass] Kleer token and company (kleer-auth)");
+    expect(run.stdout).toContain("[pass] Milltime logins (milltime)");
+    expect(run.stdout).toContain("[skip] Kleer payroll for mapped users (kleer-payroll): not run: it needs the mapping");
+    expect(run.stdout).toContain("[skip] Mapping coverage (mapping-coverage): not run: it checks the mapping");
+    expect(run.stdout).toContain(`fix: write a reviewed mapping with \`${suggest}\``);
+    expect(run.stdout).not.toContain(KLEER_TOKEN);
   });
 
   it("checks the last full calendar month when no range is given", async () => {
