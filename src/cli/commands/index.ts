@@ -12,9 +12,10 @@ import { defineEmulatorCommand } from "./emulator.js";
 import { defineMilltimeCommand } from "./milltime-export.js";
 import { defineGateCommand } from "./gate.js";
 import { defineReportCommand } from "./report.js";
+import { defineConfigCommand, defineInitCommand } from "./config.js";
 
 /**
  * Every top-level command, in the order `--help` lists them. Each entry builds a commander
  * Command whose action parses flags into `<Name>Options` and calls one library function.
  */
-export const commandDefinitions: Array<() => Command> = [defineDemoCommand, defineCompareCommand, defineGateCommand, defineReportCommand, defineReplayCommand, defineRelinkCommand, defineCleanupCommand, defineMapCommand, defineMilltimeCommand, defineDoctorCommand, defineProbeCommand, defineAuditCommand, defineEmulatorCommand];
+export const commandDefinitions: Array<() => Command> = [defineDemoCommand, defineCompareCommand, defineGateCommand, defineReportCommand, defineReplayCommand, defineRelinkCommand, defineCleanupCommand, defineMapCommand, defineMilltimeCommand, defineDoctorCommand, defineProbeCommand, defineAuditCommand, defineEmulatorCommand, defineInitCommand, defineConfigCommand];
