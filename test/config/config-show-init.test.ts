@@ -179,7 +179,7 @@ describe("every command that takes the settings gets them from the file", () => 
     [["cleanup", "--run", "1"], { report: "r.sqlite", kleerUrl: "http://127.0.0.1:9001/v1", kleerCompany: "11" }],
     [["relink", "--run", "1"], { report: "r.sqlite", history: "postgres://127.0.0.1/toki" }],
     [["probe"], { mapping: "m.json", report: "r.sqlite", kleerCompany: "11", from: undefined, to: undefined }],
-    [["milltime", "export", "--out", "snap"], { credentials: "creds.json", milltimeUrl: "http://127.0.0.1:9005/cgi/mt.cgi", concurrency: 3, from: "2026-03-01" }],
+    [["milltime", "export", "--out", "snap"], { milltimeCredentials: "creds.json", milltimeUrl: "http://127.0.0.1:9005/cgi/mt.cgi", concurrency: 3, from: "2026-03-01" }],
   ])("%j", async (argv, expected) => {
     const flags = await flagsOf(argv);
     const wanted = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, typeof v === "string" && /\.(json|sqlite)$/.test(v) ? path(v) : v]));
