@@ -11,6 +11,12 @@ export const MAX_RENDERED_CAUSES = 200;
 /** A cause's rows are a second view of findings the users' details list too: kept short. */
 const CAUSE_TABLE_LIMITS: TableLimits = { rowsPerPage: 25, maxRowsPerTable: 250 };
 
+/**
+ * Findings (rows and nested consequences) rendered in this section at most, so a large run's
+ * page does not carry its findings twice; later causes show their summary and where the rows are.
+ */
+export const MAX_CAUSE_ROWS = 2000;
+
 function hoursText(cause: RootCause): string {
   if (cause.hours === null) return "";
   return cause.hoursMeaning === "legacy_entries" ? `${formatHours(cause.hours)} h of Milltime entries` : `Kleer − Milltime ${formatSignedHours(cause.hours)} h`;
@@ -34,11 +40,20 @@ function usersText(cause: RootCause, ctx: SectionContext): string {
   return `${formatCount(cause.userKeys.length)} users: ${names.join("; ")}${more > 0 ? ` and ${formatCount(more)} more` : ""}`;
 }
 
-function renderCause(cause: RootCause, index: number, ctx: SectionContext): string {
+/** Findings a cause's table renders: its first rows (capped) with their consequences. */
+function renderedCost(cause: RootCause): number {
+  return [...cause.items, ...cause.explained].slice(0, CAUSE_TABLE_LIMITS.maxRowsPerTable).reduce((n, i) => n + 1 + i.consequences.length, 0);
+}
+
+function renderCause(cause: RootCause, index: number, ctx: SectionContext, rowBudget: number): string {
   const id = `cause-${index + 1}`;
   const facts = [usersText(cause, ctx), escapeHtml(countsText(cause)), escapeHtml(spanText(cause)), escapeHtml(hoursText(cause))].filter((t) => t !== "");
   const consequencesOf = new Map([...cause.items, ...cause.explained].map((i) => [i.finding.id, i.consequences]));
-  const rows = renderFindingsTable({
+  const single = cause.userKeys.length === 1 ? ctx.userHref(cause.userKeys[0]!) : null;
+  const elsewhere =
+    `<p class="table-note" role="note">This section shows the rows of causes up to ${formatCount(MAX_CAUSE_ROWS)} findings in all (the largest causes first); ` +
+    `this cause's findings are listed in ${single ? `<a href="#${escapeHtml(single)}">the user's details</a>` : "the users' details"}. ${escapeHtml(ctx.fullListHint)}</p>`;
+  const rows = rowBudget < renderedCost(cause) ? elsewhere : renderFindingsTable({
     id: `${id}-findings`,
     caption: `The findings behind this cause: ${formatCount(cause.items.length)} ${cause.items.length === 1 ? "root" : "roots"}` +
       `${cause.explained.length > 0 ? ` and ${formatCount(cause.explained.length)} finding${cause.explained.length === 1 ? "" : "s"} it explains` : ""}, consequences under each`,
@@ -76,6 +91,12 @@ export function renderRootCausesSection(model: HtmlReportModel, ctx: SectionCont
   const note = causes.length > shown.length
     ? `<p class="table-note" role="note">Showing the ${formatCount(shown.length)} largest of ${formatCount(causes.length)} causes; the users' details list every finding.</p>`
     : "";
-  const list = shown.length > 0 ? `<ol class="root-causes">${shown.map((c, i) => renderCause(c, i, ctx)).join("")}</ol>` : "";
+  let budget = MAX_CAUSE_ROWS;
+  const items = shown.map((c, i) => {
+    const html = renderCause(c, i, ctx, budget);
+    if (budget >= renderedCost(c)) budget -= renderedCost(c);
+    return html;
+  });
+  const list = items.length > 0 ? `<ol class="root-causes">${items.join("")}</ol>` : "";
   return `<section id="root-causes" aria-labelledby="root-causes-h"><h2 id="root-causes-h">Root causes</h2>${intro}${list}${note}</section>`;
 }

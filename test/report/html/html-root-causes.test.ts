@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildHtmlReportModel } from "../../../src/report/html/html-report-model.js";
 import { renderHtmlReport } from "../../../src/report/html/html-report-render.js";
 import { renderDifference } from "../../../src/report/html/html-findings.js";
+import { MAX_CAUSE_ROWS, MAX_RENDERED_CAUSES } from "../../../src/report/html/html-root-causes.js";
 import type { FindingRecord } from "../../../src/report/report-records.js";
 import { buildFinding, buildSampleInput, SAMPLE_FIRST_MONDAY } from "./html-report-fixture.js";
 
@@ -77,6 +78,22 @@ describe("root causes in the HTML report", () => {
     const html = renderHtmlReport(model);
     expect(section(html, "verdict")).toContain(`${before + 3} blocking`);
     expect(section(html, "root-causes")).toContain("Milltime project 3000009 &quot;Intern&quot; has no Kleer project in the mapping (3 entries)");
+  });
+});
+
+describe("root causes of a large run", () => {
+  it("renders the rows of causes up to a budget, so a large run does not carry its findings twice", () => {
+    const many = Array.from({ length: 220 }, (_, u) =>
+      noScheduleFindings().map((f) => ({ ...f, id: 100_000 + u * 100 + f.id % 100, userKey: 1000 + u, causedBy: f.causedBy === null ? null : 100_000 + u * 100 + f.causedBy % 100 })),
+    ).flat();
+    const html = render(many);
+    const causes = section(html, "root-causes");
+    expect(causes.match(/<details class="cause"/g)).toHaveLength(MAX_RENDERED_CAUSES);
+    expect(causes).toContain(`Showing the ${MAX_RENDERED_CAUSES} largest of 220 causes`);
+    const rendered = findingIds(causes).length;
+    expect(rendered).toBeLessThanOrEqual(MAX_CAUSE_ROWS);
+    expect(rendered).toBe(Math.floor(MAX_CAUSE_ROWS / 16) * 16);
+    expect(causes).toContain("this cause's findings are listed in <a href=\"#user-1199\">the user's details</a>");
   });
 });
 
