@@ -68,6 +68,12 @@ export interface RunCompareOptions {
    * user outside the mapping and the Milltime side); recorded once per run. @default none
    */
   unattributedHistoryProblems?: (() => readonly TimerHistoryRowProblem[]) | undefined;
+  /**
+   * What the sources still prepare in the background (a history export's index). A rejection
+   * ends the run as failed with that error before any further user is written: a source that
+   * fails every user alike is not one source error per user. @default nothing pending
+   */
+  sourcesReady?: Promise<void> | undefined;
   mapping: CutoverMapping;
   /** Kleer user id → name and email (Kleer's users list), recorded so reports name people. @default none */
   people?: ReadonlyMap<number, { name: string | null; email: string | null }> | undefined;

@@ -64,11 +64,18 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
   const summary = createSummaryAccumulator(range, period);
   let done = 0;
   let fatal: { error: unknown } | undefined;
+  // Never rejects: a failure is recorded as fatal. Each user waits for it before being written
+  // (its history read cannot finish earlier anyway), so a failure is never written as one user's
+  // source error.
+  const sourcesReady = options.sourcesReady?.catch((error: unknown) => {
+    fatal ??= { error };
+  });
 
   const processUser = async (user: UserLink): Promise<void> => {
     if (fatal) return;
     const recorder = createBufferedRecorder();
     const sources = await readUserSources(user, periods, range, options, recorder, redactor);
+    await sourcesReady;
     if (fatal) return;
     const result = compareUserParity({ user, range, periods, timeZone, mapping, relinks, relinkTargets, ...sources }, rules);
     const person = user.kleerUserId === undefined ? undefined : options.people?.get(user.kleerUserId);
@@ -99,6 +106,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
         }),
       ),
     );
+    await sourcesReady;
     if (fatal) throw fatal.error;
     const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (rejected) throw rejected.reason;

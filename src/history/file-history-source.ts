@@ -188,6 +188,35 @@ async function* readJson(path: string, filter: HistoryRowFilter, summary: Histor
   }
 }
 
+/**
+ * Checks what a run needs before it starts reading users: the file exists and, for CSV, its
+ * header names the required columns (a JSON export is checked as it is read).
+ */
+export async function checkHistoryFileStart(path: string, format: HistoryFileFormat | undefined = historyFormatOf(path)): Promise<void> {
+  try {
+    if (!(await stat(path)).isFile()) throw new Error("not a file");
+  } catch (error) {
+    throw new ConfigError(`history file not found: ${path}`, [`history: ${path} does not exist or is not a file`], { cause: error });
+  }
+  if (format !== "csv") return;
+  const parser = parse({ bom: true, to: 1, relax_column_count: true });
+  const input = createReadStream(path);
+  input.on("error", (error) => parser.destroy(error));
+  input.pipe(parser);
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      checkHeader(path, record);
+      return;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+  } finally {
+    input.destroy();
+  }
+  throw new ConfigError(`${path} is empty: expected a header line`, [`${path}: no header`]);
+}
+
 /** A `timer_history` export: CSV as psql's `\copy … csv header` writes it, or a JSON array. */
 export function createFileHistorySource(options: FileHistorySourceOptions): TimerHistorySource {
   const format = options.format ?? historyFormatOf(options.path);

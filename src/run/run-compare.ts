@@ -116,6 +116,7 @@ export async function compareFromConfig(config: RunConfig, deps: CompareFromConf
       users: sources.users,
       legacyReaderFor: (user, recorder) => sources.milltime.readerFor(user.tokiUserId, observed(recorder, user.tokiUserId, onRequest)),
       kleerReaderFor: (user, recorder, tokiDecode) => sources.kleer.adapterFor(user.kleerUserId, observed(recorder, user.tokiUserId, onRequest), tokiDecode),
+      sourcesReady: sources.history.ready(),
       historyLinksFor: (tokiUserId) => sources.history.linksFor(tokiUserId, readRange),
       historyProblemsFor: (tokiUserId) => sources.history.badRowsFor(tokiUserId),
       // A row of no user in the run is recorded by an unfiltered run only (once per shard set: shard 1).

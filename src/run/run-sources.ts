@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
 import { Agent, type Dispatcher } from "undici";
 import type { CutoverMapping, UserLink } from "../domain/cutover-mapping.js";
 import { ConfigError, TokiError } from "../domain/errors.js";
@@ -12,7 +8,8 @@ import type { TimerHistoryLink } from "../domain/timer-history.js";
 import { globalRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
 import type { RetryOptions } from "../http/retry.js";
-import { openTimerHistorySource, type HistoryBadRow, type TimerHistorySource } from "../history/index.js";
+import { checkHistoryFileStart, historyFormatOf, openTimerHistorySource, type HistoryBadRow, type TimerHistorySource } from "../history/index.js";
+import { openHistoryFileIndex, type HistoryFileIndex } from "../history/history-file-index.js";
 import { createKleerAdapter, createKleerClient, createKleerCompanyLookups, createKleerSpanLimits, KLEER_CHUNK_CONCURRENCY, type KleerAdapter, type KleerClient } from "../kleer/index.js";
 import { loadMappingFile } from "../mapping/index.js";
 import {
@@ -207,17 +204,21 @@ export async function openMilltimeSide(options: OpenMilltimeSideOptions): Promis
 
 /**
  * Timer-history links per user. PostgreSQL is queried per user; a file export is read once into
- * a temporary SQLite index on disk and queried per user from there, so memory stays bounded by
- * one user's links however large the export is.
+ * a SQLite index on disk (shared by the shards of one export on one machine) and queried per user
+ * from there, so memory stays bounded by one user's links however large the export is.
  */
 export interface HistoryRunSide {
   describe(): string;
   linksFor(tokiUserId: number, range: DateRange): Promise<TimerHistoryLink[]>;
   /**
-   * Proves the history readable before any user is processed: connects to PostgreSQL, or builds
-   * a file export's index (the one pass `linksFor` then reads from). Pass the range `linksFor` gets.
+   * Proves the history readable before any user is processed: connects to PostgreSQL, or checks
+   * a file export's header and starts building its index (the one pass `linksFor` then reads
+   * from) in the background, so that it is built while the first users' providers are read.
+   * Pass the range `linksFor` gets.
    */
   prepare(range: DateRange): Promise<void>;
+  /** Resolves when what `prepare` started has finished; rejects when the export turned out unreadable past its header. */
+  ready(): Promise<void>;
   /** The user's unreadable rows seen so far (ask after `linksFor`). */
   badRowsFor(tokiUserId: number): HistoryBadRow[];
   /** Unreadable rows whose user cannot be read or is not among `users`. */
@@ -226,62 +227,31 @@ export interface HistoryRunSide {
   close(): Promise<void>;
 }
 
-/** Links inserted into the temporary index per transaction. */
-const HISTORY_INDEX_BATCH = 5000;
-
-interface HistoryFileIndex {
-  linksOf(tokiUserId: number): TimerHistoryLink[];
-  /** Every unreadable row of the export's read. */
-  badRows: HistoryBadRow[];
-  close(): void;
+export interface OpenHistorySideOptions {
+  /** Folder of index files shared by runs of one export (shards); false: a private index, removed on close. @default DEFAULT_HISTORY_INDEX_DIR */
+  indexDir?: string | false | undefined;
 }
 
-async function indexHistoryFile(source: TimerHistorySource, range: DateRange): Promise<HistoryFileIndex> {
-  const dir = mkdtempSync(join(tmpdir(), "toki-parity-history-"));
-  const badRows: HistoryBadRow[] = [];
-  const db = new Database(join(dir, "links.sqlite"));
-  try {
-    db.pragma("journal_mode = OFF");
-    db.pragma("synchronous = OFF");
-    db.exec("CREATE TABLE links (toki_user_id INTEGER NOT NULL, link_json TEXT NOT NULL)");
-    const insert = db.prepare("INSERT INTO links (toki_user_id, link_json) VALUES (?, ?)");
-    const insertBatch = db.transaction((batch: TimerHistoryLink[]) => {
-      for (const link of batch) insert.run(link.tokiUserId, JSON.stringify(link));
-    });
-    let batch: TimerHistoryLink[] = [];
-    for await (const link of source.read({ range, onBadRow: (row) => badRows.push(row) })) {
-      batch.push(link);
-      if (batch.length >= HISTORY_INDEX_BATCH) {
-        insertBatch(batch);
-        batch = [];
-      }
-    }
-    insertBatch(batch);
-    db.exec("CREATE INDEX links_by_user ON links (toki_user_id)");
-  } catch (error) {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const select = db.prepare("SELECT link_json FROM links WHERE toki_user_id = ? ORDER BY rowid");
-  return {
-    badRows,
-    linksOf: (tokiUserId) => (select.all(tokiUserId) as Array<{ link_json: string }>).map((row) => JSON.parse(row.link_json) as TimerHistoryLink),
-    close() {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-export function openHistorySide(spec: string | undefined, timeZone: string, logger: Logger = silentLogger): HistoryRunSide {
+export function openHistorySide(spec: string | undefined, timeZone: string, logger: Logger = silentLogger, options: OpenHistorySideOptions = {}): HistoryRunSide {
   if (!spec) {
-    return { describe: () => "no timer history", linksFor: async () => [], prepare: async () => {}, badRowsFor: () => [], unattributedBadRows: () => [], source: undefined, close: async () => {} };
+    return { describe: () => "no timer history", linksFor: async () => [], prepare: async () => {}, ready: async () => {}, badRowsFor: () => [], unattributedBadRows: () => [], source: undefined, close: async () => {} };
   }
   const source = openTimerHistorySource(spec, { timeZone, logger });
   const isDatabase = /^postgres(ql)?:\/\//i.test(spec.trim());
   let fileIndex: Promise<HistoryFileIndex> | undefined;
   let indexed: HistoryFileIndex | undefined;
+  const buildIndex = (range: DateRange): Promise<HistoryFileIndex> => {
+    if (!fileIndex) {
+      fileIndex = openHistoryFileIndex({ source, filePath: spec, range, timeZone, indexDir: options.indexDir }).then((index) => {
+        indexed = index;
+        if (index.reused) logger.info("timer history: index shared with an earlier run of the same export", { source: source.describe() });
+        return index;
+      });
+      // Whoever awaits it sees a failure; this keeps it from being unhandled in between.
+      fileIndex.catch(() => undefined);
+    }
+    return fileIndex;
+  };
   // PostgreSQL filters by user in SQL, so each user's read sees only that user's bad rows.
   const databaseBadRows = new Map<number, HistoryBadRow[]>();
   return {
@@ -297,12 +267,17 @@ export function openHistorySide(spec: string | undefined, timeZone: string, logg
     describe: () => source.describe(),
     async prepare(range) {
       if (!isDatabase) {
-        fileIndex ??= indexHistoryFile(source, range);
-        indexed = await fileIndex;
+        await checkHistoryFileStart(spec);
+        const building = buildIndex(range);
+        // A JSON export is parsed whole anyway: it is proven readable only once read.
+        if (historyFormatOf(spec) !== "csv") await building;
         return;
       }
       // An empty user list matches no row: this only connects.
       for await (const _ of source.read({ tokiUserIds: [] })) break;
+    },
+    async ready() {
+      if (fileIndex) await fileIndex;
     },
     async linksFor(tokiUserId, range) {
       if (isDatabase) {
@@ -312,9 +287,7 @@ export function openHistorySide(spec: string | undefined, timeZone: string, logg
         databaseBadRows.set(tokiUserId, bad);
         return out;
       }
-      fileIndex ??= indexHistoryFile(source, range);
-      indexed = await fileIndex;
-      return indexed.linksOf(tokiUserId);
+      return (await buildIndex(range)).linksOf(tokiUserId);
     },
     async close() {
       if (fileIndex) (await fileIndex.catch(() => undefined))?.close();
@@ -385,7 +358,8 @@ export async function openRunSources(
     companyRecorder: deps.kleerCompanyRecorder,
     connections: poolConnectionsFor(config.concurrency, KLEER_CHUNK_CONCURRENCY),
   });
-  const history = openHistorySide(config.history, config.timeZone, logger);
+  // Shards of one export on one machine share its index; a whole run keeps a private one.
+  const history = openHistorySide(config.history, config.timeZone, logger, { indexDir: config.shard ? undefined : false });
   const users = selectRunUsers(mapping, milltime.tokiUserIds(), config);
   return {
     mapping,

@@ -1,0 +1,234 @@
+import { createHash } from "node:crypto";
+import { createReadStream, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import type { DateRange } from "../domain/time-entry.js";
+import type { TimerHistoryLink } from "../domain/timer-history.js";
+import type { HistoryBadRow, TimerHistorySource } from "./history-source.js";
+
+/** Bumped whenever the index's tables or the reading of a file change, so old index files are not reused. */
+export const HISTORY_INDEX_FORMAT = 2;
+
+/** Where index files are shared between runs (shards) on one machine. */
+export const DEFAULT_HISTORY_INDEX_DIR = join(tmpdir(), "toki-parity-history-index");
+
+/** Index files and leftovers older than this are removed when a new index is built. */
+const STALE_INDEX_MS = 24 * 3600 * 1000;
+
+/** Links inserted per transaction. */
+const INSERT_BATCH = 5000;
+
+/** A file export read once into SQLite, queried per user. */
+export interface HistoryFileIndex {
+  linksOf(tokiUserId: number): TimerHistoryLink[];
+  /** Every unreadable row of the export's read. */
+  badRows: HistoryBadRow[];
+  /** True when the index was built by another run (a shard) and read from the shared folder. */
+  reused: boolean;
+  close(): void;
+}
+
+export interface OpenHistoryFileIndexOptions {
+  source: TimerHistorySource;
+  /** The export the source reads (its content keys the shared index). */
+  filePath: string;
+  /** The range the source is read for. */
+  range: DateRange;
+  timeZone: string;
+  /**
+   * Folder of index files shared by runs of the same export (shards on one machine); false
+   * builds a private index removed on close. @default DEFAULT_HISTORY_INDEX_DIR
+   */
+  indexDir?: string | false | undefined;
+  /** Milliseconds between looks at an index another process is building. @default 100 */
+  pollMs?: number | undefined;
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), size };
+}
+
+let readerFingerprint: string | undefined;
+
+/**
+ * A hash of the code that turns an export into links (this folder's modules, as loaded): a
+ * changed reader never reuses an index an older one built.
+ */
+function historyReaderFingerprint(): string {
+  if (readerFingerprint === undefined) {
+    const self = fileURLToPath(import.meta.url);
+    const hash = createHash("sha256");
+    for (const name of readdirSync(dirname(self)).filter((n) => extname(n) === extname(self)).sort()) hash.update(name).update(readFileSync(join(dirname(self), name)));
+    readerFingerprint = hash.digest("hex");
+  }
+  return readerFingerprint;
+}
+
+/** The key of an index: what was read (content, not name or time), how (range, zone) and by which reader. */
+export async function historyIndexKey(filePath: string, range: DateRange, timeZone: string): Promise<string> {
+  const { sha256, size } = await hashFile(filePath);
+  const identity = { format: HISTORY_INDEX_FORMAT, reader: historyReaderFingerprint(), sha256, size, range, timeZone };
+  return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 40);
+}
+
+/** Reads the whole source into a new index file at `file`. */
+async function buildIndexFile(file: string, source: TimerHistorySource, range: DateRange): Promise<void> {
+  const db = new Database(file);
+  try {
+    db.pragma("journal_mode = OFF");
+    db.pragma("synchronous = OFF");
+    db.exec("CREATE TABLE links (toki_user_id INTEGER NOT NULL, link_json TEXT NOT NULL); CREATE TABLE bad_rows (row_json TEXT NOT NULL)");
+    const insert = db.prepare("INSERT INTO links (toki_user_id, link_json) VALUES (?, ?)");
+    const insertBatch = db.transaction((batch: TimerHistoryLink[]) => {
+      for (const link of batch) insert.run(link.tokiUserId, JSON.stringify(link));
+    });
+    const badRows: HistoryBadRow[] = [];
+    let batch: TimerHistoryLink[] = [];
+    for await (const link of source.read({ range, onBadRow: (row) => badRows.push(row) })) {
+      batch.push(link);
+      if (batch.length >= INSERT_BATCH) {
+        insertBatch(batch);
+        batch = [];
+      }
+    }
+    insertBatch(batch);
+    const insertBad = db.prepare("INSERT INTO bad_rows (row_json) VALUES (?)");
+    db.transaction(() => badRows.forEach((row) => insertBad.run(JSON.stringify(row))))();
+    db.exec("CREATE INDEX links_by_user ON links (toki_user_id)");
+  } finally {
+    db.close();
+  }
+}
+
+function openIndexFile(file: string, reused: boolean, onClose: () => void): HistoryFileIndex {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const select = db.prepare("SELECT link_json FROM links WHERE toki_user_id = ? ORDER BY rowid");
+  const badRows = (db.prepare("SELECT row_json FROM bad_rows ORDER BY rowid").all() as Array<{ row_json: string }>).map((r) => JSON.parse(r.row_json) as HistoryBadRow);
+  return {
+    badRows,
+    reused,
+    linksOf: (tokiUserId) => (select.all(tokiUserId) as Array<{ link_json: string }>).map((row) => JSON.parse(row.link_json) as TimerHistoryLink),
+    close() {
+      db.close();
+      onClose();
+    },
+  };
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Takes the build lock (a file holding our pid); false while a live process holds it. A dead holder's lock is taken over. */
+function tryLock(lock: string): boolean {
+  try {
+    const fd = openSync(lock, "wx", 0o600);
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  let holder = Number.NaN;
+  try {
+    holder = Number(readFileSync(lock, "utf8"));
+  } catch {
+    return false; // released meanwhile: look again
+  }
+  // A lock being written has no pid yet; only a lock naming a dead process is stale.
+  if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) rmSync(lock, { force: true });
+  return false;
+}
+
+function removeStaleFiles(dir: string, keep: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === keep || name.endsWith(".lock")) continue;
+    try {
+      if (now - statSync(path).mtimeMs > STALE_INDEX_MS) rmSync(path, { force: true });
+    } catch {
+      // another run removed it first
+    }
+  }
+}
+
+/** The shared folder, when it is ours to use (created private; a folder another user owns is not used). */
+function usableIndexDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = statSync(dir);
+    return stat.isDirectory() && (typeof process.getuid !== "function" || stat.uid === process.getuid());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The export's index: read from the shared folder when a run of the same export, range and zone
+ * built it already, else built once — concurrent runs (shards) take turns on a lock file, and an
+ * index appears under its final name only complete (written aside, then renamed), so a run never
+ * reads a half-built one.
+ */
+export async function openHistoryFileIndex(options: OpenHistoryFileIndexOptions): Promise<HistoryFileIndex> {
+  const dir = options.indexDir ?? DEFAULT_HISTORY_INDEX_DIR;
+  if (dir === false || !usableIndexDir(dir)) {
+    const own = mkdtempSync(join(tmpdir(), "toki-parity-history-"));
+    const file = join(own, "links.sqlite");
+    try {
+      await buildIndexFile(file, options.source, options.range);
+    } catch (error) {
+      rmSync(own, { recursive: true, force: true });
+      throw error;
+    }
+    return openIndexFile(file, false, () => rmSync(own, { recursive: true, force: true }));
+  }
+  const key = await historyIndexKey(options.filePath, options.range, options.timeZone);
+  const file = join(dir, `${key}.sqlite`);
+  const lock = `${file}.lock`;
+  const pollMs = options.pollMs ?? 100;
+  for (;;) {
+    if (exists(file)) return openIndexFile(file, true, () => {});
+    if (tryLock(lock)) break;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  try {
+    // Another run may have finished between our look and our lock.
+    if (exists(file)) return openIndexFile(file, true, () => {});
+    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await buildIndexFile(partial, options.source, options.range);
+      renameSync(partial, file);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
+    }
+  } finally {
+    rmSync(lock, { force: true });
+  }
+  removeStaleFiles(dir, file);
+  return openIndexFile(file, false, () => {});
+}
+
