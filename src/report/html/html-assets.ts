@@ -19,11 +19,12 @@ table.heatmap{border-collapse:collapse;font-size:.8em}
 table.heatmap td,table.heatmap th{border:1px solid #ccc;padding:2px 4px;text-align:right;white-space:nowrap}
 table.heatmap th[scope=row]{text-align:left;max-width:22em;overflow:hidden;text-overflow:ellipsis}
 table.heatmap td a{color:inherit;text-decoration:none;display:block}
+table.period-data td{text-align:right;font-variant-numeric:tabular-nums}
 tr:target>*{outline:2px solid #0b4a8b;background:#e6eef8}
-table.heatmap td .w{opacity:.75}
-td.heat.h1{background:#f3e8e6}
-td.heat.h2{background:repeating-linear-gradient(45deg,#ecc9c3,#ecc9c3 3px,#f6e3df 3px,#f6e3df 6px)}
-td.heat.h3{background:repeating-linear-gradient(45deg,#d98f84,#d98f84 3px,#ecc9c3 3px,#ecc9c3 6px);font-weight:bold}
+table.heatmap td i{opacity:.75;font-style:normal}
+table.heatmap td.h1{background:#f3e8e6}
+table.heatmap td.h2{background:repeating-linear-gradient(45deg,#ecc9c3,#ecc9c3 3px,#f6e3df 3px,#f6e3df 6px)}
+table.heatmap td.h3{background:repeating-linear-gradient(45deg,#d98f84,#d98f84 3px,#ecc9c3 3px,#ecc9c3 6px);font-weight:bold}
 details.consequences{margin-top:4px;font-size:.92em}
 details.consequences>summary{cursor:pointer;color:#0b4a8b}
 details.consequences ul{margin:4px 0 0;padding-left:1.2em}
@@ -101,7 +102,7 @@ figure.chart-figure svg{width:100%;height:auto;display:block}
 figcaption{font-size:.85rem;font-weight:600;text-align:center}
 details.chart-data,details.options{margin:10px 0}
 details.chart-data>summary,details.options>summary{cursor:pointer;color:#0b4a8b}
-.period-dates,.as-of{color:var(--muted);font-size:.85em}
+.period-dates,table.period-data th small,.as-of{color:var(--muted);font-size:.85em}
 pre{background:var(--soft);padding:10px;overflow-x:auto;font-size:.82rem}
 footer{color:var(--muted);font-size:.8rem;padding:24px 20px}
 @media print{
@@ -137,10 +138,12 @@ var d=document;d.documentElement.className+=" js";
 function each(s,f,r){Array.prototype.forEach.call((r||d).querySelectorAll(s),f)}
 function reveal(el){for(var n=el;n;n=n.parentElement){if(n.tagName==="DETAILS")n.open=true;
 if(n.tagName==="TBODY"&&n.hidden){var t=n.parentElement;Array.prototype.forEach.call(t.tBodies,function(b){b.hidden=false});var p=t.nextElementSibling;if(p&&p.className==="pager")p.remove()}}}
-function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var el=id&&d.getElementById(id);if(!el)return;reveal(el);el.scrollIntoView()}
+function openTarget(){var id=decodeURIComponent(location.hash.slice(1));if(!id)return;var el=d.getElementById(id);
+if(!el){var u=null;each("details[id]",function(x){if(id.indexOf(x.id+"-")===0)u=x});if(u&&u.querySelector("[data-pack]")){u.open=true;unpack(u).then(function(){var t=d.getElementById(id);if(t){reveal(t);t.scrollIntoView()}})}return}
+reveal(el);el.scrollIntoView()}
 window.addEventListener("hashchange",openTarget);
 d.addEventListener("click",function(e){var a=e.target&&e.target.closest&&e.target.closest('a[href^="#"]');if(a&&a.getAttribute("href")===location.hash)openTarget()});
-each("table[data-paged]",function(t){
+function wirePager(t){
 var per=+t.getAttribute("data-paged"),more=[];each("tbody.more",function(b){b.hidden=true;more.push(b)},t);
 var bar=d.createElement("p"),next=d.createElement("button"),all=d.createElement("button");
 bar.className="pager";next.type=all.type="button";all.textContent="Show all rows";
@@ -149,8 +152,8 @@ function label(){var h=hidden(),rows=0;h.forEach(function(b){rows+=b.rows.length
 if(!h.length){bar.remove();return}next.textContent="Show "+Math.min(per,rows)+" more rows ("+rows+" hidden)"}
 next.onclick=function(){var h=hidden();if(h[0])h[0].hidden=false;label()};
 all.onclick=function(){hidden().forEach(function(b){b.hidden=false});label()};
-bar.append(next,all);t.after(bar);label()});
-each("table.data",function(t,ti){var head=t.tHead;if(!head)return;
+bar.append(next,all);t.after(bar);label()}
+function wireTable(t){var head=t.tHead;if(!head)return;
 var f=d.createElement("input");f.type="search";f.className="table-filter";f.placeholder="Filter rows (severity, kind, user, value…)";
 f.setAttribute("aria-label","Filter the rows of "+(t.caption?t.caption.textContent:"this table"));
 function rows(){var r=[];Array.prototype.forEach.call(t.tBodies,function(b){Array.prototype.forEach.call(b.rows,function(x){r.push(x)})});return r}
@@ -164,13 +167,20 @@ showAll();var all=rows();function key(r){var c=r.cells[ci];var s=c?(c.getAttribu
 return /^[−+\-]?[0-9]/.test(s.replace(/^▲ |^✖ /,""))&&!isNaN(n)?n:s.toLowerCase()}
 all.sort(function(a,b){var x=key(a),y=key(b);if(typeof x==="number"&&typeof y==="number")return (x-y)*dir;return String(x)<String(y)?-dir:String(x)>String(y)?dir:0});
 var body=t.tBodies[0];all.forEach(function(r){body.appendChild(r)})}
-th.onclick=sort;th.onkeydown=function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();sort()}}})});
-var tri=d.getElementById("triage");
+th.onclick=sort;th.onkeydown=function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();sort()}}})}
+var tri=d.getElementById("triage"),update=function(){};
+function wirePick(el){var l=d.createElement("label"),c=d.createElement("input");c.type="checkbox";c.className="triage-pick";l.className="triage-label";l.append(c," accept");c.onchange=function(){update()};(el.cells?el.cells[0]:el).prepend(l)}
+function wire(root){each("table[data-paged]",wirePager,root);each("table.data",wireTable,root);if(tri)each("[data-suppression]",wirePick,root)}
+wire(d);
+function unpack(root){var boxes=[];each("[data-pack]",function(b){boxes.push(b)},root);
+return Promise.all(boxes.map(function(box){var raw=atob(box.getAttribute("data-pack")),bytes=new Uint8Array(raw.length);box.removeAttribute("data-pack");
+for(var i=0;i<raw.length;i+=1)bytes[i]=raw.charCodeAt(i);
+return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function(html){box.innerHTML=html;box.className="unpacked";wire(box)})}))}
+d.addEventListener("toggle",function(e){var x=e.target;if(x.tagName==="DETAILS"&&x.open&&x.querySelector("[data-pack]"))unpack(x)},true);
 if(tri){var out=d.getElementById("triage-json"),why=d.getElementById("triage-reason"),info=d.getElementById("triage-count");
 function picked(){var seen={},list=[];each("[data-suppression] input.triage-pick",function(c){if(!c.checked)return;var j=c.closest("[data-suppression]").getAttribute("data-suppression");if(!seen[j]){seen[j]=1;list.push(JSON.parse(j))}});return list}
-function update(){var list=picked(),r=why.value.trim();info.textContent=list.length+" finding"+(list.length===1?"":"s")+" selected"+(list.length&&!r?": write a reason to produce the rules file":"");
+update=function(){var list=picked(),r=why.value.trim();info.textContent=list.length+" finding"+(list.length===1?"":"s")+" selected"+(list.length&&!r?": write a reason to produce the rules file":"");
 out.value=list.length&&r?JSON.stringify({version:1,suppressions:list.map(function(e){e.reason=r;return e})},null,2)+"\\n":""}
-each("[data-suppression]",function(el){var l=d.createElement("label"),c=d.createElement("input");c.type="checkbox";c.className="triage-pick";l.className="triage-label";l.append(c," accept");c.onchange=update;(el.cells?el.cells[0]:el).prepend(l)});
 why.oninput=update;
 d.getElementById("triage-copy").onclick=function(){if(!out.value)return;out.select();if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(out.value).catch(function(){d.execCommand("copy")});else d.execCommand("copy")};
 d.getElementById("triage-download").onclick=function(){if(!out.value)return;var a=d.createElement("a");a.href="data:application/json;charset=utf-8,"+encodeURIComponent(out.value);a.download="toki-parity-suppressions.json";d.body.append(a);a.click();a.remove()};

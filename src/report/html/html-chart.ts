@@ -29,6 +29,12 @@ const WIDTH = 360;
 const HEIGHT = 200;
 const PLOT = { left: 46, right: WIDTH - 10, top: 30, bottom: HEIGHT - 24 };
 const MAX_X_LABELS = 8;
+/**
+ * Above this many periods a series is a line without per-point markers and tooltips: at two
+ * years of weeks the markers would sit under 3 px apart (one smear, unusable as hover targets)
+ * and cost most of the chart's bytes; the period table beside the chart holds every value.
+ */
+export const MAX_MARKED_POINTS = 60;
 
 const STYLES: Record<SeriesStyle, { stroke: string; dash: string | null }> = {
   legacy: { stroke: "#1d4f91", dash: null },
@@ -145,6 +151,7 @@ export function renderLineChart(spec: LineChartSpec): string {
         }
         d += `${penDown ? "L" : "M"}${fmt(xAt(i))} ${fmt(yAt(v))}`;
         penDown = true;
+        if (n > MAX_MARKED_POINTS) return;
         const tip = `${spec.xTitles[i] ?? spec.xLabels[i] ?? ""}: ${s.label} ${label(v)} ${spec.unit}`;
         markers.push(marker(s.style, xAt(i), yAt(v), stroke, tip));
       });

@@ -28,14 +28,14 @@ export function renderHeatmap(users: readonly UserReport[], ctx: SectionContext)
       const cells = ordered
         .map(([key]) => {
           const hit = own.get(key);
-          if (!hit) return `<td class="heat hna">–</td>`;
+          if (!hit) return `<td class="hna">–</td>`;
           const { p, anchor } = hit;
           const flex = p.flexDelta;
           const worked = p.legacy.worked === null || p.kleer.worked === null ? null : p.kleer.worked - p.legacy.worked;
-          const text = `${cellValue(flex)}<br><span class="w">w ${cellValue(worked)}</span>`;
-          // No per-cell title: the row and column headers name user and period, and 200 users ×
-          // 2 years of weekly cells must keep the page small.
-          return `<td class="heat h${level(flex)}">${anchor ? `<a href="#${escapeHtml(anchor)}">${text}</a>` : text}</td>`;
+          // No per-cell title and the shortest markup: the row and column headers name user and
+          // period, and 200 users × 2 years of weekly cells must keep the page small.
+          const text = `${cellValue(flex)}<br><i>w ${cellValue(worked)}</i>`;
+          return `<td class="h${level(flex)}">${anchor ? `<a href="#${escapeHtml(anchor)}">${text}</a>` : text}</td>`;
         })
         .join("");
       return `<tr><th scope="row">${escapeHtml(u.label)}</th>${cells}</tr>`;

@@ -16,6 +16,7 @@ import { renderRunSection } from "./html-run-section.js";
 import { renderRootCausesSection } from "./html-root-causes.js";
 import { DEFAULT_TABLE_LIMITS, type TableLimits } from "./html-table.js";
 import { renderUserSection } from "./html-user-section.js";
+import { createPartCollector, DEFAULT_MAX_INLINE_DETAIL_BYTES } from "./html-pack.js";
 
 export interface HtmlRenderOptions {
   /** Rows visible per table before "Show more". @default 100 */
@@ -30,6 +31,16 @@ export interface HtmlRenderOptions {
   fullListHint?: string;
   /** "Since the previous run" counts for the overview; omitted when null. @default null */
   since?: SinceCounts | null;
+  /**
+   * Charts and findings of the user sections, in characters, above which they are packed
+   * (unpacked by the page's script when a section opens). @default DEFAULT_MAX_INLINE_DETAIL_BYTES
+   */
+  maxInlineDetailBytes?: number;
+  /**
+   * Applied to each packed part before it is packed: the finished page's redaction cannot see
+   * into a packed part. @default identity (the page is redacted by its writer)
+   */
+  redact?: (text: string) => string;
 }
 
 export const DEFAULT_MAX_USER_DETAILS = 500;
@@ -46,8 +57,8 @@ export function selectDetailedUsers(users: readonly UserReport[], limit: number)
   return new Set(ranked.slice(0, Math.max(0, limit)).map((r) => r.u.userKey));
 }
 
-function renderUserDetails(model: HtmlReportModel, detailed: Set<number>, limits: TableLimits, fullListHint: string): string {
-  const sections = model.users.filter((u) => detailed.has(u.userKey)).map((u) => renderUserSection(u, { limits, fullListHint }));
+function renderUserDetails(model: HtmlReportModel, detailed: Set<number>, limits: TableLimits, fullListHint: string, wrapDetail: (html: string, what: string) => string): string {
+  const sections = model.users.filter((u) => detailed.has(u.userKey)).map((u) => renderUserSection(u, { limits, fullListHint, wrapDetail }));
   const left = model.users.length - detailed.size;
   const note = left > 0
     ? `<p class="table-note" role="note">Details are rendered for ${formatCount(detailed.size)} of ${formatCount(model.users.length)} users (those with the most blocking findings and warnings first). ${escapeHtml(fullListHint)}</p>`
@@ -68,11 +79,14 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
   const fullListHint = options.fullListHint ?? "Every row is in the report file (export it with --format json or md).";
   const detailed = selectDetailedUsers(model.users, options.maxUserDetails ?? DEFAULT_MAX_USER_DETAILS);
   const users = new Map(model.users.map((u) => [u.userKey, u]));
+  // Charts, findings and a cause's rows: packed when the page would be too large to open.
+  const parts = createPartCollector();
   const ctx: SectionContext = {
     limits,
     fullListHint,
     userHref: (key) => (detailed.has(key) ? (users.get(key)?.anchor ?? null) : null),
     userLabel: (key) => users.get(key)?.label ?? `Toki user ${key}`,
+    wrapDetail: parts.wrap,
   };
   const run = model.run;
   const range = run.fromDate && run.toDate ? `${run.fromDate} – ${run.toDate}` : "range not recorded";
@@ -92,7 +106,7 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
   ]
     .map(([id, label]) => `<li><a href="#${id}">${label}</a></li>`)
     .join("");
-  return (
+  const page =
     `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
     `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">` +
@@ -107,12 +121,12 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
     renderUsersSection(model, ctx) +
     renderOpeningBalancesSection(model, ctx) +
     renderEditabilitySection(model, ctx) +
-    renderUserDetails(model, detailed, limits, fullListHint) +
+    renderUserDetails(model, detailed, limits, fullListHint, parts.wrap) +
     renderRunFindingsSection(model, ctx) +
     renderSuppressionsSection(model, ctx) +
     renderRunSection(model, limits, options.generatedAt ?? null) +
     `</main><footer>Run recorded by toki-parity${run.toolVersion ? ` ${escapeHtml(run.toolVersion)}` : ""}; ` +
     `this page is self-contained and loads nothing from the network.</footer>` +
-    `<script>${REPORT_SCRIPT}</script></body></html>\n`
-  );
+    `<script>${REPORT_SCRIPT}</script></body></html>\n`;
+  return parts.fill(page, { pack: parts.totalChars() > (options.maxInlineDetailBytes ?? DEFAULT_MAX_INLINE_DETAIL_BYTES), redact: options.redact ?? ((text) => text), fullListHint });
 }

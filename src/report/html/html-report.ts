@@ -45,6 +45,8 @@ export function renderHtmlReportFromDatabase(db: Database.Database, options: { r
   const html = renderHtmlReport(model, {
     ...options,
     since: options.since === undefined ? sinceCountsOf(db, model.run.runId) : options.since,
+    // A packed part is base64: the redaction of the finished page cannot see a secret inside it.
+    redact: options.redact ?? ((text) => globalRedactor.redact(text)),
     fullListHint: options.fullListHint ?? `Every row is in the report file: toki-parity report ${file} --run ${model.run.runId} --format json (or md).`,
   });
   return { html, runId: model.run.runId, verdict: model.verdict.level, users: model.users.length, findings: model.kindCounts.reduce((n, k) => n + k.total + k.suppressed, 0) };
@@ -73,6 +75,7 @@ export async function writeHtmlReport(options: WriteHtmlReportOptions): Promise<
       ...options,
       reportFileName: options.reportFile,
       generatedAt: (options.clock ?? (() => new Date()))().toISOString(),
+      redact: (text) => (options.redactor ?? globalRedactor).redact(text),
     });
   } finally {
     db.close();

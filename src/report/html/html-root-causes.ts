@@ -71,7 +71,7 @@ function renderCause(cause: RootCause, index: number, ctx: SectionContext, rowBu
     `<li><details class="cause" id="${id}" data-cause="${escapeHtml(cause.key)}" data-count="${cause.count}">` +
     `<summary>${renderSeverity(cause.severity)} <strong class="cause-title">${escapeHtml(cause.title)}</strong><br>` +
     `<span class="cause-facts">${renderKind(cause.kind)} · ${facts.join(" · ")}</span></summary>` +
-    `<div class="cause-body"><p>${escapeHtml(describeKind(cause.kind))}</p>${explained}${rows}</div></details></li>`
+    `<div class="cause-body"><p>${escapeHtml(describeKind(cause.kind))}</p>${explained}${ctx.wrapDetail ? ctx.wrapDetail(rows, "rows behind the cause") : rows}</div></details></li>`
   );
 }
 

@@ -11,6 +11,8 @@ export interface SectionContext {
   userHref: (userKey: number) => string | null;
   /** Name, email and Toki id of a user. */
   userLabel: (userKey: number) => string;
+  /** Wraps a part the page may pack (a cause's rows); see html-pack.ts. @default identity */
+  wrapDetail?: (html: string, what: string) => string;
 }
 
 const VERDICT_SYMBOL: Record<HtmlReportModel["verdict"]["level"], string> = {

@@ -9,6 +9,12 @@ import { groupConsequences } from "../report-consequences.js";
 export interface UserSectionContext {
   limits: TableLimits;
   fullListHint: string;
+  /**
+   * Wraps the charts and the findings of the section (the period table stays as it is: the
+   * overview's heatmap links to its rows); the page packs them when it would be too large.
+   * @default identity
+   */
+  wrapDetail?: (html: string, what: "charts" | "findings") => string;
 }
 
 const MEASURES: ReadonlyArray<{ key: keyof PeriodStats; title: string }> = [
@@ -79,21 +85,22 @@ function renderChartData(user: UserReport, limits: TableLimits, fullListHint: st
     {
       id: `${user.anchor}-data`,
       caption: `Period statistics for ${user.label} (hours; M = Milltime, K = Kleer)`,
+      // Numeric alignment comes from the table's class, not a class per cell: 200 users × 2
+      // years of weeks are 20,000 rows of 11 numbers.
       columns: [
         { label: "Period" },
-        ...MEASURES.flatMap((m) => [
-          { label: `${m.title.replace(/ \(.*\)$/, "")} M`, numeric: true },
-          { label: `${m.title.replace(/ \(.*\)$/, "")} K`, numeric: true },
-        ]),
-        { label: "Flex Δ (K − M)", numeric: true },
-        { label: "Cumulative drift", numeric: true },
-        { label: "Milltime flex balance", numeric: true },
+        ...MEASURES.flatMap((m) => [{ label: `${m.title.replace(/ \(.*\)$/, "")} M` }, { label: `${m.title.replace(/ \(.*\)$/, "")} K` }]),
+        { label: "Flex Δ (K − M)" },
+        { label: "Cumulative drift" },
+        { label: "Milltime flex balance" },
       ],
+      className: "period-data",
+      compactCells: true,
       items: user.periods,
       rowHeader: true,
       rowId: (p) => ids.get(p) ?? null,
       renderRow: (p) => [
-        `<span title="${escapeHtml(p.longLabel)}">${escapeHtml(p.label)}</span> <span class="period-dates">${escapeHtml(p.periodStart)}</span>`,
+        `${escapeHtml(p.label)} <small>${escapeHtml(p.periodStart)}</small>`,
         ...MEASURES.flatMap((m) => [h(p.legacy[m.key]), h(p.kleer[m.key])]),
         escapeHtml(formatSignedHours(p.flexDelta)),
         escapeHtml(formatSignedHours(p.cumulativeDrift)),
@@ -120,6 +127,7 @@ export function renderUserTally(user: UserReport): string {
 
 /** A user's collapsible detail: balance, drift, outcome counts, charts, chart data, findings. */
 export function renderUserSection(user: UserReport, ctx: UserSectionContext): string {
+  const wrap = ctx.wrapDetail ?? ((html: string) => html);
   const o = user.outcomes;
   const outcomes =
     `${formatCount(o.match)} match + ${formatCount(o.mismatch)} mismatch + ${formatCount(o.missing_in_kleer)} missing in Kleer + ` +
@@ -151,7 +159,7 @@ export function renderUserSection(user: UserReport, ctx: UserSectionContext): st
   return (
     `<details class="user" id="${escapeHtml(user.anchor)}"><summary><h3>${escapeHtml(user.label)}</h3>` +
     `<span class="tally">${renderUserTally(user)}</span></summary><div class="user-body">${facts}` +
-    `<h4>Statistics per period</h4>${renderCharts(user)}${renderChartData(user, ctx.limits, ctx.fullListHint)}` +
-    `<h4>Findings</h4>${findings}</div></details>`
+    `<h4>Statistics per period</h4>${wrap(renderCharts(user), "charts")}${renderChartData(user, ctx.limits, ctx.fullListHint)}` +
+    `<h4>Findings</h4>${wrap(findings, "findings")}</div></details>`
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { labelledIndexes, niceTicks, renderLineChart, type LineChartSpec } from "../../../src/report/html/html-chart.js";
+import { labelledIndexes, MAX_MARKED_POINTS, niceTicks, renderLineChart, type LineChartSpec } from "../../../src/report/html/html-chart.js";
 
 const spec: LineChartSpec = {
   id: "c1",
@@ -70,5 +70,27 @@ describe("labelledIndexes", () => {
     expect(year.at(-1)).toBe(51);
     expect(year.length).toBeLessThanOrEqual(9);
     expect(labelledIndexes(0)).toEqual([]);
+  });
+});
+
+describe("renderLineChart over many periods", () => {
+  const chartOf = (n: number) =>
+    renderLineChart({
+      id: "long",
+      title: "Worked hours",
+      description: "long range",
+      xLabels: Array.from({ length: n }, (_, i) => `W${i + 1}`),
+      xTitles: Array.from({ length: n }, (_, i) => `week ${i + 1}`),
+      series: [{ key: "legacy", label: "Milltime", style: "legacy", values: Array.from({ length: n }, (_, i) => 38 + (i % 3)) }],
+      unit: "h",
+    });
+  const seriesMarkers = (svg: string) => (/<g class="series[^"]*"[^>]*>([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? "").match(/<circle/g)?.length ?? 0;
+
+  it(`marks every point up to ${MAX_MARKED_POINTS} periods and draws a plain line beyond (the period table holds the values)`, () => {
+    expect(seriesMarkers(chartOf(MAX_MARKED_POINTS))).toBe(MAX_MARKED_POINTS);
+    const long = chartOf(MAX_MARKED_POINTS + 1);
+    expect(seriesMarkers(long)).toBe(0);
+    expect(long).not.toContain("<title>week");
+    expect(long).toMatch(/<path d="M[^"]+L/);
   });
 });

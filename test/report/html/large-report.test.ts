@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeHtmlReport } from "../../../src/report/html/html-report.js";
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from "../../../src/report/html/html-screenshot.js";
+import { LARGE_USERS, writeLargeReportFile, type LargeReportStats } from "./html-report-large-fixture.js";
+
+const haveChromium = existsSync(DEFAULT_CHROMIUM_PATH);
+const inCi = process.env.CI === "true";
+const TEN_MB = 10 * 1024 * 1024;
+if (!haveChromium && !inCi) process.stderr.write(`large-report.test.ts: the Chromium open-time case is SKIPPED: ${DEFAULT_CHROMIUM_PATH} not found\n`);
+
+/** 200 users × 2 years of weeks, compared by the parity engine: the page product opens must stay small and quick. */
+describe(`a report of ${LARGE_USERS} users × 2 years of weeks`, () => {
+  let dir: string;
+  let html: string;
+  let stats: LargeReportStats;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "toki-large-report-"));
+    stats = writeLargeReportFile(join(dir, "large.sqlite"));
+    html = join(dir, "large.html");
+    await writeHtmlReport({ reportFile: join(dir, "large.sqlite"), outFile: html, clock: () => new Date("2027-01-04T07:00:00Z") });
+  }, 300_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is one file under 10 MB with every user's details, packed, and every heatmap link resolving", () => {
+    const bytes = statSync(html).size;
+    process.stdout.write(`large report: ${stats.users} users × ${stats.weeks} weeks, ${stats.legacyEntries} legacy entries, ${stats.findings} findings → ${(bytes / 1e6).toFixed(2)} MB of HTML\n`);
+    expect(stats.weeks).toBe(104);
+    expect(stats.findings).toBeGreaterThan(10_000);
+    expect(bytes).toBeLessThan(TEN_MB);
+    const text = readFileSync(html, "utf8");
+    // Nothing dropped: a section per user, with its charts and findings packed.
+    expect(text.match(/<details class="user" id="user-\d+">/g)).toHaveLength(LARGE_USERS);
+    expect(text.match(/data-pack="/g)!.length).toBeGreaterThanOrEqual(2 * LARGE_USERS);
+    const ids = new Set([...text.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
+    const heat = /<table class="heatmap"[\s\S]*?<\/table>/.exec(text)![0];
+    const hrefs = [...heat.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!);
+    expect(hrefs).toHaveLength(LARGE_USERS * 104);
+    expect(hrefs.filter((h) => !ids.has(h))).toEqual([]);
+  });
+
+  describe.skipIf(!haveChromium && !inCi)("in Debian's Chromium", () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it("opens (figure printed, not asserted), then unpacks a user's charts and findings and follows a heatmap link to week 104", async () => {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on("pageerror", (e) => problems.push(e.message));
+      page.on("console", (m) => void (m.type() === "error" && problems.push(m.text())));
+      page.on("request", (r) => requests.push(r.url()));
+      const url = pathToFileURL(html).href;
+      const started = Date.now();
+      await page.goto(url, { waitUntil: "load" });
+      // First render of the overview: two animation frames after the load event.
+      await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+      const wallMs = Date.now() - started;
+      const timing = await page.evaluate(() => {
+        const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+        const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+        return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, fcp: fcp ? fcp.startTime : -1 };
+      });
+      const load = (await import("node:os")).loadavg()[0]!.toFixed(1);
+      process.stdout.write(
+        `large report in Chromium (machine load average ${load}): DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms, ` +
+          `first contentful paint ${timing.fcp.toFixed(0)} ms, navigation to overview rendered ${wallMs} ms (wall)\n`,
+      );
+      expect(await page.locator("#overview-heatmap tbody tr").count()).toBe(LARGE_USERS);
+
+      // Week 104 of user 20 (no Kleer schedule) sits on the period table's second page.
+      const link = page.locator("#overview-heatmap a[href='#user-20-p2026-12-21']");
+      await link.click();
+      const row = page.locator("#user-20-p2026-12-21");
+      expect(await row.isVisible()).toBe(true);
+      expect(await row.evaluate((tr) => tr.matches(":target"))).toBe(true);
+      const section = page.locator("details#user-20");
+      // Opening the section unpacks its charts and findings.
+      await page.waitForFunction(() => document.querySelectorAll("details#user-20 .unpacked").length === 2, undefined, { timeout: 60_000 });
+      expect(await section.locator("[data-pack]").count()).toBe(0);
+      expect(await section.locator("svg.chart").count()).toBe(5);
+      const findings = section.locator("#user-20-findings tbody tr.finding");
+      expect(await findings.count()).toBeGreaterThan(100);
+      // The unpacked findings are wired like the rest: accept boxes for triage, sortable headers.
+      expect(await section.locator("#user-20-findings input.triage-pick").count()).toBeGreaterThan(0);
+      expect(await section.locator("#user-20-findings th.sortable").count()).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      await page.close();
+    }, 120_000);
+  });
+});
