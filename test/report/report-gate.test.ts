@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CommanderError } from "commander";
+import { Command, CommanderError } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
 import { defineGateCommand } from "../../src/cli/commands/gate.js";
 import { defineReportCommand } from "../../src/cli/commands/report.js";
 import { CommandExit, ExitCode, exitCodeFor } from "../../src/cli/exit-codes.js";
+import { addReportFileFlag, reportFileOf } from "../../src/cli/report-file-flag.js";
 import { evaluateGate, parseMatchRate, parseMaxBlocking } from "../../src/report/report-gate.js";
 import { openReportStore } from "../../src/report/report-store.js";
 import { buildUserLink } from "../builders.js";
@@ -111,5 +112,35 @@ describe("report command", () => {
   it("refuses a format it does not know", async () => {
     const { file } = reportFile();
     await expect(defineReportCommand({ write() {} }).parseAsync([file, "--format", "pdf"], { from: "user" })).rejects.toBeInstanceOf(CommanderError);
+  });
+});
+
+describe("gate and report take --report like every other command", () => {
+  it("--report FILE judges the same file as FILE; FILE and a different --report is a usage error", async () => {
+    const { file, cleanRun, dirtyRun, dir } = reportFile();
+    const viaArgument = await gate([file, "--run", cleanRun]);
+    const viaFlag = await gate(["--report", file, "--run", cleanRun]);
+    expect(viaFlag).toEqual(viaArgument);
+    expect(viaFlag.code).toBe(ExitCode.Ok);
+    expect((await gate(["--report", file, "--run", dirtyRun])).code).toBe(ExitCode.GateFailed);
+    expect((await gate([file, "--report", file, "--run", cleanRun])).code).toBe(ExitCode.Ok);
+    const both = await gate([file, "--report", join(dir, "other.sqlite")]);
+    expect(both.code).toBe(ExitCode.UsageOrConfig);
+    expect(both.message).toContain(`FILE ${file} and --report ${join(dir, "other.sqlite")} name two report files: give one`);
+
+    const exported = async (args: string[]) => {
+      let out = "";
+      await defineReportCommand({ write: (t) => void (out += t) }).parseAsync(args, { from: "user" });
+      return out;
+    };
+    expect(await exported(["--report", file, "--format", "json", "--run", dirtyRun])).toBe(await exported([file, "--format", "json", "--run", dirtyRun]));
+  });
+
+  it("without either, the file every command defaults to", () => {
+    const command = new Command("gate");
+    addReportFileFlag(command).parse([], { from: "user" });
+    expect(reportFileOf(command, undefined)).toBe("reports/parity.sqlite");
+    command.parse(["--report", "r.sqlite"], { from: "user" });
+    expect(reportFileOf(command, undefined)).toBe("r.sqlite");
   });
 });

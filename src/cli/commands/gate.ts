@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { addReportFileFlag, DEFAULT_REPORT_FILE, reportFileOf } from "../report-file-flag.js";
 import { parseMatchRate, parseMaxBlocking } from "../../report/report-gate-flags.js";
 
 export interface GateFlags {
@@ -27,17 +28,19 @@ const asArgument = <T>(parse: (text: string) => T) => (text: string): T => {
  * exits 0 when the run passes, 1 (GateFailed) when it does not.
  */
 export function defineGateCommand(io: GateCommandIo = { write: (text) => void process.stdout.write(text) }): Command {
-  return new Command("gate")
+  const command = new Command("gate")
     .description("Pass or fail a run of a report file for CI: exit 0 when it passes, 1 when it does not.")
-    .argument("<file>", "SQLite report file")
+    .argument("[file]", `SQLite report file (or --report; default ${DEFAULT_REPORT_FILE})`);
+  return addReportFileFlag(command)
     .option("--run <id>", "run to judge (default: the latest parity run)")
     .option("--max-blocking <n>", "unsuppressed blocking findings allowed (default: 0, or no limit with --baseline)", asArgument(parseMaxBlocking))
     .option("--baseline <run|file>", "judge only findings new since this run of FILE, or since the latest parity run of this other report file")
     .option("--max-new-blocking <n>", "with --baseline: new unsuppressed blocking findings allowed (default: 0)", asArgument(parseMaxBlocking))
     .option("--min-match-rate <rate>", "minimum matches ÷ compared legacy entries, e.g. 0.99 or 99% (default: none)", asArgument(parseMatchRate))
     .exitOverride()
-    .action(async (file: string, flags: GateFlags) => {
+    .action(async (file: string | undefined, flags: GateFlags) => {
+      const reportFile = reportFileOf(command, file);
       const { runGateCommand } = await import("../actions/gate.js");
-      runGateCommand(file, flags, io);
+      runGateCommand(reportFile, flags, io);
     });
 }

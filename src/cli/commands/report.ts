@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { addReportFileFlag, DEFAULT_REPORT_FILE, reportFileOf } from "../report-file-flag.js";
 import { DIFF_FORMAT_NAMES, REPORT_FORMAT_NAMES } from "../../report/report-format-names.js";
 
 export interface ReportFlags {
@@ -47,19 +48,21 @@ export function defineReportCommand(io: ReportCommandIo = { write: (text) => voi
       const { runReportDiffCommand } = await import("../actions/report.js");
       await runReportDiffCommand(file, other, flags, io);
     });
-  return new Command("report")
+  const report = new Command("report")
     // `report diff … --format md` must reach diff's own --format, not the export's.
     .enablePositionalOptions()
     .addCommand(merge)
     .addCommand(diff)
     .description("Export one run of a report file as JSON, JUnit XML, Markdown or a self-contained HTML page (to stdout or --out); `report merge` combines shard reports; `report diff` compares two parity runs.")
-    .argument("<file>", "SQLite report file")
+    .argument("[file]", `SQLite report file (or --report; default ${DEFAULT_REPORT_FILE})`);
+  return addReportFileFlag(report)
     .addOption(new Option("--format <format>", "output format").choices(REPORT_FORMAT_NAMES).default("md"))
     .option("--run <id>", "run to export (default: the latest parity run)")
     .option("--out <file>", "write to this file instead of stdout")
     .exitOverride()
-    .action(async (file: string, flags: ReportFlags) => {
+    .action(async (file: string | undefined, flags: ReportFlags) => {
+      const reportFile = reportFileOf(report, file);
       const { runReportCommand } = await import("../actions/report.js");
-      await runReportCommand(file, flags, io);
+      await runReportCommand(reportFile, flags, io);
     });
 }
