@@ -38,6 +38,7 @@ details.cause>summary{cursor:pointer;padding:6px 10px;background:var(--soft)}
 details.cause[open]>summary{border-bottom:1px solid var(--line)}
 details.cause .cause-facts{font-size:.9em;color:#333}
 .cause-body{padding:6px 12px}
+.triage-cause-label{display:block;margin:4px 0;font-weight:600}
 th.sortable{cursor:pointer}
 th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
@@ -184,6 +185,9 @@ out.value=list.length&&r?JSON.stringify({version:1,suppressions:list.map(functio
 why.oninput=update;
 d.getElementById("triage-copy").onclick=function(){if(!out.value)return;out.select();if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(out.value).catch(function(){d.execCommand("copy")});else d.execCommand("copy")};
 d.getElementById("triage-download").onclick=function(){if(!out.value)return;var a=d.createElement("a");a.href="data:application/json;charset=utf-8,"+encodeURIComponent(out.value);a.download="toki-parity-suppressions.json";d.body.append(a);a.click();a.remove()};
+each("details.cause",function(g){var boxes=g.querySelectorAll("input.triage-pick"),body=g.querySelector(".cause-body");if(!boxes.length||!body)return;
+var l=d.createElement("label"),b=d.createElement("input");b.type="checkbox";b.className="triage-cause";l.className="triage-cause-label";l.append(b," accept all "+boxes.length+" findings of this cause");
+b.onchange=function(){Array.prototype.forEach.call(boxes,function(x){x.checked=b.checked});update()};body.prepend(l)});
 tri.hidden=false;update()}
 var users=d.getElementById("user-details-list");
 if(users){var tools=d.createElement("p"),o=d.createElement("button"),c=d.createElement("button");tools.className="tools";

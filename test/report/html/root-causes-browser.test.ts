@@ -56,8 +56,19 @@ describe.skipIf(!haveChromium && !inCi)("the demo report's root causes in Chromi
     await week1.locator("details.consequences > summary").click();
     const consequences = week1.locator("li.consequence");
     expect(await consequences.allInnerTexts()).toEqual([expect.stringContaining("timeinfo_remaining_mismatch"), expect.stringContaining("flex_period_mismatch")]);
-    // A consequence can be accepted in the triage panel like any row.
+    // A consequence can be accepted in the triage panel like any row, and a whole cause at once.
     expect(await consequences.first().locator("input.triage-pick").count()).toBe(1);
+    const all = cause.locator("label.triage-cause-label");
+    expect((await all.innerText()).trim()).toBe("accept all 18 findings of this cause");
+    await all.locator("input").check();
+    expect(await cause.locator("input.triage-pick:checked").count()).toBe(18);
+    await page.locator("#triage-reason").fill("Maria Ström's Kleer schedule is set up after the cutover (ticket CUT-31)");
+    const rules = JSON.parse(await page.locator("#triage-json").inputValue()) as { suppressions: Array<{ kind: string; user_key: number }> };
+    expect(rules.suppressions).toHaveLength(18);
+    expect(rules.suppressions.every((e) => e.user_key === 3)).toBe(true);
+    expect(new Set(rules.suppressions.map((e) => e.kind))).toEqual(new Set(["timeinfo_scheduled_mismatch", "flex_period_mismatch", "timeinfo_remaining_mismatch", "flex_drift"]));
+    await all.locator("input").uncheck();
+    expect(await page.locator("#triage-count").innerText()).toBe("0 findings selected");
     // The unmapped project and the missing entry it explains are one item.
     const unmapped = page.locator('details.cause[data-cause^="unmapped_project:"]');
     expect(await unmapped.locator(":scope > summary").innerText()).toMatch(/Milltime project \d+ "Tidrapportering Toki" has no Kleer project in the mapping \(1 entry\)[\s\S]*2 findings \(2 blocking\)[\s\S]*0\.5 h of Milltime entries/);
