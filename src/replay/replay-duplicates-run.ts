@@ -189,8 +189,13 @@ async function settleDuplicates(
   journaled: ReadonlyMap<string, string>,
   ctx: { mode: WriteMode; clock: Clock; logger: Logger; lease: { assertHeld(): void } | undefined; cleanupRunId: string; timeZone: string },
 ): Promise<DuplicateItem[]> {
+  // Only Kleer's own reply to a create proves the event is this file's: a lookup after a lost
+  // reply found *an* event with the foreign-id, which a concurrent writer may have created.
   const createdBy = store.db.prepare(
     "SELECT id, run_id FROM replay_journal WHERE kleer_event_id = ? AND legacy_id = ? AND outcome = 'created' AND resolved_by = 'reply' ORDER BY id LIMIT 1",
+  );
+  const settledByLookup = store.db.prepare(
+    "SELECT 1 FROM replay_journal WHERE kleer_event_id = ? AND legacy_id = ? AND outcome = 'created' AND resolved_by = 'lookup' LIMIT 1",
   );
   const insert = store.db.prepare(
     "INSERT INTO replay_cleanup (cleanup_run_id, replay_run_id, user_key, legacy_id, kleer_event_id, action, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -217,6 +222,7 @@ async function settleDuplicates(
           holders.push({
             eventId,
             createdBy: row ? { runId: row.run_id, journalId: row.id } : null,
+            settledByLookup: row === undefined && settledByLookup.get(eventId, d.legacyId) !== undefined,
             live: holds,
             unedited: named === d.legacyId,
             linkedBy: links?.get(eventId) ?? [],

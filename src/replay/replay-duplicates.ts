@@ -5,6 +5,8 @@ export interface DuplicateHolder {
   eventId: string;
   /** The replay run of this report file whose create Kleer answered with this id; null: not this file's. */
   createdBy: { runId: string; journalId: number } | null;
+  /** A run of this file settled a create with it only by a lookup after a lost reply (it may be another writer's event). */
+  settledByLookup?: boolean | undefined;
   /** GET says the event still exists, for the same Kleer user, still holding the entry. */
   live: boolean;
   /** Still carries `milltime:<legacy id>` (an edit through Toki writes a `toki-…` foreign-id: then it is the user's). */
@@ -41,9 +43,11 @@ export function decideDuplicate(holders: readonly DuplicateHolder[]): DuplicateD
     if (!h.live) return { eventId: h.eventId, action: "gone", reason: "Kleer no longer has it for this user and entry" };
     if (!deletable.includes(h)) {
       const why =
-        h.createdBy === null
-          ? "not created by a replay of this report file (another report file's replay, or a person)"
-          : "its foreign-id was changed since (edited through Toki): it is the user's now";
+        h.createdBy !== null
+          ? "its foreign-id was changed since (edited through Toki): it is the user's now"
+          : h.settledByLookup
+            ? "this report file found it by a lookup after a create's reply was lost, so it cannot show that its own create wrote it (another writer's create may have)"
+            : "not created by a replay of this report file (another report file's replay, or a person)";
       return { eventId: h.eventId, action: "leave", reason: why };
     }
     if (h === keeper)

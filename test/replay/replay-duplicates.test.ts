@@ -162,6 +162,26 @@ describe("a user-created event that shares the foreign-id", () => {
   });
 });
 
+describe("a copy this report file only found by a lookup", () => {
+  it("is not proven to be this file's (a lost reply, then a lookup), so cleanup --duplicates leaves it", { timeout: 60_000 }, async () => {
+    const world = await startWorld({ kleerFaults: { dropAfterWriteRate: 1 } });
+    const first = await replayFromConfig(world.config({ users: [1] }), { apply: true });
+    expect(first.replay.created).toBe(4);
+    const byLookup = query<{ n: number }>(world.reportFile, "SELECT COUNT(*) AS n FROM replay_journal WHERE outcome = 'created' AND resolved_by = 'lookup'");
+    expect(byLookup).toEqual([{ n: 4 }]);
+    world.kleer.setFaults({});
+    const ours = world.events().find((e) => e.foreignId === fid(R.svenHistory))!;
+    const typed = world.kleer.state.createEvent({ foreignId: fid(R.svenHistory), userId: 5501, activityId: 901, projectId: 801, child: null, date: "2026-03-02", hours: 7.5, comment: "för hand", internalComment: null });
+    if (!typed.ok) throw new Error(typed.message);
+    expect((await replayFromConfig(world.config({ users: [1] }), { apply: true })).replay.duplicatesInKleer).toHaveLength(1);
+
+    const result = await cleanupDuplicates({ reportFile: world.reportFile, apply: true, kleer: { token: KLEER_TOKEN } });
+    expect(result).toMatchObject({ entries: 1, deleted: 0, remaining: [{ tokiUserId: 1, legacyId: R.svenHistory, eventIds: [String(ours.id), String(typed.id)] }] });
+    expect(result.items.find((i) => i.kleerEventId === String(ours.id))).toMatchObject({ action: "left", reason: expect.stringContaining("found it by a lookup after a create's reply was lost") });
+    expect(world.kleer.requestLog.filter((r) => r.method === "DELETE")).toEqual([]);
+  });
+});
+
 describe("cleanup --duplicates with the timer history", () => {
   it("keeps the copy a timer_history row points at (a relink already moved Toki's link there)", { timeout: 90_000 }, async () => {
     const world = await startWorld();
