@@ -100,4 +100,15 @@ describe("one user's report", () => {
     });
     expect(inRange.findings.find((f) => f.kind === "unlisted_event")).toMatchObject({ field: "project", kleerValue: "977", legacyId: L(5), message: "Kleer event 7000050 (1 h (1:00)) has an unknown project 977: counted as worked but not listed by Toki" });
   });
+
+  it("of two skipped events naming one registration, the missing finding names the lower Kleer id", () => {
+    const entry = buildLegacyEntry({ registrationId: L(6), date: "2026-05-12", hours: 1 });
+    const skippedTwice = [
+      buildSkippedEntry({ registrationId: "70000090", date: "2026-05-12", foreignId: `milltime:${L(6)}` }),
+      buildSkippedEntry({ registrationId: "7000009", date: "2026-05-12", foreignId: `milltime:${L(6)}` }),
+    ];
+    const result = runUser({ legacyEntries: [entry], kleerListing: { entries: [], skipped: skippedTwice } });
+    expect(result.findings.find((f) => f.kind === "missing_in_kleer")?.kleerId).toBe("7000009");
+    expect(result.findings.filter((f) => f.kind === "projectless_event").map((f) => [f.kleerId, f.legacyId])).toEqual([["7000009", L(6)], ["70000090", L(6)]]);
+  });
 });
