@@ -171,7 +171,10 @@ var body=t.tBodies[0];all.forEach(function(r){body.appendChild(r)})}
 th.onclick=sort;th.onkeydown=function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();sort()}}})}
 var tri=d.getElementById("triage"),update=function(){};
 function wirePick(el){var l=d.createElement("label"),c=d.createElement("input");c.type="checkbox";c.className="triage-pick";l.className="triage-label";l.append(c," accept");c.onchange=function(){update()};(el.cells?el.cells[0]:el).prepend(l)}
-function wire(root){each("table[data-paged]",wirePager,root);each("table.data",wireTable,root);if(tri)each("[data-suppression]",wirePick,root)}
+function wireCause(g){var boxes=g.querySelectorAll("input.triage-pick"),body=g.querySelector(".cause-body");if(!boxes.length||!body||body.querySelector(".triage-cause"))return;
+var l=d.createElement("label"),b=d.createElement("input");b.type="checkbox";b.className="triage-cause";l.className="triage-cause-label";l.append(b," accept all "+boxes.length+" findings of this cause");
+b.onchange=function(){Array.prototype.forEach.call(boxes,function(x){x.checked=b.checked});update()};body.prepend(l)}
+function wire(root){each("table[data-paged]",wirePager,root);each("table.data",wireTable,root);if(tri){each("[data-suppression]",wirePick,root);var g=root.closest&&root.closest("details.cause");if(g)wireCause(g)}}
 wire(d);
 function unpack(root){var boxes=[];each("[data-pack]",function(b){boxes.push(b)},root);
 return Promise.all(boxes.map(function(box){var raw=atob(box.getAttribute("data-pack")),bytes=new Uint8Array(raw.length);box.removeAttribute("data-pack");
@@ -185,9 +188,7 @@ out.value=list.length&&r?JSON.stringify({version:1,suppressions:list.map(functio
 why.oninput=update;
 d.getElementById("triage-copy").onclick=function(){if(!out.value)return;out.select();if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(out.value).catch(function(){d.execCommand("copy")});else d.execCommand("copy")};
 d.getElementById("triage-download").onclick=function(){if(!out.value)return;var a=d.createElement("a");a.href="data:application/json;charset=utf-8,"+encodeURIComponent(out.value);a.download="toki-parity-suppressions.json";d.body.append(a);a.click();a.remove()};
-each("details.cause",function(g){var boxes=g.querySelectorAll("input.triage-pick"),body=g.querySelector(".cause-body");if(!boxes.length||!body)return;
-var l=d.createElement("label"),b=d.createElement("input");b.type="checkbox";b.className="triage-cause";l.className="triage-cause-label";l.append(b," accept all "+boxes.length+" findings of this cause");
-b.onchange=function(){Array.prototype.forEach.call(boxes,function(x){x.checked=b.checked});update()};body.prepend(l)});
+each("details.cause",wireCause);
 tri.hidden=false;update()}
 var users=d.getElementById("user-details-list");
 if(users){var tools=d.createElement("p"),o=d.createElement("button"),c=d.createElement("button");tools.className="tools";

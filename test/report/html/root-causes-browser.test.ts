@@ -78,6 +78,25 @@ describe.skipIf(!haveChromium && !inCi)("the demo report's root causes in Chromi
     await page.close();
   });
 
+  it("unpacks a packed cause when it opens, with its rows, consequences and 'accept all'", async () => {
+    const packed = join(dir, "demo-packed.html");
+    await writeHtmlReport({ reportFile: join(dir, "demo.sqlite"), outFile: packed, maxInlineDetailBytes: 0 });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(pathToFileURL(packed).href, { waitUntil: "load" });
+    const cause = page.locator('details.cause[data-cause="period:3:timeinfo_scheduled_mismatch"]');
+    expect(await cause.locator("[data-pack]").count()).toBe(1);
+    await cause.locator(":scope > summary").click();
+    await cause.locator("label.triage-cause-label").waitFor();
+    expect(await cause.locator("table.findings > tbody > tr").count()).toBe(9);
+    expect(await cause.locator("li.consequence").count()).toBe(9);
+    await cause.locator("label.triage-cause-label input").check();
+    expect(await page.locator("#triage-count").innerText()).toContain("18 findings selected");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("shows a project mismatch as Milltime → Kleer with the projects' names, not a difference of ids", async () => {
     const page = await browser.newPage();
     await page.goto(`${url}#user-1`, { waitUntil: "load" });
