@@ -16,11 +16,22 @@ function topLevelName(command: Command): string {
  * read once, only for commands that take one of its settings and not for `--help`; the loader is
  * imported then, so `--version` and `--help` stay fast.
  */
+/** The config file and profile asked for: the global flags, else TOKI_PARITY_CONFIG / TOKI_PARITY_PROFILE. */
+export function configSelection(program: Command, env: NodeJS.ProcessEnv): { configFile?: string | undefined; configFrom: string; profile?: string | undefined; profileFrom: string } {
+  const { config, profile } = program.opts<{ config?: string; profile?: string }>();
+  const fromEnv = (name: string) => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
+  return {
+    configFile: config ?? fromEnv("TOKI_PARITY_CONFIG"),
+    configFrom: config !== undefined ? "--config" : "TOKI_PARITY_CONFIG",
+    profile: profile ?? fromEnv("TOKI_PARITY_PROFILE"),
+    profileFrom: profile !== undefined ? "--profile" : "TOKI_PARITY_PROFILE",
+  };
+}
+
 export function installConfigHooks(program: Command, env: NodeJS.ProcessEnv = process.env, cwd: () => string = () => process.cwd()): void {
   let loading: Promise<LoadedConfigFile | undefined> | undefined;
   const load = (): Promise<LoadedConfigFile | undefined> => {
-    const { config, profile } = program.opts<{ config?: string; profile?: string }>();
-    loading ??= import("../config/config-file.js").then((m) => m.loadConfigFile({ cwd: cwd(), configFile: config, profile }));
+    loading ??= import("../config/config-file.js").then((m) => m.loadConfigFile({ cwd: cwd(), ...configSelection(program, env) }));
     return loading;
   };
   const hook = async (_parent: Command, sub: Command): Promise<void> => {

@@ -12,8 +12,8 @@ export function buildProgram(): Command {
   const program = new Command("toki-parity")
     .description("Cutover toolkit for Toki's move from Milltime to Kleer: parity checks, replay, reports, emulators.")
     .version(TOOL_VERSION, "-V, --version")
-    .option("--config <file>", "config file (default: ./toki-parity.config.json when it exists)")
-    .option("--profile <name>", "profile of the config file to use (its keys win over the top level's)")
+    .option("--config <file>", "config file (env TOKI_PARITY_CONFIG; default: ./toki-parity.config.json when it exists)")
+    .option("--profile <name>", "profile of the config file to use, its keys over the top level's (env TOKI_PARITY_PROFILE)")
     .exitOverride();
   for (const define of commandDefinitions) program.addCommand(define());
   applyExitOverride(program);

@@ -26,8 +26,12 @@ export interface LoadedConfigFile {
 export interface LoadConfigFileOptions {
   /** Folder a bare `toki-parity.config.json` is looked for in, and relative paths start from. */
   cwd: string;
-  /** `--config FILE`: this file, which must exist. */
+  /** `--config FILE` (or TOKI_PARITY_CONFIG): this file, which must exist. */
   configFile?: string | undefined;
+  /** How the file was named, for messages. @default "--config" */
+  configFrom?: string | undefined;
+  /** How the profile was named, for messages. @default "--profile" */
+  profileFrom?: string | undefined;
   /** `--profile NAME`. */
   profile?: string | undefined;
 }
@@ -38,7 +42,7 @@ const SECRET_LOOKING = /pass(word)?|secret|token|cookie|api[-_]?key|session/i;
 export function locateConfigFile(options: LoadConfigFileOptions): string | undefined {
   if (options.configFile !== undefined) {
     const path = resolve(options.cwd, options.configFile);
-    if (!existsSync(path)) throw new ConfigError(`--config ${options.configFile}: no such file`);
+    if (!existsSync(path)) throw new ConfigError(`${options.configFrom ?? "--config"} ${options.configFile}: no such file`);
     return path;
   }
   const path = resolve(options.cwd, CONFIG_FILE_NAME);
@@ -76,7 +80,7 @@ export function loadConfigFile(options: LoadConfigFileOptions): LoadedConfigFile
   const path = locateConfigFile(options);
   if (path === undefined) {
     if (options.profile !== undefined)
-      throw new ConfigError(`--profile ${options.profile} needs a config file: give --config FILE or create ${CONFIG_FILE_NAME} here (toki-parity init)`);
+      throw new ConfigError(`${options.profileFrom ?? "--profile"} ${options.profile} needs a config file: give --config FILE or create ${CONFIG_FILE_NAME} here (toki-parity init)`);
     return undefined;
   }
   const file = shownName(options.cwd, path);
@@ -93,7 +97,7 @@ export function loadConfigFile(options: LoadConfigFileOptions): LoadedConfigFile
   const profiles = Object.keys(parsed.profiles ?? {});
   if (options.profile !== undefined && !profiles.includes(options.profile)) {
     const known = profiles.length > 0 ? `; it has ${profiles.join(", ")}` : "; it has no profiles";
-    throw new ConfigError(`--profile ${options.profile}: no such profile in ${file}${known}${didYouMean(options.profile, profiles)}`);
+    throw new ConfigError(`${options.profileFrom ?? "--profile"} ${options.profile}: no such profile in ${file}${known}${didYouMean(options.profile, profiles)}`);
   }
   const raw = doc.value as Record<string, unknown>;
   const values = new Map<string, ConfigFileValue>();

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { installConfigHooks } from "../../src/cli/config-hooks.js";
 import { addRunFlags } from "../../src/cli/run-flag-definitions.js";
@@ -93,6 +93,19 @@ describe("precedence: flag > env > file (profile over top level) > default", () 
   });
 });
 
+describe("TOKI_PARITY_CONFIG / TOKI_PARITY_PROFILE choose the file and profile when the flags do not", () => {
+  it("the environment names the file and the profile; the flags win over it", async () => {
+    const elsewhere = join(dir, "elsewhere");
+    const env = { TOKI_PARITY_CONFIG: join(dir, "toki-parity.config.json"), TOKI_PARITY_PROFILE: "sandbox" };
+    expect((await effective(["compare"], env, elsewhere)).kleer.companyId).toBe(22);
+    const other = join(elsewhere, "other.json");
+    writeFileSync(other, JSON.stringify({ ...FILE, kleer: { ...FILE.kleer, tokenFile: join(dir, "kleer-token"), companyId: 77 }, milltime: { snapshot: "s" }, profiles: {} }));
+    expect((await effective(["--config", other, "compare"], { TOKI_PARITY_CONFIG: join(dir, "toki-parity.config.json") }, elsewhere)).kleer.companyId).toBe(77);
+    expect(await failure(["compare"], { TOKI_PARITY_CONFIG: join(dir, "missing.json") })).toContain("TOKI_PARITY_CONFIG");
+    expect(await failure(["compare"], { TOKI_PARITY_PROFILE: "sandbx" })).toBe('TOKI_PARITY_PROFILE sandbx: no such profile in toki-parity.config.json; it has sandbox (did you mean "sandbox"?)');
+  });
+});
+
 describe("messages name where a bad value came from", () => {
   it('--kleer-company abc: "abc" is not a number, naming the flag (not "required but was not given")', async () => {
     const text = await failure(["compare", "--kleer-company", "abc"]);
@@ -114,6 +127,21 @@ describe("messages name where a bad value came from", () => {
   it("an exported TOKI_MILLTIME__URL against --milltime-snapshot names the env var and the flag", async () => {
     const text = await failure(["compare", "--milltime-snapshot", "other"], { TOKI_MILLTIME__URL: "http://127.0.0.1:9004/cgi/mt.cgi" });
     expect(text).toContain("the snapshot comes from --milltime-snapshot, the Milltime URL from the environment variable TOKI_MILLTIME__URL");
+  });
+
+  it("a file value a command's own check refuses names the key, its line and the command", async () => {
+    const program = new Command("toki-parity").exitOverride().option("--config <file>").option("--profile <name>");
+    const file = join(dir, "elsewhere", "c50.json");
+    writeFileSync(file, '{\n  "concurrency": 50\n}\n');
+    const exporter = new Command("export").exitOverride().option("--concurrency <n>", "users at once", (v: string) => {
+      if (Number(v) > 32) throw new InvalidArgumentError("must be an integer from 1 to 32");
+      return Number(v);
+    });
+    program.addCommand(new Command("milltime").addCommand(exporter.action(() => {})));
+    installConfigHooks(program, {}, () => dir);
+    await expect(program.parseAsync(["--config", file, "milltime", "export"], { from: "user" })).rejects.toThrow(
+      "concurrency (elsewhere/c50.json:2:18): must be an integer from 1 to 32 (for milltime export --concurrency)",
+    );
   });
 
   it("a missing required value lists the flag, the env var and the config key", async () => {

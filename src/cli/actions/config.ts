@@ -25,13 +25,14 @@ export function runConfigShowCommand(flags: ConfigShowFlags, command: Command, e
 }
 
 /** The `init` action: the global --config names the file to write. */
-export function runInitCommand(flags: InitFlags, command: Command, write: (text: string) => void = (t) => void process.stdout.write(t)): void {
-  const outFile = command.parent?.opts<{ config?: string }>().config;
+export async function runInitCommand(flags: InitFlags, command: Command, env: NodeJS.ProcessEnv = process.env, write: (text: string) => void = (t) => void process.stdout.write(t)): Promise<void> {
+  const { configSelection } = await import("../config-hooks.js");
+  const outFile = command.parent ? configSelection(command.parent, env).configFile : undefined;
   const values = flagValues(command, "init", (attribute) => (attribute === "kleerTokenFile" ? "kleer.tokenFile" : undefined));
   const result = initConfigFile({ outFile, force: flags.force ?? false, cwd: process.cwd(), values });
   write(
     `Wrote ${result.file} (${result.written.length > 0 ? result.written.join(", ") : "no values given: every key commented out"}).\n` +
       `Secrets stay out of it: export TOKI_KLEER__TOKEN or name a token file in kleer.tokenFile.\n` +
-      `Next: toki-parity config show${outFile !== undefined ? ` --config ${outFile}` : ""}\n`,
+      `Next: toki-parity config show${outFile !== undefined && outFile !== env.TOKI_PARITY_CONFIG ? ` --config ${outFile}` : ""}\n`,
   );
 }

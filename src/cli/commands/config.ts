@@ -64,6 +64,6 @@ export function defineInitCommand(): Command {
     .exitOverride()
     .action(async (flags: InitFlags, command: Command) => {
       const { runInitCommand } = await import("../actions/config.js");
-      runInitCommand(flags, command);
+      await runInitCommand(flags, command);
     });
 }
