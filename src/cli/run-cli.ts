@@ -3,7 +3,7 @@ import { globalRedactor } from "../http/redact.js";
 import { TokiError, ConfigError } from "../domain/errors.js";
 import { CommandExit, ExitCode, exitCodeFor } from "./exit-codes.js";
 import { systemErrorCode } from "./system-error.js";
-import { buildProgram } from "./program.js";
+import { buildProgramFor } from "./lazy-program.js";
 
 function describe(error: unknown): string {
   if (error instanceof ConfigError && error.issues.length > 0) return `${error.message}\n  - ${error.issues.join("\n  - ")}`;
@@ -23,7 +23,7 @@ function portInUseMessage(error: unknown): string | undefined {
 /** Runs the CLI and returns the exit code; the only place that catches errors and maps them. */
 export async function runCli(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: "user" });
+    await (await buildProgramFor(argv)).parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.Ok;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -42,6 +42,9 @@ describe("lazy start", () => {
     const packages = packagesOf(urls);
     for (const heavy of HEAVY_PACKAGES) expect(packages.has(heavy), `${args.join(" ")} loaded ${heavy}`).toBe(false);
     expect(urls.filter((url) => url.includes("/src/cli/actions/"))).toEqual([]);
+    // Only the definition of the command asked for (`--help` and `--version`: none).
+    const definitions = urls.filter((url) => /\/src\/cli\/commands\/(?!manifest)/.test(url)).map((url) => url.replace(/^.*\/src\/cli\/commands\//, ""));
+    expect(definitions.every((file) => args[0] !== undefined && file.startsWith(args[0]!.replace(/^--.*/, "\0")))).toBe(true);
     expect(urls.filter((url) => /\/src\/(run|replay|compare|report\/report-store|emulator\/kleer\/kleer-emulator\.ts|milltime\/milltime-http)/.test(url))).toEqual([]);
   }, 70_000);
 
