@@ -154,3 +154,15 @@ describe("messages name where a bad value came from", () => {
     );
   });
 });
+
+describe("replay --resume keeps the resumed run's range", () => {
+  it("the config file's range is dropped when resuming; a flag's is kept", async () => {
+    const { withoutFileRangeWhenResuming } = await import("../../src/cli/actions/replay.js");
+    const carrier = { loaded: undefined as never, valueFor: (a: string) => (a === "from" || a === "to" ? { key: `range.${a}`, value: "x", where: "f:1:1" } : undefined) };
+    const flags = { from: "2026-03-01", to: "2026-03-31", show: 20, configFile: carrier };
+    expect(withoutFileRangeWhenResuming({ ...flags, resume: "7" })).toMatchObject({ from: undefined, to: undefined, resume: "7" });
+    expect(withoutFileRangeWhenResuming(flags)).toMatchObject({ from: "2026-03-01", to: "2026-03-31" });
+    const fromFlag = { ...flags, resume: "7", configFile: { ...carrier, valueFor: () => undefined } };
+    expect(withoutFileRangeWhenResuming(fromFlag)).toMatchObject({ from: "2026-03-01", to: "2026-03-31" });
+  });
+});

@@ -2,7 +2,7 @@ import { formatCompareSummary } from "../../compare/index.js";
 import { ConfigError } from "../../domain/errors.js";
 import { formatPlanRows, formatReplaySummary, isReplayIncomplete, readReplayRunRange, replayFromConfig, type ReplayOptions } from "../../replay/index.js";
 import { CommandExit, ExitCode } from "../exit-codes.js";
-import { runConfigFromFlags } from "../run-flags.js";
+import { runConfigFromFlags, type RunFlagInput } from "../run-flags.js";
 import { createProgressReporter } from "../progress.js";
 import { reportReplayProgress } from "../replay-progress.js";
 import type { ReplayCommandIo, ReplayFlags } from "../commands/replay.js";
@@ -18,8 +18,19 @@ export function toReplayOptions(flags: ReplayFlags): { options: ReplayOptions; d
   };
 }
 
+/**
+ * A resumed run replays its own range: the config file's range is for new runs and must not
+ * override it (a --from/--to flag still does, as before).
+ */
+export function withoutFileRangeWhenResuming(flags: ReplayFlags): ReplayFlags {
+  const file = (flags as RunFlagInput).configFile;
+  if (flags.resume === undefined || file === undefined) return flags;
+  return { ...flags, from: file.valueFor("from") ? undefined : flags.from, to: file.valueFor("to") ? undefined : flags.to };
+}
+
 /** The `replay` action, loaded only when the command runs. */
-export async function runReplayCommand(flags: ReplayFlags, io: ReplayCommandIo): Promise<void> {
+export async function runReplayCommand(given: ReplayFlags, io: ReplayCommandIo): Promise<void> {
+  const flags = withoutFileRangeWhenResuming(given);
   const { options, defaults } = toReplayOptions(flags);
   const { config, warnings } = runConfigFromFlags(flags, process.env, defaults);
   for (const w of warnings) io.warn(`warning: ${w}\n`);
