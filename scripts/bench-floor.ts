@@ -6,7 +6,10 @@ import { planIoFloor, replayIoFloor, type PlannedRequest } from "./bench/io-floo
 import { floorOptionsFor } from "./bench/floor-sources.js";
 
 const config = JSON.parse(process.argv[2] as string) as RunConfig;
-const plan = planIoFloor(JSON.parse(readFileSync(process.argv[3] as string, "utf8")) as PlannedRequest[]);
+const text = readFileSync(process.argv[3] as string, "utf8");
+// One JSON line per request (a JSON array is read too).
+const requests = (text.startsWith("[") ? JSON.parse(text) : text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line))) as PlannedRequest[];
+const plan = planIoFloor(requests);
 const options = await floorOptionsFor(config);
 try {
   process.stdout.write(`${JSON.stringify(await replayIoFloor(plan, options))}\n`);

@@ -71,7 +71,7 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
     // 1. The compare without latency, recording the requests it makes.
     const loadBefore = load();
     const report = join(dir, "bench.sqlite");
-    const planFile = join(dir, "requests-plan.json");
+    const planFile = join(dir, "requests-plan.ndjson");
     const config = configFor(files, company.range, report, emulators.urls);
     const profileName = `compare-${users}u-${days}d-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`;
     if (values.profile) mkdirSync(profileDir, { recursive: true });
