@@ -137,8 +137,8 @@ export const REPORT_SCRIPT = `
 (function(){
 var d=document;d.documentElement.className+=" js";
 function each(s,f,r){Array.prototype.forEach.call((r||d).querySelectorAll(s),f)}
-function reveal(el){for(var n=el;n;n=n.parentElement){if(n.tagName==="DETAILS")n.open=true;
-if(n.tagName==="TBODY"&&n.hidden){var t=n.parentElement;Array.prototype.forEach.call(t.tBodies,function(b){b.hidden=false});var p=t.nextElementSibling;if(p&&p.className==="pager")p.remove()}}}
+function reveal(el){var n;for(n=el;n;n=n.parentElement)if(n.tagName==="DETAILS"&&!n.open){n.open=true;wire(n)}
+for(n=el;n;n=n.parentElement){if(n.tagName==="TBODY"&&n.hidden){var t=n.parentElement;Array.prototype.forEach.call(t.tBodies,function(b){b.hidden=false});var p=t.nextElementSibling;if(p&&p.className==="pager")p.remove()}}}
 function openTarget(){var id=decodeURIComponent(location.hash.slice(1));if(!id)return;var el=d.getElementById(id);
 if(!el){var u=null;each("details[id]",function(x){if(id.indexOf(x.id+"-")===0)u=x});if(u&&u.querySelector("[data-pack]")){u.open=true;unpack(u).then(function(){var t=d.getElementById(id);if(t){reveal(t);t.scrollIntoView()}})}return}
 reveal(el);el.scrollIntoView()}
@@ -174,13 +174,18 @@ function wirePick(el){var l=d.createElement("label"),c=d.createElement("input");
 function wireCause(g){var boxes=g.querySelectorAll("input.triage-pick"),body=g.querySelector(".cause-body");if(!boxes.length||!body||body.querySelector(".triage-cause"))return;
 var l=d.createElement("label"),b=d.createElement("input");b.type="checkbox";b.className="triage-cause";l.className="triage-cause-label";l.append(b," accept all "+boxes.length+" findings of this cause");
 b.onchange=function(){Array.prototype.forEach.call(boxes,function(x){x.checked=b.checked});update()};body.prepend(l)}
-function wire(root){each("table[data-paged]",wirePager,root);each("table.data",wireTable,root);if(tri){each("[data-suppression]",wirePick,root);var g=root.closest&&root.closest("details.cause");if(g)wireCause(g)}}
+// Tables inside a closed section are wired when it opens: a two-year report holds hundreds of them.
+function wire(root){each("table.data",function(t){if(t.hasAttribute("data-wired")||t.closest("details:not([open])"))return;t.setAttribute("data-wired","");
+if(t.hasAttribute("data-paged"))wirePager(t);wireTable(t)},root);
+if(tri){each("[data-suppression]",function(el){if(!el.hasAttribute("data-picked")){el.setAttribute("data-picked","");wirePick(el)}},root);var g=root.closest&&root.closest("details.cause");if(g)wireCause(g)}}
 wire(d);
 function unpack(root){var boxes=[];each("[data-pack]",function(b){boxes.push(b)},root);
 return Promise.all(boxes.map(function(box){var raw=atob(box.getAttribute("data-pack")),bytes=new Uint8Array(raw.length);box.removeAttribute("data-pack");
 for(var i=0;i<raw.length;i+=1)bytes[i]=raw.charCodeAt(i);
 return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function(html){box.innerHTML=html;box.className="unpacked";wire(box)})}))}
-d.addEventListener("toggle",function(e){var x=e.target;if(x.tagName==="DETAILS"&&x.open&&x.querySelector("[data-pack]"))unpack(x)},true);
+// The browser may open a section for a link itself: wiring it then must not page away the target row.
+d.addEventListener("toggle",function(e){var x=e.target;if(x.tagName!=="DETAILS"||!x.open)return;wire(x);
+var t=location.hash&&d.getElementById(decodeURIComponent(location.hash.slice(1)));if(t&&x.contains(t))reveal(t);if(x.querySelector("[data-pack]"))unpack(x)},true);
 if(tri){var out=d.getElementById("triage-json"),why=d.getElementById("triage-reason"),info=d.getElementById("triage-count");
 function picked(){var seen={},list=[];each("[data-suppression] input.triage-pick",function(c){if(!c.checked)return;var j=c.closest("[data-suppression]").getAttribute("data-suppression");if(!seen[j]){seen[j]=1;list.push(JSON.parse(j))}});return list}
 update=function(){var list=picked(),r=why.value.trim();info.textContent=list.length+" finding"+(list.length===1?"":"s")+" selected"+(list.length&&!r?": write a reason to produce the rules file":"");
