@@ -38,6 +38,10 @@ describe("claims by foreign id and relink", () => {
     const off = buildKleerTwin(entry, { registrationId: "7001", hours: 5, note: "other" });
     const close = buildKleerTwin(entry, { registrationId: "7002" });
     expect(summary(match([entry], [off, close]))).toMatchObject({ pairs: ["401=7002:foreign_id"], duplicates: ["401+7001:foreign_id"] });
+    // The same-day claim pairs even when the other day's claim is closer in content and listed first.
+    const sameDay = buildKleerTwin(entry, { registrationId: "7003", note: "Login bug (cont.)" });
+    const otherDay = buildKleerTwin(entry, { registrationId: "7004", date: "2026-05-13" });
+    expect(summary(match([entry], [otherDay, sameDay]))).toMatchObject({ pairs: ["401=7003:foreign_id"], duplicates: ["401+7004:foreign_id"] });
     // Equal content: the lower Kleer id pairs.
     const a = buildKleerTwin(entry, { registrationId: "7009" });
     const b = buildKleerTwin(entry, { registrationId: "70010" });
@@ -69,6 +73,16 @@ describe("content pairing among what claims left", () => {
     const other = buildLegacyEntry({ registrationId: "400", hours: 2, note: "Login bug" });
     const claimed = buildKleerTwin(entry, { registrationId: "7001" });
     expect(summary(match([other, entry], [claimed]))).toEqual({ pairs: ["401=7001:foreign_id"], duplicates: [], missing: ["400"], extra: [] });
+  });
+
+  it("assigns by best score across the day, not entry by entry in id order", () => {
+    // First come (401 takes the first event it could pair with) would give 401 the look-alike
+    // 7001 and leave 402 the worse 7002; by score each entry gets its exact twin.
+    const a = buildLegacyEntry({ registrationId: "401", hours: 2, note: "Login bug" });
+    const b = buildLegacyEntry({ registrationId: "402", hours: 2, note: "Release notes" });
+    const x = buildKleerEntry({ registrationId: "7001", hours: 2, note: "Release notes" });
+    const y = buildKleerEntry({ registrationId: "7002", hours: 2, note: "Login bug" });
+    expect(summary(match([a, b], [x, y])).pairs).toEqual(["401=7002:content", "402=7001:content"]);
   });
 
   it("one event and two equally close entries: the lower registration id pairs, the other is missing", () => {
