@@ -74,7 +74,7 @@ export function describeBlocking(totals: Pick<RunTotals, "blocking" | "consequen
   const consequences = totals.consequences.blocking;
   if (consequences === 0) return text;
   const problems = totals.blocking - consequences;
-  return `${text}: ${problems} problem${problems === 1 ? "" : "s"} and ${consequences} of ${problems === 1 ? "its" : "their"} consequence${consequences === 1 ? "" : "s"}`;
+  return `${text}: ${problems} problem${problems === 1 ? "" : "s"} and ${consequences} of ${problems === 1 ? "its" : "their"} consequences`;
 }
 
 export interface RunGateOptions extends Omit<GateOptions, "baseline"> {

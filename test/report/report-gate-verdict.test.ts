@@ -54,5 +54,6 @@ describe("describeBlocking", () => {
     expect(describeBlocking({ blocking: 0, consequences: { blocking: 0, warning: 0, info: 0 } })).toBe("0 blocking findings");
     expect(describeBlocking({ blocking: 1, consequences: { blocking: 0, warning: 3, info: 0 } })).toBe("1 blocking finding");
     expect(describeBlocking({ blocking: 5, consequences: { blocking: 2, warning: 0, info: 0 } })).toBe("5 blocking findings: 3 problems and 2 of their consequences");
+    expect(describeBlocking({ blocking: 2, consequences: { blocking: 1, warning: 0, info: 0 } })).toBe("2 blocking findings: 1 problem and 1 of its consequences");
   });
 });
