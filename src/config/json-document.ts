@@ -25,7 +25,8 @@ export interface ParseJsonOptions {
   comments?: boolean;
 }
 
-function positionAt(text: string, offset: number): JsonPosition {
+/** 1-based line and column of a character offset (an offset past the end is the end). */
+export function positionAt(text: string, offset: number): JsonPosition {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
@@ -34,7 +35,7 @@ function positionAt(text: string, offset: number): JsonPosition {
       lineStart = i + 1;
     }
   }
-  return { line, column: offset - lineStart + 1 };
+  return { line, column: Math.min(offset, text.length) - lineStart + 1 };
 }
 
 /** `file:line:column`, the form editors and terminals turn into a link. */

@@ -1,5 +1,5 @@
 import { ConfigError } from "../domain/errors.js";
-import { parseJsonDocument } from "./json-document.js";
+import { parseJsonDocument, positionAt } from "./json-document.js";
 
 /**
  * A JSON syntax error at a line and column, the place an editor jumps to (`file:line:column`).
@@ -18,19 +18,6 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** 1-based line and column of a character offset. */
-export function lineAndColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: Math.min(offset, text.length) - lineStart + 1 };
-}
-
 /**
  * Where strict JSON text first goes wrong. jsonc-parser (strict mode: no comments, no trailing
  * commas) reports an offset for every kind of error, where V8 gives a character position for only
@@ -47,7 +34,7 @@ function locateSyntaxError(text: string, file: string, parserMessage: string): J
   }
   // Both parsers disagree (V8 refused what jsonc-parser accepts): V8's position, its message without the quoted text.
   const position = /position (\d+)/.exec(parserMessage);
-  const { line, column } = lineAndColumnAt(text, position ? Number(position[1]) : 0);
+  const { line, column } = positionAt(text, position ? Number(position[1]) : 0);
   const reason = parserMessage.replace(/, ".*" is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "");
   return new JsonSyntaxError(file, line, column, reason.charAt(0).toLowerCase() + reason.slice(1));
 }
