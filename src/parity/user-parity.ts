@@ -247,7 +247,8 @@ function compareEntries(
   // Kleer events Toki's listing skips, by the registration their foreign id or a relink names.
   const skippedFor = new Map<string, string>();
   const relinkedTo = new Map<string, string>();
-  for (const entry of legacyAll) {
+  // Two registrations relinked to one skipped event: the lower registration id is named, whatever order Milltime listed them in.
+  for (const entry of [...legacyAll].sort((a, b) => compareIds(a.registrationId, b.registrationId))) {
     const kleerId = input.relinks.get(entry.registrationId);
     if (kleerId !== undefined && !relinkedTo.has(kleerId)) relinkedTo.set(kleerId, entry.registrationId);
   }

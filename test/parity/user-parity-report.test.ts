@@ -101,6 +101,18 @@ describe("one user's report", () => {
     expect(inRange.findings.find((f) => f.kind === "unlisted_event")).toMatchObject({ field: "project", kleerValue: "977", legacyId: L(5), message: "Kleer event 7000050 (1 h (1:00)) has an unknown project 977: counted as worked but not listed by Toki" });
   });
 
+  it("of two registrations relinked to one skipped event, the event names the lower registration id in either source order", () => {
+    const first = buildLegacyEntry({ registrationId: L(7), date: "2026-05-12", hours: 1 });
+    const second = buildLegacyEntry({ registrationId: L(8), date: "2026-05-12", hours: 1 });
+    const skippedOnce = [buildSkippedEntry({ registrationId: "7000070", date: "2026-05-12", foreignId: "" })];
+    const relinks = new Map([[L(7), "7000070"], [L(8), "7000070"]]);
+    for (const legacyEntries of [[first, second], [second, first]]) {
+      const result = runUser({ legacyEntries, kleerListing: { entries: [], skipped: skippedOnce }, relinks });
+      expect(result.findings.find((f) => f.kind === "projectless_event")?.legacyId).toBe(L(7));
+      expect(result.entries.find((e) => e.kleerId === "7000070")?.legacyId).toBe(L(7));
+    }
+  });
+
   it("of two skipped events naming one registration, the missing finding names the lower Kleer id", () => {
     const entry = buildLegacyEntry({ registrationId: L(6), date: "2026-05-12", hours: 1 });
     const skippedTwice = [
