@@ -1,4 +1,4 @@
-// `npm run mutation [-- --area core|io|contract] [--since main] [--incremental] [--mutate <file>] [--concurrency 1] [--ignore-static]`
+// `npm run mutation [-- --area core|io|contract|config] [--since main] [--incremental] [--mutate <file>] [--concurrency 1] [--ignore-static]`
 // Stryker mutation testing of the comparison core and of the replay/mapping/gate code, one
 // Stryker run per area with only that area's tests. Reports go to reports/mutation/<area>/
 // (HTML and JSON); the last line prints each area's score against its target. Not part of
@@ -62,6 +62,14 @@ const AREAS: readonly MutationArea[] = [
     label: "decode contract + lease + diff",
     mutate: ["src/kleer/kleer-toki-contract.ts", "src/report/report-lease.ts", "src/report/report-diff.ts", "src/report/report-diff-format.ts"],
     tests: ["test/kleer/kleer-toki-contract.test.ts", "test/report/report-lease.test.ts", "test/report/report-diff.test.ts", "test/report/report-diff-format.test.ts"],
+  },
+  {
+    // The configuration file, its settings table, `config show`/`init` and the write guard: their
+    // tests drive the CLI's hooks (seconds per test), so they get an area of their own.
+    name: "config",
+    label: "config",
+    mutate: ["src/config/**/*.ts", "!src/**/index.ts"],
+    tests: ["test/config/**/*.test.ts"],
   },
 ];
 
