@@ -50,6 +50,7 @@ const AREAS: readonly MutationArea[] = [
       // replay-apply.test.ts (the emulator end-to-end run, seconds per mutant) is left out: the
       // unit tests drive replay-apply.ts through its ports, and a run must fit in tens of minutes.
       "test/replay/replay-apply-unit.test.ts",
+      "test/replay/replay-read.test.ts",
       "test/report/report-gate.test.ts",
       "test/report/report-gate-verdict.test.ts",
     ],

@@ -81,7 +81,8 @@ export function indexForeignIds(listing: TimeEntryListing): Map<string, string[]
   };
   for (const e of listing.entries) add(e.foreignId, e.registrationId);
   for (const s of listing.skipped) add(s.foreignId, s.registrationId);
-  for (const list of out.values()) list.sort((a, b) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0));
+  // Stryker disable next-line EqualityOperator: ids in one list are unique (deduplicated above), so `a <= b` decides exactly as `a < b`
+  for (const list of out.values()) list.sort((a, b) => (a.length - b.length) || (a < b ? -1 : 1));
   return out;
 }
 
@@ -161,10 +162,10 @@ export async function planUser(
       ? Promise.resolve(null)
       : reading("kleer", () => readKleerFacts({ ...user, kleerUserId }, range, mapping, sources, recorder, journaled)),
   ]);
-  if (kleer !== null && kleerUserId !== undefined) {
+  if (kleer !== null) {
     const legacyIds = entries.map((e) => e.registrationId);
     const adopted = await reading("kleer", () =>
-      adoptJournaledByLookup(kleer.facts.existing, legacyIds, journaledByLegacyId, kleerUserId, (id) => sources.findKleerEvent(id, recorder)),
+      adoptJournaledByLookup(kleer.facts.existing, legacyIds, journaledByLegacyId, kleer.kleerUserId, (id) => sources.findKleerEvent(id, recorder)),
     );
     for (const [foreignId, note] of adopted) kleer.facts.existingNotes.set(foreignId, note);
   }
@@ -186,7 +187,7 @@ async function readKleerFacts(
   sources: ReplaySources,
   recorder: RequestRecorder,
   journaled: ReadonlyMap<string, string>,
-): Promise<{ facts: KleerUserFacts & { existing: Map<string, string[]>; existingNotes: Map<string, string> } }> {
+): Promise<{ kleerUserId: number; facts: KleerUserFacts & { existing: Map<string, string[]>; existingNotes: Map<string, string> } }> {
   const client = await sources.kleerClientFor(user, recorder);
   const [projects, statuses, listing] = await Promise.all([
     client.getProjects(),
@@ -205,5 +206,5 @@ async function readKleerFacts(
   const dayStatuses = new Map<string, TimeEntryStatus>(statuses.map((s) => [s.date, s.status]));
   const existing = indexForeignIds(listing);
   const existingNotes = adoptJournaledEvents(existing, listing, journaled);
-  return { facts: { visibleProjects, allowedActivities, dayStatuses, existing, existingNotes } };
+  return { kleerUserId: user.kleerUserId, facts: { visibleProjects, allowedActivities, dayStatuses, existing, existingNotes } };
 }
