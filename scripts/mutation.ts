@@ -51,6 +51,7 @@ const AREAS: readonly MutationArea[] = [
       // unit tests drive replay-apply.ts through its ports, and a run must fit in tens of minutes.
       "test/replay/replay-apply-unit.test.ts",
       "test/replay/replay-read.test.ts",
+      "test/replay/replay-journal.test.ts",
       "test/report/report-gate.test.ts",
       "test/report/report-gate-verdict.test.ts",
     ],
