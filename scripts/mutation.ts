@@ -63,7 +63,7 @@ const AREAS: readonly MutationArea[] = [
     name: "contract",
     label: "decode contract + lease + diff",
     mutate: ["src/kleer/kleer-toki-contract.ts", "src/report/report-lease.ts", "src/report/report-diff.ts", "src/report/report-diff-format.ts"],
-    tests: ["test/kleer/kleer-toki-contract.test.ts", "test/report/report-lease.test.ts", "test/report/report-diff.test.ts", "test/report/report-diff-format.test.ts"],
+    tests: ["test/kleer/kleer-toki-contract.test.ts", "test/kleer/kleer-toki-contract-fields.test.ts", "test/report/report-lease.test.ts", "test/report/report-diff.test.ts", "test/report/report-diff-format.test.ts"],
   },
   {
     // The configuration file, its settings table, `config show`/`init` and the write guard: their
