@@ -21,7 +21,7 @@ table.heatmap th[scope=row]{text-align:left;max-width:22em;overflow:hidden;text-
 table.heatmap td a{color:inherit;text-decoration:none;display:block}
 table.period-data td{text-align:right;font-variant-numeric:tabular-nums}
 tr:target>*{outline:2px solid #0b4a8b;background:#e6eef8}
-table.heatmap td i{opacity:.75;font-style:normal}
+table.heatmap td i{opacity:.75;font-style:normal;display:block}
 table.heatmap td.h1{background:#f3e8e6}
 table.heatmap td.h2{background:repeating-linear-gradient(45deg,#ecc9c3,#ecc9c3 3px,#f6e3df 3px,#f6e3df 6px)}
 table.heatmap td.h3{background:repeating-linear-gradient(45deg,#d98f84,#d98f84 3px,#ecc9c3 3px,#ecc9c3 6px);font-weight:bold}
@@ -140,7 +140,7 @@ function each(s,f,r){Array.prototype.forEach.call((r||d).querySelectorAll(s),f)}
 function reveal(el){var n;for(n=el;n;n=n.parentElement)if(n.tagName==="DETAILS"&&!n.open){n.open=true;wire(n)}
 for(n=el;n;n=n.parentElement){if(n.tagName==="TBODY"&&n.hidden){var t=n.parentElement;Array.prototype.forEach.call(t.tBodies,function(b){b.hidden=false});var p=t.nextElementSibling;if(p&&p.className==="pager")p.remove()}}}
 function openTarget(){var id=decodeURIComponent(location.hash.slice(1));if(!id)return;var el=d.getElementById(id);
-if(!el){var u=null;each("details[id]",function(x){if(id.indexOf(x.id+"-")===0)u=x});if(u&&u.querySelector("[data-pack]")){u.open=true;unpack(u).then(function(){var t=d.getElementById(id);if(t){reveal(t);t.scrollIntoView()}})}return}
+if(!el){var u=null;each("details[id]",function(x){if(id.indexOf(x.id+"-")===0)u=x});if(u&&u.querySelector("[data-pack]")){u.open=true;unpack(u).then(function(){var t=d.getElementById(id);if(t){reveal(t);location.replace(location.hash);t.scrollIntoView()}})}return}
 reveal(el);el.scrollIntoView()}
 window.addEventListener("hashchange",openTarget);
 d.addEventListener("click",function(e){var a=e.target&&e.target.closest&&e.target.closest('a[href^="#"]');if(a&&a.getAttribute("href")===location.hash)openTarget()});
@@ -151,21 +151,22 @@ bar.className="pager";next.type=all.type="button";all.textContent="Show all rows
 function hidden(){return more.filter(function(b){return b.hidden})}
 function label(){var h=hidden(),rows=0;h.forEach(function(b){rows+=b.rows.length});
 if(!h.length){bar.remove();return}next.textContent="Show "+Math.min(per,rows)+" more rows ("+rows+" hidden)"}
-next.onclick=function(){var h=hidden();if(h[0])h[0].hidden=false;label()};
-all.onclick=function(){hidden().forEach(function(b){b.hidden=false});label()};
+next.onclick=function(){var h=hidden();if(h[0]){h[0].hidden=false;if(h[0].hasAttribute("data-pack"))unpackBox(h[0])}label()};
+all.onclick=function(){hidden().forEach(function(b){b.hidden=false});unpackTable(t);label()};
 bar.append(next,all);t.after(bar);label()}
 function wireTable(t){var head=t.tHead;if(!head)return;
 var f=d.createElement("input");f.type="search";f.className="table-filter";f.placeholder="Filter rows (severity, kind, user, value…)";
 f.setAttribute("aria-label","Filter the rows of "+(t.caption?t.caption.textContent:"this table"));
 function rows(){var r=[];Array.prototype.forEach.call(t.tBodies,function(b){Array.prototype.forEach.call(b.rows,function(x){r.push(x)})});return r}
 function showAll(){Array.prototype.forEach.call(t.tBodies,function(b){b.hidden=false});var p=t.nextElementSibling;if(p&&p.className==="pager")p.remove()}
-f.oninput=function(){var q=f.value.toLowerCase();if(q)showAll();rows().forEach(function(r){r.hidden=q!==""&&r.textContent.toLowerCase().indexOf(q)<0})};
+// Packed pages are unpacked first: a filter or a sort covers every rendered row, shown or not.
+f.oninput=function(){unpackTable(t).then(function(){var q=f.value.toLowerCase();if(q)showAll();rows().forEach(function(r){r.hidden=q!==""&&r.textContent.toLowerCase().indexOf(q)<0})})};
 t.parentNode.insertBefore(f,t);
 Array.prototype.forEach.call(head.rows[0].cells,function(th,ci){th.className+=" sortable";th.tabIndex=0;
-var sevCol=/severity/i.test(th.textContent);function sort(){var dir=th.getAttribute("aria-sort")==="ascending"?-1:1;
+var sevCol=/severity/i.test(th.textContent);function sort(){unpackTable(t).then(sorted)}function sorted(){var dir=th.getAttribute("aria-sort")==="ascending"?-1:1;
 Array.prototype.forEach.call(head.rows[0].cells,function(c){c.removeAttribute("aria-sort")});th.setAttribute("aria-sort",dir>0?"ascending":"descending");
 showAll();var all=rows();function key(r){var c=r.cells[ci];var s=c?(c.getAttribute("data-sort")||c.textContent.trim()):"";var sv=sevCol&&/\\b(blocking|warning|info)\\b/i.exec(s);if(sv)return ["blocking","warning","info"].indexOf(sv[1].toLowerCase());var n=parseFloat(s.replace(/[−–]/g,"-").replace(/[^0-9.+-]/g,""));
-return /^[−+\-]?[0-9]/.test(s.replace(/^▲ |^✖ /,""))&&!isNaN(n)?n:s.toLowerCase()}
+if(/^\\d{4}-\\d\\d-\\d\\d/.test(s))return s;return /^[−+\-]?[0-9]/.test(s.replace(/^▲ |^✖ /,""))&&!isNaN(n)?n:s.toLowerCase()}
 all.sort(function(a,b){var x=key(a),y=key(b);if(typeof x==="number"&&typeof y==="number")return (x-y)*dir;return String(x)<String(y)?-dir:String(x)>String(y)?dir:0});
 var body=t.tBodies[0];all.forEach(function(r){body.appendChild(r)})}
 th.onclick=sort;th.onkeydown=function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();sort()}}})}
@@ -179,10 +180,15 @@ function wire(root){each("table.data",function(t){if(t.hasAttribute("data-wired"
 if(t.hasAttribute("data-paged"))wirePager(t);wireTable(t)},root);
 if(tri){each("[data-suppression]",function(el){if(!el.hasAttribute("data-picked")){el.setAttribute("data-picked","");wirePick(el)}},root);var g=root.closest&&root.closest("details.cause");if(g)wireCause(g)}}
 wire(d);
-function unpack(root){var boxes=[];each("[data-pack]",function(b){boxes.push(b)},root);
-return Promise.all(boxes.map(function(box){var raw=atob(box.getAttribute("data-pack")),bytes=new Uint8Array(raw.length);box.removeAttribute("data-pack");
+// A packed block becomes class "unpacked"; a packed table body keeps its tag and class (a pager's page).
+function unpackBox(box){var data=box.getAttribute("data-pack");if(data===null)return box.unpacking||Promise.resolve();var raw=atob(data),bytes=new Uint8Array(raw.length);box.removeAttribute("data-pack");
 for(var i=0;i<raw.length;i+=1)bytes[i]=raw.charCodeAt(i);
-return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function(html){box.innerHTML=html;box.className="unpacked";wire(box)})}))}
+box.unpacking=new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function(html){box.innerHTML=html;if(box.tagName!=="TBODY")box.className="unpacked";wire(box)});return box.unpacking}
+function unpack(root){var boxes=[];each("[data-pack]",function(b){boxes.push(b)},root);return Promise.all(boxes.map(unpackBox))}
+function unpackTable(t){return Promise.all(Array.prototype.map.call(t.tBodies,unpackBox))}
+var heat=d.getElementById("overview-heatmap");
+if(heat&&heat.querySelector("tbody[data-pack]")){var near=function(list){list.forEach(function(e){if(e.isIntersecting){io.unobserve(e.target);unpackBox(e.target)}})};
+var io=window.IntersectionObserver?new IntersectionObserver(near,{rootMargin:"1200px 0px"}):null;each("tbody[data-pack]",function(b){if(io)io.observe(b);else unpackBox(b)},heat)}
 // The browser may open a section for a link itself: wiring it then must not page away the target row.
 d.addEventListener("toggle",function(e){var x=e.target;if(x.tagName!=="DETAILS"||!x.open)return;wire(x);
 var t=location.hash&&d.getElementById(decodeURIComponent(location.hash.slice(1)));if(t&&x.contains(t))reveal(t);if(x.querySelector("[data-pack]"))unpack(x)},true);

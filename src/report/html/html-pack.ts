@@ -17,27 +17,47 @@ export const DEFAULT_MAX_INLINE_DETAIL_BYTES = 4_000_000;
 export function packDetail(html: string, what: string, fullListHint: string): string {
   const data = gzipSync(Buffer.from(html, "utf8"), { level: 9 }).toString("base64");
   return (
-    `<div class="packed" data-pack="${data}"><p class="table-note" role="note">Packed ${escapeHtml(what)}: the page's script unpacks ` +
-    `them when the section opens. ${escapeHtml(fullListHint)}</p></div>`
+    `<div class="packed" data-pack="${data}"><p class="table-note" role="note">Packed ${escapeHtml(what)}: the page's script unpacks this part ` +
+    `when the section opens. ${escapeHtml(fullListHint)}</p></div>`
+  );
+}
+
+/**
+ * A table body's rows packed like {@link packDetail}: the body keeps its tag (a hidden page of a
+ * paged table stays one) and holds one row saying what it holds until the page's script unpacks
+ * it (a pager, a sort or a filter of its table, or, for the heatmap, scrolling near it).
+ */
+export function packBody(openTag: string, rows: string, columns: number, fullListHint: string): string {
+  const data = gzipSync(Buffer.from(rows, "utf8"), { level: 9 }).toString("base64");
+  return (
+    `${openTag.replace(/>$/, ` data-pack="${data}">`)}<tr><td colspan="${Math.max(1, columns)}" class="table-note">Packed rows: the page's script ` +
+    `unpacks them when they are shown, sorted or filtered. ${escapeHtml(fullListHint)}</td></tr></tbody>`
   );
 }
 
 /**
  * Collects the packable parts of a page while it renders (each becomes a marker comment: data
  * text is escaped, so no finding can forge one), then fills them in plain or packed once the
- * total size is known.
+ * total size is known. A part is a block (`wrap`) or a table body (`wrapBody`).
  */
 export function createPartCollector(): {
   wrap: (html: string, what: string) => string;
+  wrapBody: (openTag: string, rows: string, columns: number) => string;
   totalChars: () => number;
   fill: (page: string, options: { pack: boolean; redact: (text: string) => string; fullListHint: string }) => string;
 } {
   const parts: Array<{ html: string; what: string }> = [];
+  const bodies: Array<{ openTag: string; rows: string; columns: number }> = [];
   return {
     wrap: (html, what) => `<!--toki-part-${parts.push({ html, what }) - 1}-->`,
-    totalChars: () => parts.reduce((n, p) => n + p.html.length, 0),
+    wrapBody: (openTag, rows, columns) => `<!--toki-body-${bodies.push({ openTag, rows, columns }) - 1}-->`,
+    totalChars: () => parts.reduce((n, p) => n + p.html.length, 0) + bodies.reduce((n, b) => n + b.rows.length, 0),
     fill: (page, { pack, redact, fullListHint }) =>
-      page.replace(/<!--toki-part-(\d+)-->/g, (_, i: string) => {
+      page.replace(/<!--toki-(part|body)-(\d+)-->/g, (_, type: string, i: string) => {
+        if (type === "body") {
+          const { openTag, rows, columns } = bodies[Number(i)]!;
+          return pack ? packBody(openTag, redact(rows), columns, fullListHint) : `${openTag}${rows}</tbody>`;
+        }
         const { html, what } = parts[Number(i)]!;
         return pack ? packDetail(redact(html), what, fullListHint) : html;
       }),

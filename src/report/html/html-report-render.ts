@@ -82,7 +82,7 @@ export function renderHtmlReport(model: HtmlReportModel, options: HtmlRenderOpti
   // Charts, findings and a cause's rows: packed when the page would be too large to open.
   const parts = createPartCollector();
   const ctx: SectionContext = {
-    limits,
+    limits: { ...limits, wrapBody: parts.wrapBody },
     fullListHint,
     userHref: (key) => (detailed.has(key) ? (users.get(key)?.anchor ?? null) : null),
     userLabel: (key) => users.get(key)?.label ?? `Toki user ${key}`,

@@ -10,6 +10,12 @@ export interface TableLimits {
   rowsPerPage: number;
   /** Rows rendered at most per table; a note says how many more the report file holds. @default 2000 */
   maxRowsPerTable: number;
+  /**
+   * Wraps a hidden page of rows (`<tbody class="more">`) the page may pack (html-pack.ts): given
+   * to the top-level sections' tables only, whose pages are not inside a packed part already.
+   * @default none (every page is plain)
+   */
+  wrapBody?: (openTag: string, rows: string, columns: number) => string;
 }
 
 export const DEFAULT_TABLE_LIMITS: TableLimits = { rowsPerPage: 100, maxRowsPerTable: 2000 };
@@ -68,7 +74,8 @@ export function renderTable<T>(spec: TableSpec<T>, limits: TableLimits = DEFAULT
   const bodies: string[] = [];
   for (let start = 0; start < shown.length; start += perPage) {
     const rows = shown.slice(start, start + perPage).map((item) => renderRowHtml(spec, item)).join("");
-    bodies.push(start === 0 ? `<tbody>${rows}</tbody>` : `<tbody class="more">${rows}</tbody>`);
+    if (start === 0) bodies.push(`<tbody>${rows}</tbody>`);
+    else bodies.push(limits.wrapBody ? limits.wrapBody(`<tbody class="more">`, rows, spec.columns.length) : `<tbody class="more">${rows}</tbody>`);
   }
   const head = spec.columns.map((c) => `<th scope="col"${c.numeric ? ` class="num"` : ""}>${escapeHtml(c.label)}</th>`).join("");
   const paged = bodies.length > 1 ? ` data-paged="${perPage}" data-rows="${shown.length}"` : "";

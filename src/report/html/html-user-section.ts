@@ -10,11 +10,12 @@ export interface UserSectionContext {
   limits: TableLimits;
   fullListHint: string;
   /**
-   * Wraps the charts and the findings of the section (the period table stays as it is: the
-   * overview's heatmap links to its rows); the page packs them when it would be too large.
+   * Wraps the charts, the period table and the findings of the section; the page packs them when
+   * it would be too large. A heatmap link to a packed period row still lands on it: the page's
+   * script unpacks the user's section first (html-assets.ts, openTarget).
    * @default identity
    */
-  wrapDetail?: (html: string, what: "charts" | "findings") => string;
+  wrapDetail?: (html: string, what: "charts" | "period table" | "findings") => string;
 }
 
 const MEASURES: ReadonlyArray<{ key: keyof PeriodStats; title: string }> = [
@@ -159,7 +160,7 @@ export function renderUserSection(user: UserReport, ctx: UserSectionContext): st
   return (
     `<details class="user" id="${escapeHtml(user.anchor)}"><summary><h3>${escapeHtml(user.label)}</h3>` +
     `<span class="tally">${renderUserTally(user)}</span></summary><div class="user-body">${facts}` +
-    `<h4>Statistics per period</h4>${wrap(renderCharts(user), "charts")}${renderChartData(user, ctx.limits, ctx.fullListHint)}` +
+    `<h4>Statistics per period</h4>${wrap(renderCharts(user), "charts")}${wrap(renderChartData(user, ctx.limits, ctx.fullListHint), "period table")}` +
     `<h4>Findings</h4>${wrap(findings, "findings")}</div></details>`
   );
 }

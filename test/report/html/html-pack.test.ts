@@ -6,8 +6,12 @@ import { buildFinding, buildSampleInput } from "./html-report-fixture.js";
 
 const PACK = /<div class="packed" data-pack="([A-Za-z0-9+/=]+)"><p class="table-note" role="note">Packed ([^:]+): [^<]*<\/p><\/div>/g;
 
+const PACKED_BODY = /(<tbody[^>]*?) data-pack="([A-Za-z0-9+/=]+)"><tr><td colspan="\d+" class="table-note">Packed rows: [^<]*<\/td><\/tr><\/tbody>/g;
+
+const inflate = (data: string) => gunzipSync(Buffer.from(data, "base64")).toString("utf8");
+
 function unpackAll(html: string): string {
-  return html.replace(PACK, (_, data: string) => gunzipSync(Buffer.from(data, "base64")).toString("utf8"));
+  return html.replace(PACK, (_, data: string) => inflate(data)).replace(PACKED_BODY, (_, open: string, data: string) => `${open}>${inflate(data)}</tbody>`);
 }
 
 describe("packed parts of a large page", () => {
@@ -18,21 +22,36 @@ describe("packed parts of a large page", () => {
     expect(plain).not.toContain("data-pack=");
   });
 
-  it("packs every user's charts and findings above the budget, losing nothing: unpacked, the page is the plain page", () => {
+  it("packs every user's charts, period table and findings above the budget, losing nothing: unpacked, the page is the plain page", () => {
     const packed = renderHtmlReport(model, { maxInlineDetailBytes: 0 });
     const whats = [...packed.matchAll(PACK)].map((m) => m[2]);
     expect(whats.filter((w) => w === "charts")).toHaveLength(model.users.length);
+    expect(whats.filter((w) => w === "period table")).toHaveLength(model.users.filter((u) => u.periods.length > 0).length);
     expect(whats.filter((w) => w === "findings")).toHaveLength(model.users.length);
     expect(packed.length).toBeLessThan(plain.length);
     expect(unpackAll(packed)).toBe(plain);
   });
 
-  it("keeps the period rows the heatmap links to outside the packs", () => {
+  it("packs the period rows the heatmap links to inside the section whose id prefixes theirs (the script unpacks that section first)", () => {
     const packed = renderHtmlReport(model, { maxInlineDetailBytes: 0 });
     const outside = packed.replace(PACK, "");
     const hrefs = [.../<table class="heatmap"[\s\S]*?<\/table>/.exec(outside)![0].matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!);
     expect(hrefs.length).toBeGreaterThan(0);
-    for (const href of hrefs) expect(outside).toContain(`<tr id="${href}">`);
+    for (const href of hrefs) {
+      expect(outside).not.toContain(`<tr id="${href}">`);
+      const section = /^(user-\d+)-p/.exec(href)![1]!;
+      const body = new RegExp(`<details class="user" id="${section}">[\\s\\S]*?</details>(?=<details class="user"|</div></section>)`).exec(packed)![0];
+      expect(unpackAll(body)).toContain(`<tr id="${href}">`);
+    }
+  });
+
+  it("packs the hidden pages of the top-level tables, each its own body of the same class, losing nothing", () => {
+    const plainPaged = renderHtmlReport(model, { rowsPerPage: 1 });
+    const packed = renderHtmlReport(model, { rowsPerPage: 1, maxInlineDetailBytes: 0 });
+    const bodies = [...packed.matchAll(PACKED_BODY)];
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const b of bodies) expect(b[1]).toBe(`<tbody class="more"`);
+    expect(unpackAll(packed)).toBe(plainPaged);
   });
 
   it("redacts a packed part before packing it (the finished page's redaction cannot read base64)", () => {

@@ -76,11 +76,11 @@ describe.skipIf(!haveChromium && !inCi)("the demo report's company overview in C
     expect(await page.locator("#overview-drift-chart desc").textContent()).toContain("2 over the threshold");
     expect(await page.locator("#since-previous-run").innerText()).toMatch(new RegExp(`Since the previous run \\(${firstRun}\\): 0 new \\(0 blocking\\), 1 resolved, \\d+ persisting`));
     expect(secondRun).not.toBe(firstRun);
-    await page.locator("#overview").screenshot({ path: join(REPORTS_DIR, "demo-overview.png") });
+    await page.locator("#overview").screenshot({ path: join(REPORTS_DIR, "demo-report-overview.png") });
     // The docs' picture is refreshed on request only, so a test run never changes a tracked file.
     if (process.env.UPDATE_DOCS_SCREENSHOTS === "1") {
       mkdirSync(DOCS_DIR, { recursive: true });
-      copyFileSync(join(REPORTS_DIR, "demo-overview.png"), join(DOCS_DIR, "report-overview.png"));
+      copyFileSync(join(REPORTS_DIR, "demo-report-overview.png"), join(DOCS_DIR, "report-overview.png"));
     }
     await page.close();
   });
