@@ -79,8 +79,9 @@ export function formatDiffJson(diff: ReportDiff): string {
       findings: diff.items.map((i) => ({
         key: i.key,
         status: i.status,
-        ...(i.baseSeverity === undefined ? {} : { baseSeverity: i.baseSeverity }),
-        ...(i.unverifiedReason === undefined ? {} : { unverifiedReason: i.unverifiedReason }),
+        // Unset (undefined) fields are left out by JSON.stringify.
+        baseSeverity: i.baseSeverity,
+        unverifiedReason: i.unverifiedReason,
         kind: i.finding.kind,
         severity: i.finding.severity,
         suppressed: i.finding.suppressed,

@@ -198,4 +198,36 @@ describe("acquireRunLease", () => {
       vi.useRealTimers();
     }
   });
+
+  it("a holder on this host whose liveness cannot be checked (another user's process) keeps its lease", () => {
+    const db = reportDb();
+    const clock = manualClock();
+    acquire(db, { clock, pid: 4242 });
+    const kill = vi.spyOn(process, "kill").mockImplementation(() => {
+      throw Object.assign(new Error("kill EPERM"), { code: "EPERM" });
+    });
+    try {
+      expect(refusal(() => acquire(db, { clock, runId: "RUN-B", pid: 3 }))).toContain("run RUN-A (host build-1, pid 4242)");
+      expect(kill).toHaveBeenCalledWith(4242, 0);
+    } finally {
+      kill.mockRestore();
+    }
+    expect(readRunLease(db, TARGET)?.runId).toBe("RUN-A");
+  });
+
+  it("renewEveryMs 0 starts no timer: the lease lapses unless renewed by hand", () => {
+    vi.useFakeTimers();
+    try {
+      const db = reportDb();
+      const clock = manualClock();
+      acquire(db, { clock, renewEveryMs: 0 });
+      expect(vi.getTimerCount()).toBe(0);
+      clock.advance(RUN_LEASE_TTL_MS);
+      vi.advanceTimersByTime(RUN_LEASE_TTL_MS);
+      expect(readRunLease(db, TARGET)?.expiresAt).toBe(new Date(T0 + RUN_LEASE_TTL_MS).toISOString());
+      expect(acquire(db, { clock, runId: "RUN-B" }).tookOverFrom?.runId).toBe("RUN-A");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
