@@ -1,12 +1,12 @@
 import Database from "better-sqlite3";
 import pLimit from "p-limit";
-import { describe, expect, it } from "vitest";
-import { ProviderHttpError, TokiError } from "../../src/domain/errors.js";
+import { describe, expect, it, vi } from "vitest";
+import { InvalidResponseError, ProviderHttpError, TokiError } from "../../src/domain/errors.js";
 import { silentLogger } from "../../src/domain/ports.js";
 import type { CreateTimeEntryRequest, DateRange, TimeEntry, TimeEntryListing } from "../../src/domain/time-entry.js";
 import { SecretRedactor } from "../../src/http/redact.js";
 import { createReportStore } from "../../src/report/report-store.js";
-import { applyUserRows, isAmbiguousWriteFailure, MAX_CREATE_ATTEMPTS } from "../../src/replay/replay-apply.js";
+import { applyUserRows, isAmbiguousWriteFailure, MAX_CREATE_ATTEMPTS, RATE_LIMITED_CREATE_BACKOFF_MS } from "../../src/replay/replay-apply.js";
 import { createReplayJournal, type ReplayJournal } from "../../src/replay/replay-journal.js";
 import type { ReplayKleerClient } from "../../src/replay/replay-read.js";
 import type { PlanRow } from "../../src/replay/replay-types.js";
@@ -251,5 +251,153 @@ describe("applyUserRows: one event per entry whatever the failures", () => {
     const again = await apply(journal, kleer.client, [planRow("L1")]);
     expect(again.outcomes.get("L1")).toBe("already-settled");
     expect(kleer.calls).toEqual({ create: 1, list: 1 });
+  });
+});
+
+describe("applyUserRows: what is sent, logged and journaled", () => {
+  it("counts an unreadable reply and an unknown failure as ambiguous, and a provider error without a status too", () => {
+    expect(isAmbiguousWriteFailure(new InvalidResponseError("reply is not an event id", "id"))).toBe(true);
+    expect(isAmbiguousWriteFailure(new Error("socket hang up"))).toBe(true);
+    expect(isAmbiguousWriteFailure("thrown string")).toBe(true);
+    expect(isAmbiguousWriteFailure(new TokiError("PROVIDER_ERROR", "Kleer failed"))).toBe(true);
+  });
+
+  it("sends the Kleer project and activity (names blank when the plan has none) with the entry's times, note and foreign-id", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer();
+    const sent: CreateTimeEntryRequest[] = [];
+    const original = kleer.client.createTimeEntry;
+    kleer.client.createTimeEntry = async (request) => {
+      sent.push(request);
+      return original(request);
+    };
+    await apply(journal, kleer.client, [planRow("L1"), planRow("L2", { kleerProjectName: null, kleerActivityName: null })]);
+    expect(sent).toEqual([
+      { projectId: "801", projectName: "Webbplats", activityId: "901", activityName: "Utveckling", startTime: "2026-03-03T07:00:00.000Z", endTime: "2026-03-03T08:30:00.000Z", note: "Arbete", foreignId: "milltime:L1" },
+      { projectId: "801", projectName: "", activityId: "901", activityName: "", startTime: "2026-03-03T07:00:00.000Z", endTime: "2026-03-03T08:30:00.000Z", note: "Arbete", foreignId: "milltime:L2" },
+    ]);
+  });
+
+  it("a user without rows gets no outcomes and no request", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer();
+    const { outcomes } = await apply(journal, kleer.client, []);
+    expect(outcomes).toEqual(new Map());
+    expect(kleer.calls).toEqual({ create: 0, list: 0 });
+  });
+
+  it("takes the index read while planning instead of listing again", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer();
+    const { outcomes } = await apply(journal, kleer.client, [planRow("L1"), planRow("L2")], "run-a", new Map([["milltime:L1", ["6999"]]]));
+    expect(kleer.calls).toEqual({ create: 1, list: 0 });
+    expect(outcomes.get("L1")).toBe("resolved-existing");
+    expect(journalOf(journal)).toContainEqual({ legacyId: "L1", attempt: 0, outcome: "resolved-existing", resolvedBy: "lookup", eventId: "6999", errorCode: null });
+  });
+
+  it("listing afresh, an event the journal names and GET confirms (but the listing missed) is not written again", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer();
+    const asked: string[] = [];
+    const { outcomes } = await applyUserRows({
+      runId: "run-a", kleerUserId: 5501, rows: [planRow("L1"), planRow("L2")], client: kleer.client, journal, range: RANGE, existing: null,
+      journaledByLegacyId: new Map([["L1", ["6990"]]]),
+      findEvent: async (id) => {
+        asked.push(id);
+        return { kleerUserId: 5501, foreignId: "milltime:L1" };
+      },
+      writeLimit: pLimit(2), redactor: new SecretRedactor(), logger: silentLogger,
+    });
+    expect(asked).toEqual(["6990"]);
+    expect(outcomes.get("L1")).toBe("resolved-existing");
+    expect(kleer.calls.create).toBe(1);
+  });
+
+  it("without a way to GET events the journal's list alone does not settle anything", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer();
+    const { outcomes } = await applyUserRows({
+      runId: "run-a", kleerUserId: 5501, rows: [planRow("L1")], client: kleer.client, journal, range: RANGE, existing: null,
+      journaledByLegacyId: new Map([["L1", ["6990"]]]),
+      writeLimit: pLimit(2), redactor: new SecretRedactor(), logger: silentLogger,
+    });
+    expect(outcomes.get("L1")).toBe("created");
+    expect(kleer.calls.create).toBe(1);
+  });
+
+  it("a journal that cannot take the intent stops the user before anything is sent", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer();
+    const broken: ReplayJournal = {
+      ...journal,
+      recordIntent: () => {
+        throw new Error("SQLITE_FULL: database or disk is full");
+      },
+    };
+    await expect(apply(broken, kleer.client, [planRow("L1")])).rejects.toThrow("SQLITE_FULL");
+    expect(kleer.calls.create).toBe(0);
+  });
+
+  it("journals why an interrupted intent and an absent foreign-id failed, naming the foreign-id", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer(["503-before-write", "ok"]);
+    journal.recordIntent("run-a", planRow("L1"), 5501, 1);
+    await apply(journal, kleer.client, [planRow("L1")]);
+    expect(journal.read("run-a").map((r) => r.errorMessage)).toEqual([
+      "no Kleer event carries milltime:L1 after the interruption: the request did not take effect",
+      expect.stringMatching(/HTTP 503.* \(no event carries milltime:L1 afterwards\)$/),
+      null,
+    ]);
+  });
+
+  it("a failure that is not even an Error is journaled with a generic code, an Error by its name", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer();
+    let n = 0;
+    kleer.client.createTimeEntry = async () => {
+      if (n++ === 0) throw "connection reset";
+      throw new TypeError("fetch failed");
+    };
+    const { outcomes } = await apply(journal, kleer.client, [planRow("L1")]);
+    expect(outcomes.get("L1")).toBe("failed");
+    expect(journal.read("run-a").map((r) => r.errorCode)).toEqual(["ERROR", "TypeError", "TypeError"]);
+  });
+
+  it("warns with the run, the entry and the error when a create is ambiguous and when its lookup fails", async () => {
+    const { journal } = setup();
+    const kleer = fakeKleer(["drop-after-write"]);
+    const listings = kleer.client.listTimeEntries;
+    let n = 0;
+    kleer.client.listTimeEntries = async (range) => {
+      if (++n === 2) throw new TokiError("UNREACHABLE", "Kleer is unreachable: ECONNREFUSED");
+      return listings(range);
+    };
+    const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
+    const logger = { ...silentLogger, warn: (message: string, fields?: Record<string, unknown>) => warnings.push([message, fields]) };
+    await applyUserRows({ runId: "run-a", kleerUserId: 5501, rows: [planRow("L1")], client: kleer.client, journal, range: RANGE, existing: null, writeLimit: pLimit(2), redactor: new SecretRedactor(), logger });
+    expect(warnings).toEqual([
+      ["ambiguous create failure; looking the foreign-id up", { runId: "run-a", legacyId: "L1", error: expect.stringContaining("UND_ERR_SOCKET") }],
+      ["lookup after an ambiguous failure failed; the entry stays unsettled", { runId: "run-a", legacyId: "L1", error: expect.stringContaining("ECONNREFUSED") }],
+    ]);
+  });
+
+  it("waits before resending a rate-limited create, twice as long each time", async () => {
+    vi.useFakeTimers();
+    try {
+      const { journal } = setup();
+      const kleer = fakeKleer(["429", "429", "ok"]);
+      const done = apply(journal, kleer.client, [planRow("L1")]);
+      await vi.advanceTimersByTimeAsync(RATE_LIMITED_CREATE_BACKOFF_MS - 1);
+      expect(kleer.calls.create).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(kleer.calls.create).toBe(2);
+      await vi.advanceTimersByTimeAsync(2 * RATE_LIMITED_CREATE_BACKOFF_MS - 1);
+      expect(kleer.calls.create).toBe(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(kleer.calls.create).toBe(3);
+      expect((await done).outcomes.get("L1")).toBe("created");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
