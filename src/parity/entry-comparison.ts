@@ -25,7 +25,9 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
   const { userKey, mapping, rules } = context;
   const base = { userKey, date: legacy.date, legacyId: legacy.registrationId, kleerId: kleer.registrationId };
   const out: FindingDraft[] = [];
-  const paired = `Milltime ${legacy.registrationId} ↔ Kleer ${kleer.registrationId} (by ${EVIDENCE_TEXT[pair.evidence]})`;
+  // Most pairs agree: their messages' common lead is only built for a pair that has a finding.
+  let lead: string | undefined;
+  const paired = (): string => (lead ??= `Milltime ${legacy.registrationId} ↔ Kleer ${kleer.registrationId} (by ${EVIDENCE_TEXT[pair.evidence]})`);
 
   if (legacy.date !== kleer.date) {
     const shifted = kleer.date === addDays(legacy.date, -1);
@@ -37,7 +39,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         legacyValue: legacy.date,
         kleerValue: kleer.date,
         message:
-          `${paired}: dated ${legacy.date} in Milltime but ${kleer.date} in Kleer` +
+          `${paired()}: dated ${legacy.date} in Milltime but ${kleer.date} in Kleer` +
           (shifted ? " (one day earlier: likely the UTC date of an early-morning start)" : ""),
       }),
     );
@@ -51,7 +53,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         field: "hours",
         legacyValue: hoursValue(legacy.hours),
         kleerValue: hoursValue(kleer.hours),
-        message: `${paired}: ${formatHours(legacy.hours)} in Milltime, ${formatHours(kleer.hours)} in Kleer (${describeDifference(legacy.hours, kleer.hours)})`,
+        message: `${paired()}: ${formatHours(legacy.hours)} in Milltime, ${formatHours(kleer.hours)} in Kleer (${describeDifference(legacy.hours, kleer.hours)})`,
       }),
     );
   }
@@ -65,7 +67,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         field: "project",
         legacyValue: String(mappedProject),
         kleerValue: kleer.projectId,
-        message: `${paired}: Milltime project ${legacy.projectId} "${legacy.projectName}" maps to Kleer project ${mappedProject}, the event is on ${kleer.projectId} "${kleer.projectName}"`,
+        message: `${paired()}: Milltime project ${legacy.projectId} "${legacy.projectName}" maps to Kleer project ${mappedProject}, the event is on ${kleer.projectId} "${kleer.projectName}"`,
         // The names let a report say "Milltime X → Kleer Y" in words instead of two bare ids.
         details: { milltimeProjectId: legacy.projectId, milltimeProjectName: legacy.projectName, kleerProjectName: kleer.projectName },
       }),
@@ -81,7 +83,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         field: "activity",
         legacyValue: String(mappedActivity),
         kleerValue: kleer.activityId,
-        message: `${paired}: Milltime activity ${legacy.activityId} "${legacy.activityName}" maps to Kleer activity ${mappedActivity}, the event has ${kleer.activityId} "${kleer.activityName}"`,
+        message: `${paired()}: Milltime activity ${legacy.activityId} "${legacy.activityName}" maps to Kleer activity ${mappedActivity}, the event has ${kleer.activityId} "${kleer.activityName}"`,
         details: { milltimeActivityId: legacy.activityId, milltimeActivityName: legacy.activityName, kleerActivityName: kleer.activityName },
       }),
     );
@@ -97,12 +99,13 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         field: "note",
         legacyValue: legacyNote,
         kleerValue: kleerNote,
-        message: `${paired}: note ${JSON.stringify(legacyNote)} in Milltime, ${JSON.stringify(kleerNote)} in Kleer`,
+        message: `${paired()}: note ${JSON.stringify(legacyNote)} in Milltime, ${JSON.stringify(kleerNote)} in Kleer`,
       }),
     );
   }
 
-  out.push(...compareLockState(legacy, kleer, rules, base, paired));
+  const lock = compareLockState(legacy, kleer, rules, base, paired);
+  if (lock) out.push(lock);
   return out;
 }
 
@@ -111,44 +114,38 @@ function compareLockState(
   kleer: TimeEntry,
   rules: ParityRules,
   base: Pick<FindingDraft, "userKey" | "date" | "legacyId" | "kleerId">,
-  paired: string,
-): FindingDraft[] {
+  paired: () => string,
+): FindingDraft | undefined {
   const legacyEditability = editabilityOf(legacy.lock);
   const kleerEditability = editabilityOf(kleer.lock);
+  if (legacyEditability === "editable" && kleerEditability === "editable") return undefined;
   const legacyText = describeLockState(legacy.lock);
   const kleerText = describeLockState(kleer.lock);
-  const values = { ...base, legacyValue: legacyText, kleerValue: kleerText };
+  const values = () => ({ ...base, legacyValue: legacyText, kleerValue: kleerText });
   if (legacyEditability === "locked" && kleerEditability === "editable") {
-    return [
-      draftFinding({
-        ...values,
-        kind: "editability_regression",
-        field: "editability",
-        message: `${paired}: locked in Milltime (attest level ${legacyText}) but editable in Kleer (${kleerText})`,
-      }),
-    ];
+    return draftFinding({
+      ...values(),
+      kind: "editability_regression",
+      field: "editability",
+      message: `${paired()}: locked in Milltime (attest level ${legacyText}) but editable in Kleer (${kleerText})`,
+    });
   }
   if (legacyEditability === "editable" && kleerEditability === "locked") {
-    return [
-      draftFinding({
-        ...values,
-        kind: "editability_change",
-        field: "editability",
-        message: `${paired}: editable in Milltime (attest level ${legacyText}) but locked in Kleer (${kleerText})`,
-      }),
-    ];
+    return draftFinding({
+      ...values(),
+      kind: "editability_change",
+      field: "editability",
+      message: `${paired()}: editable in Milltime (attest level ${legacyText}) but locked in Kleer (${kleerText})`,
+    });
   }
-  if (legacyEditability === "editable") return [];
   const expected = expectedStatuses(legacy, rules);
-  if (kleer.lock.kind !== "status" || expected.includes(kleer.lock.status)) return [];
-  return [
-    draftFinding({
-      ...values,
-      kind: "status_mismatch",
-      field: "status",
-      message: `${paired}: attest level ${legacyText} corresponds to ${expected.join(" or ")}, Kleer has ${kleerText}`,
-    }),
-  ];
+  if (kleer.lock.kind !== "status" || expected.includes(kleer.lock.status)) return undefined;
+  return draftFinding({
+    ...values(),
+    kind: "status_mismatch",
+    field: "status",
+    message: `${paired()}: attest level ${legacyText} corresponds to ${expected.join(" or ")}, Kleer has ${kleerText}`,
+  });
 }
 
 function expectedStatuses(legacy: TimeEntry, rules: ParityRules): readonly TimeEntryStatus[] {

@@ -98,9 +98,19 @@ const compareNullable = (a: string | null, b: string | null): number =>
  * otherwise as plain strings; the deterministic tie-break everywhere in the engine.
  */
 export function compareIds(a: string, b: string): number {
-  const numeric = /^\d+$/;
-  if (numeric.test(a) && numeric.test(b) && a.length !== b.length) return a.length - b.length;
+  // Ids of equal length order as strings whether numeric or not, so only unequal lengths need
+  // the digit test (every sort of the engine comes through here; most ids have one length).
+  if (a.length !== b.length && isDigits(a) && isDigits(b)) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Deterministic report order: date, kind (vocabulary order), legacy id, Kleer id, field. */

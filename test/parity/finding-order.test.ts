@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   compareFindings,
@@ -33,6 +34,15 @@ describe("compareIds", () => {
     ["a10", "a9", -1],
   ])("%s vs %s → %d", (a, b, sign) => {
     expect(Math.sign(compareIds(a, b))).toBe(sign);
+  });
+
+  it("orders every pair of ids as the whole-digit-string rule says (lengths first only when both are digits)", () => {
+    const numeric = /^\d+$/;
+    const rule = (a: string, b: string) => (numeric.test(a) && numeric.test(b) && a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
+    const id = fc.oneof(fc.stringMatching(/^[0-9]{0,20}$/), fc.stringMatching(/^[0-9a-z\n٣]{0,6}$/), fc.string());
+    fc.assert(fc.property(id, id, (a, b) => Math.sign(compareIds(a, b)) === Math.sign(rule(a, b))), { numRuns: 5000 });
+    expect(Math.sign(compareIds("", "1"))).toBe(-1);
+    expect(Math.sign(compareIds("12", "3\n"))).toBe(-1);
   });
 });
 
