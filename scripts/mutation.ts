@@ -54,6 +54,7 @@ const AREAS: readonly MutationArea[] = [
       "test/replay/replay-journal.test.ts",
       "test/report/report-gate.test.ts",
       "test/report/report-gate-verdict.test.ts",
+      "test/report/report-gate-rules.test.ts",
     ],
   },
   {
