@@ -15,13 +15,21 @@ import type { TokiDecodeViolation } from "../domain/toki-decode.js";
 const TYPES = "kleer/src/types.rs";
 const at = (line: number | string) => `${TYPES}:${line}`;
 
+type RowOf = (value: Record<string, unknown>) => { date: string | null; id: string | null };
+
+/**
+ * One check of a reply. Every 2xx reply is walked, so the walk allocates nothing for a value that
+ * passes: the path is one stack pushed and popped along the way, and the row a value sits in is
+ * only read (its date and id) when a violation is reported.
+ */
 interface Walk {
   out: TokiDecodeViolation[];
-  rowDate: string | null;
-  rowId: string | null;
+  path: (string | number)[];
+  row: Record<string, unknown> | null;
+  rowOf: RowOf | null;
 }
 
-type Decoder = (value: unknown, path: readonly (string | number)[], walk: Walk) => void;
+type Decoder = (value: unknown, walk: Walk) => void;
 
 interface FieldSpec {
   decode: Decoder;
@@ -51,95 +59,128 @@ function formatPath(path: readonly (string | number)[], withIndex: boolean): str
   return out === "" ? "(root)" : out;
 }
 
-function report(walk: Walk, path: readonly (string | number)[], value: unknown, expected: string, mirrors: string): void {
+function report(walk: Walk, value: unknown, expected: string, mirrors: string): void {
+  const row = walk.row && walk.rowOf ? walk.rowOf(walk.row) : { date: null, id: null };
   walk.out.push({
-    path: formatPath(path, true),
-    field: formatPath(path, false),
+    path: formatPath(walk.path, true),
+    field: formatPath(walk.path, false),
     expected,
     value: show(value),
     mirrors,
-    rowDate: walk.rowDate,
-    rowId: walk.rowId,
+    rowDate: row.date,
+    rowId: row.id,
   });
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A JSON number serde_json reads as `i64`; JSON text like `1.0` cannot be told apart after JSON.parse. */
-const i64 = (line: number | string): Decoder => (value, path, walk) => {
+const i64 = (line: number | string): Decoder => (value, walk) => {
   if (typeof value !== "number" || !Number.isInteger(value) || Math.abs(value) > 9_223_372_036_854_775_807)
-    report(walk, path, value, "an integer (i64)", at(line));
+    report(walk, value, "an integer (i64)", at(line));
 };
-const f64 = (line: number | string): Decoder => (value, path, walk) => {
-  if (typeof value !== "number" || !Number.isFinite(value)) report(walk, path, value, "a number (f64)", at(line));
+const f64 = (line: number | string): Decoder => (value, walk) => {
+  if (typeof value !== "number" || !Number.isFinite(value)) report(walk, value, "a number (f64)", at(line));
 };
-const string = (line: number | string): Decoder => (value, path, walk) => {
-  if (typeof value !== "string") report(walk, path, value, "a string", at(line));
+const string = (line: number | string): Decoder => (value, walk) => {
+  if (typeof value !== "string") report(walk, value, "a string", at(line));
 };
-const bool = (line: number | string): Decoder => (value, path, walk) => {
-  if (typeof value !== "boolean") report(walk, path, value, "true or false", at(line));
+const bool = (line: number | string): Decoder => (value, walk) => {
+  if (typeof value !== "boolean") report(walk, value, "true or false", at(line));
 };
 const anyJson: Decoder = () => {};
 
 /** `optional_string_from_any` (types.rs:4-17): string, number or null. */
-const stringNumberOrNull = (line: number | string): Decoder => (value, path, walk) => {
+const stringNumberOrNull = (line: number | string): Decoder => (value, walk) => {
   if (value !== null && typeof value !== "string" && typeof value !== "number")
-    report(walk, path, value, "a string, a number or null", `${at(line)} (optional_string_from_any, ${TYPES}:4-17)`);
+    report(walk, value, "a string, a number or null", `${at(line)} (optional_string_from_any, ${TYPES}:4-17)`);
 };
 
-/** `Date::parse(value, "[year]-[month]-[day]")` of the time crate (no `large-dates`): optional sign, 4-digit year, 2-digit month and day, a real day, nothing after. */
-const STRICT_DATE = /^([+-]?)(\d{4})-(\d{2})-(\d{2})$/;
-export function isTokiDate(value: string): boolean {
-  const m = STRICT_DATE.exec(value);
-  if (!m) return false;
-  const year = Number(m[2]) * (m[1] === "-" ? -1 : 1);
-  const month = Number(m[3]);
-  const day = Number(m[4]);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+const ZERO = 48;
+const MINUS = 45;
+const PLUS = 43;
+/** The value of `count` ASCII digits at `at`, or -1 when one of them is not a digit. */
+function digitsAt(value: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = value.charCodeAt(i) - ZERO;
+    if (!(d >= 0 && d <= 9)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
-const date = (line: number | string, helper: string): Decoder => (value, path, walk) => {
+
+/**
+ * `Date::parse(value, "[year]-[month]-[day]")` of the time crate (no `large-dates`): optional
+ * sign, 4-digit year, 2-digit month and day, a real day, nothing after. Read by character codes:
+ * every date of every reply passes through here.
+ */
+export function isTokiDate(value: string): boolean {
+  const signed = value.charCodeAt(0) === MINUS || value.charCodeAt(0) === PLUS ? 1 : 0;
+  if (value.length !== 10 + signed || value.charCodeAt(signed + 4) !== MINUS || value.charCodeAt(signed + 7) !== MINUS) return false;
+  const unsignedYear = digitsAt(value, signed, 4);
+  const month = digitsAt(value, signed + 5, 2);
+  const day = digitsAt(value, signed + 8, 2);
+  if (unsignedYear < 0 || month < 1 || month > 12 || day < 1) return false;
+  const year = value.charCodeAt(0) === MINUS ? -unsignedYear : unsignedYear;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+const date = (line: number | string, helper: string): Decoder => (value, walk) => {
   if (typeof value !== "string" || !isTokiDate(value))
-    report(walk, path, value, "a date in [year]-[month]-[day] form (YYYY-MM-DD)", `${at(line)} (${helper})`);
+    report(walk, value, "a date in [year]-[month]-[day] form (YYYY-MM-DD)", `${at(line)} (${helper})`);
 };
 
-const oneOf = (values: readonly string[], line: number | string): Decoder => (value, path, walk) => {
-  if (typeof value !== "string" || !values.includes(value)) report(walk, path, value, values.join(", "), at(line));
+const oneOf = (values: readonly string[], line: number | string): Decoder => (value, walk) => {
+  if (typeof value !== "string" || !values.includes(value)) report(walk, value, values.join(", "), at(line));
 };
 /** `#[serde(other)] Unknown` takes any string, but a non-string still fails. */
-const anyString = (line: number | string): Decoder => (value, path, walk) => {
-  if (typeof value !== "string") report(walk, path, value, "a string (a payroll event type)", at(line));
+const anyString = (line: number | string): Decoder => (value, walk) => {
+  if (typeof value !== "string") report(walk, value, "a string (a payroll event type)", at(line));
 };
 
-const vec = (item: Decoder, line: number | string): Decoder => (value, path, walk) => {
-  if (!Array.isArray(value)) return report(walk, path, value, "an array", at(line));
-  value.forEach((row, index) => item(row, [...path, index], walk));
+const vec = (item: Decoder, line: number | string): Decoder => (value, walk) => {
+  if (!Array.isArray(value)) return report(walk, value, "an array", at(line));
+  const { path } = walk;
+  for (let index = 0; index < value.length; index++) {
+    path.push(index);
+    item(value[index], walk);
+    path.pop();
+  }
 };
 
-function struct(name: string, line: number | string, fields: Record<string, FieldSpec>, row?: (value: Record<string, unknown>) => { date: string | null; id: string | null }): Decoder {
-  return (value, path, walk) => {
-    if (!isObject(value)) return report(walk, path, value, `an object (${name})`, at(line));
-    const saved = { rowDate: walk.rowDate, rowId: walk.rowId };
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function struct(name: string, line: number | string, fields: Record<string, FieldSpec>, row?: RowOf): Decoder {
+  // Compiled once: the walk visits the fields in their declared order, as before.
+  const specs = Object.entries(fields).map(([key, spec]) => ({ key, ...spec, mirrors: at(spec.line) }));
+  return (value, walk) => {
+    if (!isObject(value)) return report(walk, value, `an object (${name})`, at(line));
+    const savedRow = walk.row;
+    const savedRowOf = walk.rowOf;
     if (row) {
-      const r = row(value);
-      walk.rowDate = r.date;
-      walk.rowId = r.id;
+      walk.row = value;
+      walk.rowOf = row;
     }
-    for (const [key, spec] of Object.entries(fields)) {
-      const present = Object.prototype.hasOwnProperty.call(value, key);
-      const field = value[key];
-      const fieldPath = [...path, key];
-      if (!present) {
-        if (spec.presence === "required") report(walk, fieldPath, undefined, "the field to be present", at(spec.line));
+    const { path } = walk;
+    for (const spec of specs) {
+      if (!hasOwn.call(value, spec.key)) {
+        if (spec.presence === "required") {
+          path.push(spec.key);
+          report(walk, undefined, "the field to be present", spec.mirrors);
+          path.pop();
+        }
         continue;
       }
+      const field = value[spec.key];
       if (field === null && spec.presence === "option") continue;
-      spec.decode(field, fieldPath, walk);
+      path.push(spec.key);
+      spec.decode(field, walk);
+      path.pop();
     }
-    walk.rowDate = saved.rowDate;
-    walk.rowId = saved.rowId;
+    walk.row = savedRow;
+    walk.rowOf = savedRowOf;
   };
 }
 
@@ -269,7 +310,7 @@ export type TokiReplyType = keyof typeof TOKI_REPLY_DECODERS;
 
 /** Every value of a parsed Kleer reply that Toki's serde types would refuse (empty: Toki decodes it). */
 export function checkTokiDecode(type: TokiReplyType, json: unknown): TokiDecodeViolation[] {
-  const walk: Walk = { out: [], rowDate: null, rowId: null };
-  TOKI_REPLY_DECODERS[type](json, [], walk);
+  const walk: Walk = { out: [], path: [], row: null, rowOf: null };
+  TOKI_REPLY_DECODERS[type](json, walk);
   return walk.out;
 }

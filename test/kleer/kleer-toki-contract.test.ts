@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkTokiDecode, isTokiDate, type TokiReplyType } from "../../src/kleer/kleer-toki-contract.js";
 
@@ -79,6 +80,28 @@ describe("Toki's decode contract (kleer/src/types.rs at ponbac/toki2 HEAD)", () 
     expect(["2026-5-4", "20260504", "2026-05-04T00:00:00", "2025-02-29", "2026-13-01", "12026-01-01", " 2026-05-04"].map(isTokiDate)).toEqual([
       false, false, false, false, false, false, false,
     ]);
+  });
+
+  it("reads dates exactly as the time crate's format description does (any text near the date form)", () => {
+    // The format `[year]-[month]-[day]` as a pattern, then the calendar (kept here as the reference).
+    const reference = (value: string): boolean => {
+      const m = /^([+-]?)(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+      if (!m) return false;
+      const year = Number(m[2]) * (m[1] === "-" ? -1 : 1);
+      const [month, day] = [Number(m[3]), Number(m[4])];
+      const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+      return month >= 1 && month <= 12 && day >= 1 && day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+    };
+    const near = fc.array(fc.constantFrom("0", "1", "2", "3", "9", "-", "+", " ", "x", "\u0660"), { maxLength: 12 }).map((units) => units.join(""));
+    const dated = fc
+      .tuple(fc.constantFrom("", "+", "-"), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+      .map(([sign, y, m, d]) => `${sign}${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`);
+    fc.assert(
+      fc.property(fc.oneof(near, dated, fc.string()), (value) => {
+        expect(isTokiDate(value)).toBe(reference(value));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it("names each offending row's date and id, and the Toki line it mirrors", () => {
