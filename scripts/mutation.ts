@@ -45,6 +45,7 @@ const AREAS: readonly MutationArea[] = [
     ],
     tests: [
       "test/kleer/kleer-mapping.test.ts",
+      "test/kleer/kleer-mapping-rules.test.ts",
       "test/milltime/milltime-mapping.test.ts",
       "test/replay/replay-plan.test.ts",
       // replay-apply.test.ts (the emulator end-to-end run, seconds per mutant) is left out: the
