@@ -64,8 +64,8 @@ const AREAS: readonly MutationArea[] = [
     // which reruns every test of its area).
     name: "contract",
     label: "decode contract + lease + diff",
-    mutate: ["src/kleer/kleer-toki-contract.ts", "src/report/report-lease.ts", "src/report/report-diff.ts", "src/report/report-diff-format.ts"],
-    tests: ["test/kleer/kleer-toki-contract.test.ts", "test/kleer/kleer-toki-contract-fields.test.ts", "test/report/report-lease.test.ts", "test/report/report-diff.test.ts", "test/report/report-diff-format.test.ts"],
+    mutate: ["src/kleer/kleer-toki-contract.ts", "src/report/report-lease.ts", "src/report/report-diff.ts", "src/report/report-diff-format.ts", "src/report/report-diff-load.ts", "src/report/report-diff-export.ts"],
+    tests: ["test/kleer/kleer-toki-contract.test.ts", "test/kleer/kleer-toki-contract-fields.test.ts", "test/report/report-lease.test.ts", "test/report/report-diff.test.ts", "test/report/report-diff-format.test.ts", "test/report/report-diff-load.test.ts"],
   },
   {
     // The configuration file, its settings table, `config show`/`init` and the write guard: their
