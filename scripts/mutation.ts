@@ -47,6 +47,7 @@ const AREAS: readonly MutationArea[] = [
       "test/kleer/kleer-mapping.test.ts",
       "test/kleer/kleer-mapping-rules.test.ts",
       "test/milltime/milltime-mapping.test.ts",
+      "test/milltime/milltime-mapping-rules.test.ts",
       "test/replay/replay-plan.test.ts",
       // replay-apply.test.ts (the emulator end-to-end run, seconds per mutant) is left out: the
       // unit tests drive replay-apply.ts through its ports, and a run must fit in tens of minutes.
