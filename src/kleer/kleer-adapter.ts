@@ -18,7 +18,6 @@ import { createKleerCompanyLookups, type KleerCompanyLookups } from "./kleer-loo
 import {
   allowedActivityIds,
   buildEventWritable,
-  computeStatsForRange,
   dayStatusesByDate,
   indexLookups,
   isProjectVisible,
@@ -28,6 +27,7 @@ import {
   toProject,
   uniqueEvents,
 } from "./kleer-mapping.js";
+import { computeStatsForPeriods } from "./kleer-stats.js";
 import type { KleerClientProject, KleerEvent, KleerEventRestriction } from "./kleer-schema.js";
 
 /** Spans of one adapter call fetched at the same time. */
@@ -174,7 +174,7 @@ export function createKleerAdapter(options: KleerAdapterOptions): KleerAdapter {
       Promise.all(chunks.map((chunk) => emptyWhenNoPayroll(spans.read("schedule", chunk, (span) => client.getPayrollSchedule(query(span)))))).then((l) => l.flat()),
       Promise.all(chunks.map((chunk) => emptyWhenNoPayroll(spans.read("payroll-events", chunk, (span) => client.listPayrollEvents(query(span)))))).then((l) => l.flat()),
     ]);
-    return periods.map((period) => computeStatsForRange(period, events, schedule, payroll));
+    return computeStatsForPeriods(periods, events, schedule, payroll);
   }
 
   async function dayStatusOf(date: IsoDate): Promise<TimeEntryStatus> {
