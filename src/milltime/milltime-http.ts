@@ -63,6 +63,13 @@ export interface MilltimeSendOptions {
   retry: RetryPolicy;
 }
 
+/** The cookies of Set-Cookie header values (only the login's replies set any: a store GET skips this). */
+function cookiesOf(raw: string | string[]): Cookie[] {
+  const headers = new Headers();
+  for (const value of Array.isArray(raw) ? raw : [raw]) headers.append("set-cookie", value);
+  return getSetCookies(headers);
+}
+
 export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
   const base = normaliseMilltimeUrl(options.baseUrl);
   return async (req) => {
@@ -76,15 +83,13 @@ export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       const text = await res.body.text();
-      const cookieHeaders = new Headers();
       const raw = res.headers["set-cookie"];
-      for (const value of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) cookieHeaders.append("set-cookie", value);
       const contentType = res.headers["content-type"];
       const retryAfter = res.headers["retry-after"];
       return {
         status: res.statusCode,
         contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? "",
-        setCookies: getSetCookies(cookieHeaders),
+        setCookies: raw === undefined ? [] : cookiesOf(raw),
         text,
         retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
       };

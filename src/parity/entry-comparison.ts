@@ -25,9 +25,6 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
   const { userKey, mapping, rules } = context;
   const base = { userKey, date: legacy.date, legacyId: legacy.registrationId, kleerId: kleer.registrationId };
   const out: FindingDraft[] = [];
-  // Most pairs agree: their messages' common lead is only built for a pair that has a finding.
-  let lead: string | undefined;
-  const paired = (): string => (lead ??= `Milltime ${legacy.registrationId} ↔ Kleer ${kleer.registrationId} (by ${EVIDENCE_TEXT[pair.evidence]})`);
 
   if (legacy.date !== kleer.date) {
     const shifted = kleer.date === addDays(legacy.date, -1);
@@ -39,7 +36,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         legacyValue: legacy.date,
         kleerValue: kleer.date,
         message:
-          `${paired()}: dated ${legacy.date} in Milltime but ${kleer.date} in Kleer` +
+          `${pairLead(pair)}: dated ${legacy.date} in Milltime but ${kleer.date} in Kleer` +
           (shifted ? " (one day earlier: likely the UTC date of an early-morning start)" : ""),
       }),
     );
@@ -53,7 +50,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         field: "hours",
         legacyValue: hoursValue(legacy.hours),
         kleerValue: hoursValue(kleer.hours),
-        message: `${paired()}: ${formatHours(legacy.hours)} in Milltime, ${formatHours(kleer.hours)} in Kleer (${describeDifference(legacy.hours, kleer.hours)})`,
+        message: `${pairLead(pair)}: ${formatHours(legacy.hours)} in Milltime, ${formatHours(kleer.hours)} in Kleer (${describeDifference(legacy.hours, kleer.hours)})`,
       }),
     );
   }
@@ -67,7 +64,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         field: "project",
         legacyValue: String(mappedProject),
         kleerValue: kleer.projectId,
-        message: `${paired()}: Milltime project ${legacy.projectId} "${legacy.projectName}" maps to Kleer project ${mappedProject}, the event is on ${kleer.projectId} "${kleer.projectName}"`,
+        message: `${pairLead(pair)}: Milltime project ${legacy.projectId} "${legacy.projectName}" maps to Kleer project ${mappedProject}, the event is on ${kleer.projectId} "${kleer.projectName}"`,
         // The names let a report say "Milltime X → Kleer Y" in words instead of two bare ids.
         details: { milltimeProjectId: legacy.projectId, milltimeProjectName: legacy.projectName, kleerProjectName: kleer.projectName },
       }),
@@ -83,7 +80,7 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         field: "activity",
         legacyValue: String(mappedActivity),
         kleerValue: kleer.activityId,
-        message: `${paired()}: Milltime activity ${legacy.activityId} "${legacy.activityName}" maps to Kleer activity ${mappedActivity}, the event has ${kleer.activityId} "${kleer.activityName}"`,
+        message: `${pairLead(pair)}: Milltime activity ${legacy.activityId} "${legacy.activityName}" maps to Kleer activity ${mappedActivity}, the event has ${kleer.activityId} "${kleer.activityName}"`,
         details: { milltimeActivityId: legacy.activityId, milltimeActivityName: legacy.activityName, kleerActivityName: kleer.activityName },
       }),
     );
@@ -99,52 +96,57 @@ export function compareEntryPair(pair: EntryPair, context: EntryComparisonContex
         field: "note",
         legacyValue: legacyNote,
         kleerValue: kleerNote,
-        message: `${paired()}: note ${JSON.stringify(legacyNote)} in Milltime, ${JSON.stringify(kleerNote)} in Kleer`,
+        message: `${pairLead(pair)}: note ${JSON.stringify(legacyNote)} in Milltime, ${JSON.stringify(kleerNote)} in Kleer`,
       }),
     );
   }
 
-  const lock = compareLockState(legacy, kleer, rules, base, paired);
+  const lock = compareLockState(pair, rules, base);
   if (lock) out.push(lock);
   return out;
 }
 
-function compareLockState(
-  legacy: TimeEntry,
-  kleer: TimeEntry,
-  rules: ParityRules,
-  base: Pick<FindingDraft, "userKey" | "date" | "legacyId" | "kleerId">,
-  paired: () => string,
-): FindingDraft | undefined {
+// Most pairs agree: the messages' common lead is built only for a finding (no closure per pair either).
+function pairLead(pair: EntryPair): string {
+  return `Milltime ${pair.legacy.registrationId} ↔ Kleer ${pair.kleer.registrationId} (by ${EVIDENCE_TEXT[pair.evidence]})`;
+}
+
+function compareLockState(pair: EntryPair, rules: ParityRules, base: Pick<FindingDraft, "userKey" | "date" | "legacyId" | "kleerId">): FindingDraft | undefined {
+  const { legacy, kleer } = pair;
   const legacyEditability = editabilityOf(legacy.lock);
   const kleerEditability = editabilityOf(kleer.lock);
   if (legacyEditability === "editable" && kleerEditability === "editable") return undefined;
   const legacyText = describeLockState(legacy.lock);
   const kleerText = describeLockState(kleer.lock);
-  const values = () => ({ ...base, legacyValue: legacyText, kleerValue: kleerText });
   if (legacyEditability === "locked" && kleerEditability === "editable") {
     return draftFinding({
-      ...values(),
+      ...base,
+      legacyValue: legacyText,
+      kleerValue: kleerText,
       kind: "editability_regression",
       field: "editability",
-      message: `${paired()}: locked in Milltime (attest level ${legacyText}) but editable in Kleer (${kleerText})`,
+      message: `${pairLead(pair)}: locked in Milltime (attest level ${legacyText}) but editable in Kleer (${kleerText})`,
     });
   }
   if (legacyEditability === "editable" && kleerEditability === "locked") {
     return draftFinding({
-      ...values(),
+      ...base,
+      legacyValue: legacyText,
+      kleerValue: kleerText,
       kind: "editability_change",
       field: "editability",
-      message: `${paired()}: editable in Milltime (attest level ${legacyText}) but locked in Kleer (${kleerText})`,
+      message: `${pairLead(pair)}: editable in Milltime (attest level ${legacyText}) but locked in Kleer (${kleerText})`,
     });
   }
   const expected = expectedStatuses(legacy, rules);
   if (kleer.lock.kind !== "status" || expected.includes(kleer.lock.status)) return undefined;
   return draftFinding({
-    ...values(),
+    ...base,
+    legacyValue: legacyText,
+    kleerValue: kleerText,
     kind: "status_mismatch",
     field: "status",
-    message: `${paired()}: attest level ${legacyText} corresponds to ${expected.join(" or ")}, Kleer has ${kleerText}`,
+    message: `${pairLead(pair)}: attest level ${legacyText} corresponds to ${expected.join(" or ")}, Kleer has ${kleerText}`,
   });
 }
 
