@@ -49,6 +49,7 @@ const AREAS: readonly MutationArea[] = [
       "test/milltime/milltime-mapping.test.ts",
       "test/milltime/milltime-mapping-rules.test.ts",
       "test/replay/replay-plan.test.ts",
+      "test/replay/replay-plan-rules.test.ts",
       // replay-apply.test.ts (the emulator end-to-end run, seconds per mutant) is left out: the
       // unit tests drive replay-apply.ts through its ports, and a run must fit in tens of minutes.
       "test/replay/replay-apply-unit.test.ts",
