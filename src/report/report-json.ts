@@ -1,6 +1,8 @@
 import type { RunReport } from "./report-data.js";
 import { evaluateGate } from "./report-gate.js";
 import { groupRootCauses, type RootCause } from "./report-root-causes.js";
+import { personLabels } from "./report-people.js";
+import { selectTopCauses } from "./report-top-causes.js";
 
 /** A root cause as the JSON export carries it: the figures and the ids of its findings. */
 export function rootCauseJson(cause: RootCause) {
@@ -34,6 +36,7 @@ export const JSON_REPORT_VERSION = 1;
 export function formatJsonReport(report: RunReport): string {
   const { totals } = report;
   const verdict = evaluateGate(report);
+  const groups = groupRootCauses(report.findings, { period: report.run.period, ...(report.entryHours ? { entryHours: report.entryHours } : {}) });
   const people = new Map(report.users.map((u) => [u.userKey, u]));
   return `${JSON.stringify(
     {
@@ -53,7 +56,9 @@ export function formatJsonReport(report: RunReport): string {
         return { ...f, userName: person?.name ?? null, userEmail: person?.email ?? null };
       }),
       // Presentation only (additive): causes behind two or more findings; `findings` still lists every one.
-      rootCauses: groupRootCauses(report.findings, { period: report.run.period, ...(report.entryHours ? { entryHours: report.entryHours } : {}) }).causes.map(rootCauseJson),
+      rootCauses: groups.causes.map(rootCauseJson),
+      // Additive: the overview's "Top causes" in words; `key` is a root cause's key or `finding:ID`.
+      topCauses: selectTopCauses(groups, { labelOf: personLabels(report.users), fromDate: report.run.fromDate, toDate: report.run.toDate, period: report.run.period }),
       timeInfo: report.timeInfo,
       suppressions: report.suppressions,
       requests: report.requests,

@@ -3,6 +3,7 @@ import type { RunReport } from "./report-data.js";
 import { describeBlocking, evaluateGate } from "./report-gate.js";
 import { groupConsequences } from "./report-consequences.js";
 import { groupRootCauses, type RootCause } from "./report-root-causes.js";
+import { selectTopCauses } from "./report-top-causes.js";
 import { describeNotCompared, describeUnreadUsers, verdictScopeOf } from "./report-verdict.js";
 import { personLabel, personLabels } from "./report-people.js";
 import type { FindingRecord, RunUserRecord } from "./report-records.js";
@@ -61,12 +62,15 @@ function causeHours(c: RootCause): string {
 
 /** "Root causes": one row per cause behind two or more findings, with count, span and hours. */
 function rootCausesSection(report: RunReport, labelOf: (userKey: number) => string): string[] {
-  const { causes } = groupRootCauses(report.findings, { period: report.run.period, ...(report.entryHours ? { entryHours: report.entryHours } : {}) });
-  if (causes.length === 0) return [];
+  const groups = groupRootCauses(report.findings, { period: report.run.period, ...(report.entryHours ? { entryHours: report.entryHours } : {}) });
+  const top = selectTopCauses(groups, { labelOf, fromDate: report.run.fromDate, toDate: report.run.toDate, period: report.run.period });
+  const topLines = top.length === 0 ? [] : ["### Top causes", "", ...top.map((c, i) => `${i + 1}. **${c.severity}** ${c.text}`), ""];
+  const { causes } = groups;
+  if (causes.length === 0) return topLines;
   const users = (c: RootCause) => (c.userKeys.length === 1 ? labelOf(c.userKeys[0]!) : `${c.userKeys.length} users`);
   const span = (c: RootCause) => (c.firstDate === null ? null : c.firstDate === c.lastDate ? c.firstDate : `${c.firstDate} – ${c.lastDate}`);
   const counts = (c: RootCause) => `${c.count} (${(["blocking", "warning", "info"] as const).filter((s) => c.counts[s] > 0).map((s) => `${c.counts[s]} ${s}`).join(", ")})`;
-  const out = ["### Root causes", "", "One cause behind several findings, listed once (the findings stay in every count and in the gate).", ""];
+  const out = [...topLines, "### Root causes", "", "One cause behind several findings, listed once (the findings stay in every count and in the gate).", ""];
   out.push(
     ...table(
       ["Severity", "Cause", "Kind", "User", "Findings", "Span", "Hours"],

@@ -76,6 +76,21 @@ describe("root causes on the demo report", () => {
     expect(unmapped).toMatchObject({ count: 2, counts: { blocking: 2, warning: 0, info: 0 }, hours: 0.5, hoursMeaning: "legacy_entries" });
   });
 
+  it("top causes: the JSON, the Markdown and the HTML overview state the same three causes in words, the +320 h user first", async () => {
+    const json = JSON.parse((await exportReport({ reportFile, format: "json" })).text) as { rootCauses: JsonCause[]; topCauses: Array<{ key: string; severity: string; text: string; causeIndex: number | null }> };
+    expect(json.topCauses).toHaveLength(3);
+    expect(json.topCauses[0]).toMatchObject({ key: "period:3:timeinfo_scheduled_mismatch", severity: "warning" });
+    expect(json.topCauses[0]!.text).toMatch(/^Maria Ström <maria\.strom@example\.se> · Toki 3: No Kleer schedule: .*the whole range \(2026-09-28 – 2026-11-22\).*flex drift \+320 h\.$/);
+    for (const c of json.topCauses) if (c.causeIndex !== null) expect(json.rootCauses[c.causeIndex - 1]!.key).toBe(c.key);
+    const md = (await exportReport({ reportFile, format: "md" })).text;
+    const section = /### Top causes\n\n([\s\S]*?)\n\n/.exec(md)![1]!.split("\n");
+    expect(section).toEqual(json.topCauses.map((c, i) => `${i + 1}. **${c.severity}** ${c.text}`));
+    const html = (await exportReport({ reportFile, format: "html" })).text;
+    const items = [.../<ol class="top-causes">([\s\S]*?)<\/ol>/.exec(html)![1]!.matchAll(/<li data-cause="([^"]+)"><strong>(\w+)<\/strong> ([^<]*)/g)];
+    const unescape = (t: string) => t.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+    expect(items.map((m) => ({ key: m[1], severity: m[2], text: unescape(m[3]!).trim() }))).toEqual(json.topCauses.map(({ key, severity, text }) => ({ key, severity, text })));
+  });
+
   it("HTML: every finding is a row (or a consequence under its root) of the users' details exactly once, blocking ones included", async () => {
     const html = (await exportReport({ reportFile, format: "html" })).text;
     const details = /<section id="user-details"[\s\S]*?<\/section>/.exec(html)![0] + (/<section id="run-findings"[\s\S]*?<\/section>/.exec(html)?.[0] ?? "");

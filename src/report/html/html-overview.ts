@@ -1,8 +1,8 @@
-import { FINDING_KIND_MEANINGS, isFindingKind } from "../../parity/finding-kinds.js";
 import { DEFAULT_FLEX_DRIFT_THRESHOLD } from "../../parity/parity-rules.js";
 import type { DiffCounts, DiffStatus } from "../report-diff.js";
 import { escapeHtml, formatCount, formatSignedHours } from "./html-format.js";
 import { renderHeatmap } from "./html-heatmap.js";
+import { MAX_RENDERED_CAUSES } from "./html-root-causes.js";
 import type { HtmlReportModel, UserReport } from "./html-report-model.js";
 import type { SectionContext } from "./html-sections.js";
 
@@ -71,32 +71,13 @@ function renderDriftChart(users: readonly UserReport[], thresholdOf: (userKey: n
   );
 }
 
-/** The three causes behind the most unsuppressed root findings (blocking first), in words. */
+/** The run's top three causes in words (report-top-causes.ts), each linking to its root cause. */
 function renderTopCauses(model: HtmlReportModel): string {
-  const groups = new Map<string, { kind: string; count: number; users: Set<number>; first: string | null; last: string | null; severity: string }>();
-  const rank = (s: string) => (s === "blocking" ? 0 : s === "warning" ? 1 : 2);
-  for (const u of model.users) {
-    for (const f of u.findings) {
-      if (f.suppressed || f.causedBy !== null || f.severity === "info") continue;
-      const g = groups.get(f.kind) ?? { kind: f.kind, count: 0, users: new Set<number>(), first: null, last: null, severity: f.severity };
-      g.count += 1;
-      g.users.add(u.userKey);
-      if (f.date !== null && (g.first === null || f.date < g.first)) g.first = f.date;
-      if (f.date !== null && (g.last === null || f.date > g.last)) g.last = f.date;
-      if (rank(f.severity) < rank(g.severity)) g.severity = f.severity;
-      groups.set(f.kind, g);
-    }
-  }
-  const top = [...groups.values()].sort((a, b) => rank(a.severity) - rank(b.severity) || b.count - a.count || a.kind.localeCompare(b.kind)).slice(0, 3);
-  if (top.length === 0) return `<p>No unsuppressed blocking or warning finding: nothing to explain.</p>`;
-  const labelOf = new Map(model.users.map((u) => [u.userKey, u.label]));
-  const items = top
-    .map((g) => {
-      const who = [...g.users].slice(0, 3).map((k) => labelOf.get(k) ?? `Toki user ${k}`);
-      const more = g.users.size > 3 ? ` and ${g.users.size - 3} more` : "";
-      const span = g.first === null ? "" : g.first === g.last ? ` on ${g.first}` : ` from ${g.first} to ${g.last}`;
-      const meaning = isFindingKind(g.kind) ? FINDING_KIND_MEANINGS[g.kind] : "";
-      return `<li><strong>${escapeHtml(g.severity)}</strong> <code class="kind">${escapeHtml(g.kind)}</code>: ${formatCount(g.count)} finding${g.count === 1 ? "" : "s"} for ${escapeHtml(who.join(", "))}${more}${span}. ${escapeHtml(meaning)}</li>`;
+  if (model.topCauses.length === 0) return `<p>No unsuppressed blocking or warning finding: nothing to explain.</p>`;
+  const items = model.topCauses
+    .map((c) => {
+      const more = c.causeIndex !== null && c.causeIndex <= MAX_RENDERED_CAUSES ? ` <a href="#cause-${c.causeIndex}">The findings behind it</a>` : "";
+      return `<li data-cause="${escapeHtml(c.key)}"><strong>${escapeHtml(c.severity)}</strong> ${escapeHtml(c.text)}${more}</li>`;
     })
     .join("");
   return `<ol class="top-causes">${items}</ol>`;

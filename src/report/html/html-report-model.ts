@@ -5,6 +5,7 @@ import { compareFindings, countOutcomes, countSeverities, emptySeverityCounts, t
 import type { FindingRecord, HtmlReportInput, RequestSummaryRecord, RunRecord, SuppressionRecord } from "./html-report-input.js";
 import { describeNotCompared, describeUnreadUsers, verdictScopeOf, type VerdictScope } from "../report-verdict.js";
 import { entryHoursOf, groupRootCauses, type RootCause } from "../report-root-causes.js";
+import { selectTopCauses, type TopCause } from "../report-top-causes.js";
 import { buildPeriodPoints, pickOpeningBalance, type OpeningBalance, type PeriodPoint } from "./html-report-periods.js";
 
 export type { OutcomeCounts, SeverityCounts } from "./html-report-counts.js";
@@ -84,6 +85,8 @@ export interface HtmlReportModel {
   requestSummary: RequestSummaryRecord[];
   /** Causes behind two or more findings (presentation only: every finding still counts). */
   rootCauses: RootCause[];
+  /** The run's top causes in words (the overview's "Top causes"; the exports carry the same). */
+  topCauses: TopCause[];
 }
 
 const SECRET_KEY = /token|password|passwd|secret|cookie|csrf|authorization|api[-_]?key/i;
@@ -243,6 +246,8 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
     input.users.length > 0
       ? input.users.reduce((n, u) => n + u.compared, 0)
       : input.entries.filter((e) => e.outcome !== "skipped" && e.outcome !== "extra_in_kleer").length;
+  const groups = groupRootCauses(sortedFindings, { period: input.run.period, entryHours: entryHoursOf(input.entries) });
+  const labels = new Map(users.map((u) => [u.userKey, u.label]));
   return {
     run: input.run,
     otherRuns: input.otherRuns,
@@ -268,6 +273,7 @@ export function buildHtmlReportModel(input: HtmlReportInput): HtmlReportModel {
     runFindings: sortedFindings.filter((f) => f.userKey === null),
     suppressions: buildSuppressions(input.suppressions, sortedFindings),
     requestSummary: [...input.requests].sort((a, b) => compareText(a.system, b.system)),
-    rootCauses: groupRootCauses(sortedFindings, { period: input.run.period, entryHours: entryHoursOf(input.entries) }).causes,
+    rootCauses: groups.causes,
+    topCauses: selectTopCauses(groups, { labelOf: (k) => labels.get(k) ?? `Toki user ${k}`, fromDate: input.run.fromDate, toDate: input.run.toDate, period: input.run.period }),
   };
 }
