@@ -76,6 +76,8 @@ const TIMESTAMP =
  * it would depend on the zone of whoever wrote the file.
  */
 export function parseTimestamp(text: string): number | undefined {
+  const fast = parsePsqlTimestamp(text);
+  if (fast !== undefined) return fast;
   const m = TIMESTAMP.exec(text.trim());
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
@@ -86,6 +88,46 @@ export function parseTimestamp(text: string): number | undefined {
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   if (new Date(local).getUTCDate() !== day) return undefined;
   return local - offsetMillis(m[8] ?? "Z");
+}
+
+function digitsAt(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * psql's own forms (`2026-05-12 09:30:00+00`, `…:00.123456+02`, `…+05:30`) read by char codes:
+ * every row of an export has two or three timestamps. Anything else — whitespace, `Z`, seconds
+ * in the offset, no real date — is left to the regular expression (undefined here), which gives
+ * the same value for these forms.
+ */
+function parsePsqlTimestamp(text: string): number | undefined {
+  if (text.length < 22 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const year = digitsAt(text, 0, 4), month = digitsAt(text, 5, 2), day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2), minute = digitsAt(text, 14, 2), second = digitsAt(text, 17, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let at = 19;
+  let millis = 0;
+  if (text.charCodeAt(at) === 46) {
+    let digits = 0;
+    for (at += 1; at < text.length && digitsAt(text, at, 1) >= 0; at++, digits++) if (digits < 3) millis += digitsAt(text, at, 1) * [100, 10, 1][digits]!;
+    if (digits < 1 || digits > 9) return undefined;
+  }
+  const sign = text.charCodeAt(at) === 43 ? 1 : text.charCodeAt(at) === 45 ? -1 : 0;
+  if (sign === 0) return undefined;
+  const offsetHours = digitsAt(text, at + 1, 2);
+  let offsetMinutes = 0;
+  if (text.length === at + 6 && text.charCodeAt(at + 3) === 58) offsetMinutes = digitsAt(text, at + 4, 2);
+  else if (text.length !== at + 3) return undefined;
+  if (offsetHours < 0 || offsetMinutes < 0) return undefined;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  if (new Date(local).getUTCDate() !== day) return undefined;
+  return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 }
 
 function offsetMillis(offset: string): number {
