@@ -9,7 +9,7 @@ import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { HistoryBadRow, TimerHistorySource } from "./history-source.js";
 
 /** Bumped whenever the index's tables or the reading of a file change, so old index files are not reused. */
-export const HISTORY_INDEX_FORMAT = 2;
+export const HISTORY_INDEX_FORMAT = 3;
 
 /** Where index files are shared between runs (shards) on one machine. */
 export const DEFAULT_HISTORY_INDEX_DIR = join(tmpdir(), "toki-parity-history-index");
@@ -79,8 +79,11 @@ export async function historyIndexKey(filePath: string, range: DateRange, timeZo
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 40);
 }
 
-/** Reads the whole source into a new index file at `file`. */
-async function buildIndexFile(file: string, source: TimerHistorySource, range: DateRange): Promise<void> {
+/** The key a private index is built under (never looked up by another run). */
+const PRIVATE_KEY = "private";
+
+/** Reads the whole source into a new index file at `file`; its meta row, written last, names the key it was built for. */
+async function buildIndexFile(file: string, source: TimerHistorySource, range: DateRange, key: string): Promise<void> {
   const db = new Database(file);
   try {
     db.pragma("journal_mode = OFF");
@@ -103,13 +106,32 @@ async function buildIndexFile(file: string, source: TimerHistorySource, range: D
     const insertBad = db.prepare("INSERT INTO bad_rows (row_json) VALUES (?)");
     db.transaction(() => badRows.forEach((row) => insertBad.run(JSON.stringify(row))))();
     db.exec("CREATE INDEX links_by_user ON links (toki_user_id)");
+    db.exec("CREATE TABLE meta (key TEXT NOT NULL, format INTEGER NOT NULL)");
+    db.prepare("INSERT INTO meta (key, format) VALUES (?, ?)").run(key, HISTORY_INDEX_FORMAT);
   } finally {
     db.close();
   }
 }
 
-function openIndexFile(file: string, reused: boolean, onClose: () => void): HistoryFileIndex {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+/**
+ * Opens an index file, or undefined when it is not a complete index built for `key` by this
+ * format (no meta row, another key, not SQLite at all): such a file is stale and is rebuilt,
+ * never read.
+ */
+function openIndexFile(file: string, key: string, reused: boolean, onClose: () => void): HistoryFileIndex | undefined {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch {
+    return undefined;
+  }
+  try {
+    const meta = db.prepare("SELECT key, format FROM meta").all() as Array<{ key: string; format: number }>;
+    if (meta.length !== 1 || meta[0]?.key !== key || meta[0].format !== HISTORY_INDEX_FORMAT) throw new Error("stale index");
+  } catch {
+    db.close();
+    return undefined;
+  }
   const select = db.prepare("SELECT link_json FROM links WHERE toki_user_id = ? ORDER BY rowid");
   const badRows = (db.prepare("SELECT row_json FROM bad_rows ORDER BY rowid").all() as Array<{ row_json: string }>).map((r) => JSON.parse(r.row_json) as HistoryBadRow);
   return {
@@ -197,29 +219,37 @@ export async function openHistoryFileIndex(options: OpenHistoryFileIndexOptions)
   if (dir === false || !usableIndexDir(dir)) {
     const own = mkdtempSync(join(tmpdir(), "toki-parity-history-"));
     const file = join(own, "links.sqlite");
-    try {
-      await buildIndexFile(file, options.source, options.range);
-    } catch (error) {
-      rmSync(own, { recursive: true, force: true });
-      throw error;
-    }
-    return openIndexFile(file, false, () => rmSync(own, { recursive: true, force: true }));
+    const index = await (async () => {
+      try {
+        await buildIndexFile(file, options.source, options.range, PRIVATE_KEY);
+        return openIndexFile(file, PRIVATE_KEY, false, () => rmSync(own, { recursive: true, force: true }));
+      } catch (error) {
+        rmSync(own, { recursive: true, force: true });
+        throw error;
+      }
+    })();
+    if (!index) throw new Error(`the history index just built at ${file} cannot be read back`);
+    return index;
   }
   const key = await historyIndexKey(options.filePath, options.range, options.timeZone);
   const file = join(dir, `${key}.sqlite`);
   const lock = `${file}.lock`;
   const pollMs = options.pollMs ?? 100;
+  const reuse = () => (exists(file) ? openIndexFile(file, key, true, () => {}) : undefined);
   for (;;) {
-    if (exists(file)) return openIndexFile(file, true, () => {});
+    const found = reuse();
+    if (found) return found;
     if (tryLock(lock)) break;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   try {
     // Another run may have finished between our look and our lock.
-    if (exists(file)) return openIndexFile(file, true, () => {});
+    const found = reuse();
+    if (found) return found;
+    // A stale file under the name is replaced by the rename below, never read.
     const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      await buildIndexFile(partial, options.source, options.range);
+      await buildIndexFile(partial, options.source, options.range, key);
       renameSync(partial, file);
     } catch (error) {
       rmSync(partial, { force: true });
@@ -229,6 +259,8 @@ export async function openHistoryFileIndex(options: OpenHistoryFileIndexOptions)
     rmSync(lock, { force: true });
   }
   removeStaleFiles(dir, file);
-  return openIndexFile(file, false, () => {});
+  const built = openIndexFile(file, key, false, () => {});
+  if (!built) throw new Error(`the history index just built at ${file} cannot be read back`);
+  return built;
 }
 

@@ -122,4 +122,31 @@ await side.close();
     expect(await historyIndexKey(history, { ...range, to: "2026-05-30" }, zone)).not.toBe(await historyIndexKey(history, range, zone));
     expect(await historyIndexKey(history, range, "UTC")).not.toBe(await historyIndexKey(history, range, zone));
   });
+
+  it("rebuilds an index file that is not the complete index of its key instead of reading it", async () => {
+    const { indexDir, history } = freshDirs();
+    const reference = await readAll(history, false);
+    const key = await historyIndexKey(history, range, zone);
+    // A complete index of another export (a row more), put under this export's name.
+    const other = freshDirs();
+    appendFileSync(other.history, "12,4,2026-05-20 08:00:00+00,2026-05-20 09:00:00+00,1,P,2,A,late row,2026-05-20 09:00:00+00,400000000000999999,\n");
+    await readAll(other.history, other.indexDir);
+    const [otherFile] = files(other.indexDir);
+    mkdirSync(indexDir, { recursive: true });
+    copyFileSync(join(other.indexDir, otherFile as string), join(indexDir, `${key}.sqlite`));
+    shared.length = 0;
+    const read = await readAll(history, indexDir);
+    expect(read).not.toContain("400000000000999999");
+    expect(read).toBe(reference);
+    expect(shared).toHaveLength(0);
+    // Rebuilt in place: the next run reads it.
+    expect(await readAll(history, indexDir)).toBe(reference);
+    expect(shared).toHaveLength(1);
+    // Not SQLite at all, or an empty file: rebuilt too.
+    for (const junk of ["not an index", ""]) {
+      writeFileSync(join(indexDir, `${key}.sqlite`), junk);
+      expect(await readAll(history, indexDir)).toBe(reference);
+    }
+    expect(files(indexDir)).toEqual([`${key}.sqlite`]);
+  });
 });
