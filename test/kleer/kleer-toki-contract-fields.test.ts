@@ -213,5 +213,7 @@ describe("Toki's decode contract, field by field, with the types.rs line each re
   it("calendar rules of the time crate: months 1-12, days from 1, Gregorian leap years", () => {
     expect(["2026-12-31", "2000-02-29", "2024-02-29", "2026-01-01", "-0004-02-29"].map(isTokiDate)).toEqual([true, true, true, true, true]);
     expect(["2026-00-10", "2026-05-00", "1900-02-29", "2026-04-31", "2026-12-32", "-0001-02-29"].map(isTokiDate)).toEqual([false, false, false, false, false, false]);
+    // Only ASCII digits and '-' separators, in their places.
+    expect(["2O26-05-04", "20/6-05-04", "2026-0:-04", "2026-05-1:", "2026x05-04", "2026-05x04", "+2026x05-04"].map(isTokiDate)).toEqual([false, false, false, false, false, false, false]);
   });
 });
