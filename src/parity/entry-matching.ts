@@ -138,15 +138,19 @@ export function matchEntries(input: MatchEntriesInput): MatchEntriesResult {
   for (const entry of legacy) {
     const list = claims.get(entry.registrationId);
     if (!list) continue;
-    const ranked = list
-      .map((c) => ({ ...c, score: scoreContent(entry, c.kleer, mapping, hoursTolerance).score }))
-      .sort(
-        (a, b) =>
-          (a.evidence === b.evidence ? 0 : a.evidence === "foreign_id" ? -1 : 1) ||
-          Number(b.kleer.date === entry.date) - Number(a.kleer.date === entry.date) ||
-          b.score - a.score ||
-          byRegistrationId(a.kleer, b.kleer),
-      );
+    // One claim (the usual case) needs no ranking, so no content score.
+    const ranked =
+      list.length === 1
+        ? list
+        : list
+            .map((c) => ({ ...c, score: scoreContent(entry, c.kleer, mapping, hoursTolerance).score }))
+            .sort(
+              (a, b) =>
+                (a.evidence === b.evidence ? 0 : a.evidence === "foreign_id" ? -1 : 1) ||
+                Number(b.kleer.date === entry.date) - Number(a.kleer.date === entry.date) ||
+                b.score - a.score ||
+                byRegistrationId(a.kleer, b.kleer),
+            );
     const [best, ...rest] = ranked;
     // Stryker disable next-line ConditionalExpression: a claims list is created with its first claim, so it is never empty.
     if (!best) continue;
