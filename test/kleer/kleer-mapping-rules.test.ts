@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CreateTimeEntryRequest } from "../../src/domain/time-entry.js";
-import { buildEventWritable, indexLookups, mapEvents, noteOf, toActivities, toDayStatuses, uniqueEvents, unixNanosOf } from "../../src/kleer/kleer-mapping.js";
+import { buildEventWritable, indexLookups, mapEvent, mapEvents, noteOf, toActivities, toDayStatuses, uniqueEvents, unixNanosOf } from "../../src/kleer/kleer-mapping.js";
 import { buildActivity, buildDayStatus, buildEvent, buildProject } from "./kleer-builders.js";
 
 // Mapping rules a listing or a write depends on beyond the truth tables of kleer-mapping.test.ts.
@@ -42,6 +42,12 @@ describe("Kleer listing rules", () => {
       ["3", "unknown_project"],
       ["4", "unknown_activity"],
     ]);
+  });
+
+  it("tags every left-out event as skipped, whatever the reason", () => {
+    const lookups = indexLookups([buildProject({ id: { id: 880021 } })], [buildActivity(44310)]);
+    const kinds = [buildEvent({ "client-project": null }), buildEvent({ "client-project": { id: 42 } }), buildEvent({ activity: { id: 99 } }), buildEvent()].map((e) => mapEvent(e, lookups, new Map()).kind);
+    expect(kinds).toEqual(["skipped", "skipped", "skipped", "entry"]);
   });
 
   it("an event returned in two month chunks is listed once, at its first place", () => {
