@@ -70,12 +70,24 @@ const AREAS: readonly MutationArea[] = [
     tests: ["test/kleer/kleer-toki-contract.test.ts", "test/kleer/kleer-toki-contract-fields.test.ts", "test/report/report-lease.test.ts", "test/report/report-diff.test.ts", "test/report/report-diff-format.test.ts", "test/report/report-diff-load.test.ts"],
   },
   {
-    // The configuration file, its settings table, `config show`/`init` and the write guard: their
-    // tests drive the CLI's hooks (seconds per test), so they get an area of their own.
+    // The configuration file, its settings table, `config show`/`init` and the write guard, run on
+    // the unit tests of src/config only: config-precedence and config-show-init drive the CLI's
+    // hooks and program (seconds per static mutant, each of which reruns every test of the area);
+    // they test the CLI's wiring, and the rules they reach in src/config have unit tests here.
     name: "config",
     label: "config",
     mutate: ["src/config/**/*.ts", "!src/**/index.ts"],
-    tests: ["test/config/**/*.test.ts"],
+    tests: [
+      "test/config/config-file.test.ts",
+      "test/config/config-file-edges.test.ts",
+      "test/config/config-init.test.ts",
+      "test/config/config-settings.test.ts",
+      "test/config/config-show.test.ts",
+      "test/config/json-document.test.ts",
+      "test/config/json-file.test.ts",
+      "test/config/run-config.test.ts",
+      "test/config/write-guard.test.ts",
+    ],
   },
 ];
 
