@@ -3,25 +3,16 @@
 // visible share of a compare's CPU. Only well-formed real dates of years 0100–9999 take this
 // path; anything else keeps the Date-based behaviour of the caller.
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function digit(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : -1;
-}
+import { daysInMonth, digitsAt } from "./iso-date.js";
 
 /** The day number of a `YYYY-MM-DD` real date of a year 0100–9999, or undefined for anything else. */
 export function dayNumberOf(date: string): number | undefined {
   if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return undefined;
-  const y0 = digit(date, 0), y1 = digit(date, 1), y2 = digit(date, 2), y3 = digit(date, 3);
-  const m0 = digit(date, 5), m1 = digit(date, 6), d0 = digit(date, 8), d1 = digit(date, 9);
-  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return undefined;
-  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const m = m0 * 10 + m1;
-  const d = d0 * 10 + d1;
-  if (y < 100 || m < 1 || m > 12 || d < 1) return undefined;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  if (d > (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] as number))) return undefined;
+  const y = digitsAt(date, 0, 4);
+  const m = digitsAt(date, 5, 2);
+  const d = digitsAt(date, 8, 2);
+  // A non-digit reads as -1, which every bound below refuses.
+  if (y < 100 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return undefined;
   return daysFromCivil(y, m, d);
 }
 

@@ -1,7 +1,27 @@
 // The date-form check alone, without date-fns, so flag parsers can use it when `--help` loads them.
+// Also the two pieces every char-code date reader of the project shares (the Kleer decode
+// contract, the history export's timestamps, the day numbers): ASCII digits at a position, and
+// the length of a month.
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The value of `count` ASCII digits of `text` at `at`, or -1 when one of them is not a digit (or is past the end). */
+export function digitsAt(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Days of `month` (1–12) of a proleptic Gregorian `year` (negative years follow the same leap rule). */
+export function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+}
 
 /**
  * True for a real calendar date in `YYYY-MM-DD` form (rejects 2026-02-30). Years before 0100 are
@@ -15,6 +35,5 @@ export function isIsoDate(value: string): boolean {
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (year < 100 || month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
+  return day <= daysInMonth(year, month);
 }

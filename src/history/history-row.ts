@@ -1,5 +1,6 @@
 import { addDays, instantAt, isIsoDate } from "../domain/calendar.js";
 import { ConfigError } from "../domain/errors.js";
+import { digitsAt } from "../domain/iso-date.js";
 import type { DateRange } from "../domain/time-entry.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { HistoryQuery, HistorySkipCounts } from "./history-source.js";
@@ -88,16 +89,6 @@ export function parseTimestamp(text: string): number | undefined {
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   if (new Date(local).getUTCDate() !== day) return undefined;
   return local - offsetMillis(m[8] ?? "Z");
-}
-
-function digitsAt(text: string, at: number, count: number): number {
-  let n = 0;
-  for (let i = at; i < at + count; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (!(c >= 0 && c <= 9)) return -1;
-    n = n * 10 + c;
-  }
-  return n;
 }
 
 /**

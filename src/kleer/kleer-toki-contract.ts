@@ -1,4 +1,5 @@
 import type { TokiDecodeViolation } from "../domain/toki-decode.js";
+import { daysInMonth, digitsAt } from "../domain/iso-date.js";
 
 /**
  * Toki's decode contract: what Toki's own Kleer client (`kleer/src/types.rs` at ponbac/toki2 HEAD,
@@ -96,20 +97,8 @@ const stringNumberOrNull = (line: number | string): Decoder => (value, walk) => 
     report(walk, value, "a string, a number or null", `${at(line)} (optional_string_from_any, ${TYPES}:4-17)`);
 };
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
-const ZERO = 48;
 const MINUS = 45;
 const PLUS = 43;
-/** The value of `count` ASCII digits at `at`, or -1 when one of them is not a digit. */
-function digitsAt(value: string, at: number, count: number): number {
-  let n = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = value.charCodeAt(i) - ZERO;
-    if (!(d >= 0 && d <= 9)) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
 
 /**
  * `Date::parse(value, "[year]-[month]-[day]")` of the time crate (no `large-dates`): optional
@@ -123,9 +112,7 @@ export function isTokiDate(value: string): boolean {
   const month = digitsAt(value, signed + 5, 2);
   const day = digitsAt(value, signed + 8, 2);
   if (unsignedYear < 0 || month < 1 || month > 12 || day < 1) return false;
-  const year = value.charCodeAt(0) === MINUS ? -unsignedYear : unsignedYear;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+  return day <= daysInMonth(value.charCodeAt(0) === MINUS ? -unsignedYear : unsignedYear, month);
 }
 const date = (line: number | string, helper: string): Decoder => (value, walk) => {
   if (typeof value !== "string" || !isTokiDate(value))
