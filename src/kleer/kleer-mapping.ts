@@ -1,10 +1,9 @@
-import { inRange, isoWeekOf, localDateOf } from "../domain/calendar.js";
+import { isoWeekOf, localDateOf } from "../domain/calendar.js";
 import { allowedActivities, projectVisibility, type KleerProjectAccess } from "../domain/project-access.js";
 import { TokiError } from "../domain/errors.js";
 import type {
   Activity,
   CreateTimeEntryRequest,
-  DateRange,
   IsoDate,
   Project,
   SkippedProviderEntry,
@@ -13,7 +12,6 @@ import type {
   TimeEntryListing,
   TimeEntryStatus,
 } from "../domain/time-entry.js";
-import { computeWeeklyStats, type WeeklyStats } from "../domain/time-info.js";
 import type {
   KleerActivity,
   KleerClientProject,
@@ -21,7 +19,6 @@ import type {
   KleerEventRestriction,
   KleerEventWritable,
   KleerPayrollEvent,
-  KleerPayrollSchedule,
 } from "./kleer-schema.js";
 
 /** Toki's rule (kleer-api.md §7): visible ⇔ active && (all-users || the user is listed). */
@@ -163,26 +160,6 @@ export function mapEvents(
 /** Payroll types that count as absence: everything known except WorkHour. */
 export function isAbsence(type: KleerPayrollEvent["type"]): boolean {
   return type !== "WorkHour" && type !== "unknown";
-}
-
-/**
- * WeeklyStats for one range from rows already fetched (rows outside the range are ignored):
- * worked = Σ hours of events with a client-project (visible or not, listed or skipped),
- * scheduled = Σ actual-hours, absence = Σ payroll hours except WorkHour and unknown types.
- */
-export function computeStatsForRange(
-  range: DateRange,
-  events: readonly KleerEvent[],
-  schedule: readonly KleerPayrollSchedule[],
-  payrollEvents: readonly KleerPayrollEvent[],
-): WeeklyStats {
-  let worked = 0;
-  for (const e of events) if (e["client-project"] !== null && inRange(e.date, range)) worked += e.hours;
-  let scheduled = 0;
-  for (const s of schedule) if (inRange(s.date, range)) scheduled += s["actual-hours"];
-  let absence = 0;
-  for (const p of payrollEvents) if (isAbsence(p.type) && inRange(p.date, range)) absence += p.hours;
-  return computeWeeklyStats(worked, scheduled, absence);
 }
 
 /** Kleer's placeholder for an empty note (Toki writes it; Kleer requires a comment). */

@@ -33,8 +33,8 @@ function sumByPeriod<T>(periods: readonly DateRange[], rows: readonly T[], dateO
 }
 
 /**
- * WeeklyStats of each period from rows already fetched, equal to `computeStatsForRange` of each
- * period: worked = Σ hours of events with a client-project, scheduled = Σ actual-hours,
+ * WeeklyStats of each period from rows already fetched (rows outside a period are ignored):
+ * worked = Σ hours of events with a client-project (visible or not, listed or skipped), scheduled = Σ actual-hours,
  * absence = Σ payroll hours except WorkHour and unknown types.
  */
 export function computeStatsForPeriods(

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { instantAt } from "../../src/domain/calendar.js";
 import type { CreateTimeEntryRequest } from "../../src/domain/time-entry.js";
+import { computeStatsForPeriods } from "../../src/kleer/kleer-stats.js";
 import {
   allowedActivityIds,
   buildEventWritable,
-  computeStatsForRange,
   dayStatusesByDate,
   indexLookups,
   isProjectVisible,
@@ -150,8 +150,8 @@ describe("event → TimeEntry", () => {
 describe("weekly stats", () => {
   it("sums worked (events with a project), scheduled (actual-hours) and absence (not WorkHour, not unknown)", () => {
     const range = { from: "2026-05-04", to: "2026-05-10" };
-    const stats = computeStatsForRange(
-      range,
+    const [stats] = computeStatsForPeriods(
+      [range],
       [
         buildEvent({ hours: 6.5 }),
         buildEvent({ hours: 1.5, "client-project": { id: 999 } }), // unknown project: still worked

@@ -1,8 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeStatsForRange } from "../../src/kleer/kleer-mapping.js";
+import { inRange } from "../../src/domain/calendar.js";
+import type { DateRange } from "../../src/domain/time-entry.js";
+import { computeWeeklyStats, type WeeklyStats } from "../../src/domain/time-info.js";
+import { isAbsence } from "../../src/kleer/kleer-mapping.js";
+import type { KleerEvent, KleerPayrollEvent, KleerPayrollSchedule } from "../../src/kleer/kleer-schema.js";
 import { computeStatsForPeriods } from "../../src/kleer/kleer-stats.js";
 import { buildEvent, buildPayrollEvent, buildSchedule } from "./kleer-builders.js";
+
+/** The reference: one scan of every row per period, the rule as Toki states it (the adapter's reading before the binary search). */
+function computeStatsForRange(range: DateRange, events: readonly KleerEvent[], schedule: readonly KleerPayrollSchedule[], payrollEvents: readonly KleerPayrollEvent[]): WeeklyStats {
+  let worked = 0;
+  for (const e of events) if (e["client-project"] !== null && inRange(e.date, range)) worked += e.hours;
+  let scheduled = 0;
+  for (const s of schedule) if (inRange(s.date, range)) scheduled += s["actual-hours"];
+  let absence = 0;
+  for (const p of payrollEvents) if (isAbsence(p.type) && inRange(p.date, range)) absence += p.hours;
+  return computeWeeklyStats(worked, scheduled, absence);
+}
 
 const day = (n: number) => `2026-05-${String(n).padStart(2, "0")}`;
 
