@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfigFile, locateConfigFile, readSecretFile } from "../../src/config/config-file.js";
-import { ConfigError } from "../../src/domain/errors.js";
+import { configError } from "../config-error.js";
 
 // Edges of reading toki-parity.config.json a user meets: where the file and profile were named
 // from, a file without profiles, a one-day range, editor keys, an unreadable token file.
@@ -17,16 +17,6 @@ function folderWith(text: string | undefined): string {
   if (text !== undefined) writeFileSync(join(dir, "toki-parity.config.json"), text);
   return dir;
 }
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("config file edges", () => {
   it("messages name the file and profile as the user gave them (an environment variable, not a flag)", () => {
     const bare = folderWith(undefined);

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfigFile, readSecretFile } from "../../src/config/config-file.js";
 import { closestName } from "../../src/config/did-you-mean.js";
-import { ConfigError } from "../../src/domain/errors.js";
+import type { ConfigError } from "../../src/domain/errors.js";
 import { globalRedactor } from "../../src/http/redact.js";
+import { configError } from "../config-error.js";
 
 const root = mkdtempSync(join(tmpdir(), "toki-parity-config-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -17,16 +18,6 @@ function folderWith(text: string): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "toki-parity.config.json"), text);
   return dir;
-}
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 const allText = (e: ConfigError) => [e.message, ...e.issues].join("\n");

@@ -2,12 +2,13 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, TokiError } from "../../src/domain/errors.js";
+import { TokiError } from "../../src/domain/errors.js";
 import { exportReportDiff } from "../../src/report/report-diff-export.js";
 import { loadReportDiff } from "../../src/report/report-diff-load.js";
 import { openReportStore } from "../../src/report/report-store.js";
 import { buildUserLink } from "../builders.js";
 import { sampleResultUser1, sampleResultUser2, steppingClock } from "./report-fixture.js";
+import { configError } from "../config-error.js";
 
 // `report diff` picks the runs it compares: by default the latest parity run and the parity run
 // before it in one file (a replay or probe run in between is no base), or the latest of each of
@@ -33,16 +34,6 @@ function reportWith(commands: Array<{ command: string; both?: boolean }>): { fil
   store.db.close();
   return { file, runIds };
 }
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("loadReportDiff", () => {
   it("one file: the latest parity run against the parity run before it, skipping a replay run in between", () => {
     const { file, runIds } = reportWith([{ command: "compare", both: true }, { command: "replay" }, { command: "compare" }, { command: "probe" }]);

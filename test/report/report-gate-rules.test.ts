@@ -1,25 +1,16 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ReportDiff } from "../../src/report/report-diff.js";
-import type { RunTotals } from "../../src/report/report-data.js";
 import { DEFAULT_MAX_BLOCKING, evaluateGate, runGate } from "../../src/report/report-gate.js";
-import type { RunRecord } from "../../src/report/report-records.js";
 import { openReportStore } from "../../src/report/report-store.js";
 import { buildUserLink } from "../builders.js";
-import { SAMPLE_RANGE, sampleResultUser1, sampleResultUser2, steppingClock } from "./report-fixture.js";
+import { buildRunRecord, buildRunTotals, gateReportFile, SAMPLE_RANGE, sampleResultUser1, sampleResultUser2, steppingClock } from "./report-fixture.js";
 
 // The verdict's rules beyond the plain counts: a baseline, several problems at once, the rounding
 // of the match rate, and the file-level entry point CI calls.
-const run = (extra: Partial<RunRecord> = {}): RunRecord => ({
-  runId: "R1", command: "compare", status: "completed", startedAt: "2026-12-02T10:00:00Z", finishedAt: null, fromDate: "2026-11-02", toDate: "2026-11-29",
-  period: "week", options: {}, toolVersion: "0.1.0", errorMessage: null, summary: null, ...extra,
-});
-const totals = (extra: Partial<RunTotals> = {}): RunTotals => ({
-  users: 2, usersCompared: 2, usersUnmapped: 0, usersWithSourceErrors: 0, legacyEntries: 3, compared: 3, matches: 2, mismatches: 1, missing: 0, extra: 0, unmapped: 0,
-  skipped: 0, kleerSkipped: 0, matchRate: 2 / 3, blocking: 0, warning: 0, info: 0, suppressed: 0, consequences: { blocking: 0, warning: 0, info: 0 }, ...extra,
-});
+const run = buildRunRecord;
+const totals = buildRunTotals;
 const counts = (blocking: number, total = blocking) => ({ total, blocking, warning: 0, info: 0 });
 function diff(newBlocking: number, persistingBlocking = 0, resolved = 0): ReportDiff {
   return {
@@ -76,22 +67,7 @@ describe("runGate on a report file", () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  function reportFile() {
-    const dir = mkdtempSync(join(tmpdir(), "toki-gate-rules-"));
-    dirs.push(dir);
-    const file = join(dir, "report.sqlite");
-    const clock = steppingClock();
-    const store = openReportStore(file, { clock });
-    const cleanRun = store.startRun({ command: "compare", range: SAMPLE_RANGE, toolVersion: "0.1.0" });
-    store.writeUserBatch(cleanRun, { user: buildUserLink({ tokiUserId: 2 }), result: sampleResultUser2() });
-    store.completeRun(cleanRun);
-    const dirtyRun = store.startRun({ command: "compare", range: SAMPLE_RANGE, toolVersion: "0.1.0" });
-    store.writeUserBatch(dirtyRun, { user: buildUserLink(), result: sampleResultUser1() });
-    store.writeUserBatch(dirtyRun, { user: buildUserLink({ tokiUserId: 2 }), result: sampleResultUser2() });
-    store.completeRun(dirtyRun);
-    store.db.close();
-    return { dir, file, cleanRun, dirtyRun, clock };
-  }
+  const reportFile = () => gateReportFile(dirs);
 
   it("judges the latest run by default and a chosen run when asked, and leaves the file closed", () => {
     const { file, cleanRun, dirtyRun } = reportFile();

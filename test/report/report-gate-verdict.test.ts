@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { describeBlocking, evaluateGate } from "../../src/report/report-gate.js";
-import type { RunTotals } from "../../src/report/report-data.js";
-import type { RunRecord } from "../../src/report/report-records.js";
+import { buildRunRecord, buildRunTotals } from "./report-fixture.js";
 
 // The CI verdict as one line, from a run's totals alone: what fails it, and what a pass states.
-const run = (extra: Partial<RunRecord> = {}): RunRecord => ({
-  runId: "R1", command: "compare", status: "completed", startedAt: "2026-12-02T10:00:00Z", finishedAt: null, fromDate: "2026-11-02", toDate: "2026-11-29",
-  period: "week", options: {}, toolVersion: "0.1.0", errorMessage: null, summary: null, ...extra,
-});
-const totals = (extra: Partial<RunTotals> = {}): RunTotals => ({
-  users: 2, usersCompared: 2, usersUnmapped: 0, usersWithSourceErrors: 0, legacyEntries: 3, compared: 3, matches: 2, mismatches: 1, missing: 0, extra: 0, unmapped: 0,
-  skipped: 0, kleerSkipped: 0, matchRate: 2 / 3, blocking: 0, warning: 0, info: 0, suppressed: 0, consequences: { blocking: 0, warning: 0, info: 0 }, ...extra,
-});
+const run = buildRunRecord;
+const totals = buildRunTotals;
 
 describe("evaluateGate", () => {
   it("passes a completed run without blocking findings, stating the match rate rounded down", () => {

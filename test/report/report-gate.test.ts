@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,9 +7,7 @@ import { defineReportCommand } from "../../src/cli/commands/report.js";
 import { CommandExit, ExitCode, exitCodeFor } from "../../src/cli/exit-codes.js";
 import { addReportFileFlag, reportFileOf } from "../../src/cli/report-file-flag.js";
 import { evaluateGate, parseMatchRate, parseMaxBlocking } from "../../src/report/report-gate.js";
-import { openReportStore } from "../../src/report/report-store.js";
-import { buildUserLink } from "../builders.js";
-import { SAMPLE_RANGE, sampleResultUser1, sampleResultUser2, steppingClock } from "./report-fixture.js";
+import { gateReportFile } from "./report-fixture.js";
 import { parseXml } from "./xml-check.js";
 
 const dirs: string[] = [];
@@ -18,22 +15,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** A file with an older clean run (user 2 only: 3 of 3 match) and a newer run with 2 blocking findings. */
-function reportFile(): { file: string; cleanRun: string; dirtyRun: string; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), "toki-gate-"));
-  dirs.push(dir);
-  const file = join(dir, "report.sqlite");
-  const store = openReportStore(file, { clock: steppingClock() });
-  const cleanRun = store.startRun({ command: "compare", range: SAMPLE_RANGE, toolVersion: "0.1.0" });
-  store.writeUserBatch(cleanRun, { user: buildUserLink({ tokiUserId: 2 }), result: sampleResultUser2() });
-  store.completeRun(cleanRun);
-  const dirtyRun = store.startRun({ command: "compare", range: SAMPLE_RANGE, toolVersion: "0.1.0" });
-  store.writeUserBatch(dirtyRun, { user: buildUserLink(), result: sampleResultUser1() });
-  store.writeUserBatch(dirtyRun, { user: buildUserLink({ tokiUserId: 2 }), result: sampleResultUser2() });
-  store.completeRun(dirtyRun);
-  store.db.close();
-  return { file, cleanRun, dirtyRun, dir };
-}
+const reportFile = () => gateReportFile(dirs);
 
 async function gate(args: string[]): Promise<{ code: number; out: string; message: string }> {
   let out = "";
