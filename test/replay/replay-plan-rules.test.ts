@@ -1,32 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { indexMapping, type UserLink } from "../../src/domain/cutover-mapping.js";
+import type { UserLink } from "../../src/domain/cutover-mapping.js";
 import type { TimeEntry, TimeEntryStatus } from "../../src/domain/time-entry.js";
 import type { TimerHistoryLink } from "../../src/domain/timer-history.js";
 import { chooseStart, countPlan, planUserEntries, type KleerUserFacts } from "../../src/replay/index.js";
 import type { PlanRow } from "../../src/replay/replay-types.js";
+import { entry, mapping, ZONE } from "./replay-plan-fixture.js";
 
 // What the replay plan tells the person running a cutover: each block's reason word for word,
 // which existing event is taken, the Kleer names shown, and the plan's counts.
-const ZONE = "Europe/Stockholm";
-const mapping = indexMapping({
-  users: [{ tokiUserId: 1, kleerUserId: 5501 }],
-  projects: [
-    { milltimeProjectId: "P1", kleerProjectId: 801 },
-    { milltimeProjectId: "P-hidden", kleerProjectId: 899 },
-  ],
-  activities: [
-    { milltimeActivityId: "A1", kleerActivityId: 901 },
-    { milltimeActivityId: "A2", kleerActivityId: 902 },
-  ],
-});
 const user: UserLink = { tokiUserId: 1, kleerUserId: 5501 };
 
-function entry(registrationId: string, overrides: Partial<TimeEntry> = {}): TimeEntry {
-  return {
-    registrationId, projectId: "P1", projectName: "Webbplats", activityId: "A1", activityName: "Utveckling", date: "2026-03-03", hours: 1.5, note: "Arbete",
-    startTime: null, endTime: null, weekNumber: 10, lock: { kind: "attestLevel", attestLevel: 0 }, ...overrides,
-  };
-}
 function facts(overrides: Partial<KleerUserFacts> = {}): KleerUserFacts {
   return {
     visibleProjects: new Map([[801, "Webbplats K"]]),

@@ -1,39 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { indexMapping, type UserLink } from "../../src/domain/cutover-mapping.js";
+import type { UserLink } from "../../src/domain/cutover-mapping.js";
 import type { TimeEntry, TimeEntryStatus } from "../../src/domain/time-entry.js";
 import type { TimerHistoryLink } from "../../src/domain/timer-history.js";
 import { chooseStart, countPlan, planUserEntries, type KleerUserFacts } from "../../src/replay/index.js";
-
-const ZONE = "Europe/Stockholm";
-const mapping = indexMapping({
-  users: [{ tokiUserId: 1, kleerUserId: 5501 }],
-  projects: [
-    { milltimeProjectId: "P1", kleerProjectId: 801 },
-    { milltimeProjectId: "P-hidden", kleerProjectId: 899 },
-  ],
-  activities: [
-    { milltimeActivityId: "A1", kleerActivityId: 901 },
-    { milltimeActivityId: "A2", kleerActivityId: 902 },
-  ],
-});
-
-function entry(registrationId: string, overrides: Partial<TimeEntry> = {}): TimeEntry {
-  return {
-    registrationId,
-    projectId: "P1",
-    projectName: "Webbplats",
-    activityId: "A1",
-    activityName: "Utveckling",
-    date: "2026-03-03",
-    hours: 1.5,
-    note: "Arbete",
-    startTime: null,
-    endTime: null,
-    weekNumber: 10,
-    lock: { kind: "attestLevel", attestLevel: 0 },
-    ...overrides,
-  };
-}
+import { entry, mapping, ZONE } from "./replay-plan-fixture.js";
 
 function facts(overrides: Partial<KleerUserFacts> = {}): KleerUserFacts {
   return {
