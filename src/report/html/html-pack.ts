@@ -8,6 +8,11 @@ import { escapeHtml } from "./html-format.js";
  */
 export const DEFAULT_MAX_INLINE_DETAIL_BYTES = 4_000_000;
 
+/** The page's packed form of some HTML: gzip, then base64 (the page's script reverses both). */
+function packData(html: string): string {
+  return gzipSync(Buffer.from(html, "utf8"), { level: 9 }).toString("base64");
+}
+
 /**
  * A part of the page (a user's charts or findings, a cause's rows) as a gzip stream in base64 (attribute-safe, so no script element
  * and nothing the Content-Security-Policy has to allow). The page's script unpacks it with the
@@ -15,7 +20,7 @@ export const DEFAULT_MAX_INLINE_DETAIL_BYTES = 4_000_000;
  * holds and where else to read it.
  */
 export function packDetail(html: string, what: string, fullListHint: string): string {
-  const data = gzipSync(Buffer.from(html, "utf8"), { level: 9 }).toString("base64");
+  const data = packData(html);
   return (
     `<div class="packed" data-pack="${data}"><p class="table-note" role="note">Packed ${escapeHtml(what)}: the page's script unpacks this part ` +
     `when the section opens. ${escapeHtml(fullListHint)}</p></div>`
@@ -28,7 +33,7 @@ export function packDetail(html: string, what: string, fullListHint: string): st
  * it (a pager, a sort or a filter of its table, or, for the heatmap, scrolling near it).
  */
 export function packBody(openTag: string, rows: string, columns: number, fullListHint: string): string {
-  const data = gzipSync(Buffer.from(rows, "utf8"), { level: 9 }).toString("base64");
+  const data = packData(rows);
   return (
     `${openTag.replace(/>$/, ` data-pack="${data}">`)}<tr><td colspan="${Math.max(1, columns)}" class="table-note">Packed rows: the page's script ` +
     `unpacks them when they are shown, sorted or filtered. ${escapeHtml(fullListHint)}</td></tr></tbody>`
