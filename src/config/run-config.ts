@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../domain/calendar.js";
+import { valueAt } from "./json-document.js";
 
 /** Kleer's production API; the default base URL, as in Toki. */
 export const KLEER_PRODUCTION_BASE_URL = "https://api.kleer.se/v1";
@@ -67,24 +68,12 @@ export interface FormatZodIssuesOptions {
   configKeys?: Record<string, string>;
 }
 
-function inputAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let current = input;
-  for (const p of path)
-    current =
-      typeof current === "object" &&
-      // Stryker disable next-line ConditionalExpression: zod reports no path below a null, so a null is only ever the last step
-      current !== null
-        ? (current as Record<PropertyKey, unknown>)[p]
-        : undefined;
-  return current;
-}
-
 /** Formats zod issues as `path: message` lines naming the bad option. */
 export function formatZodIssues(error: z.ZodError, optionNames: Record<string, string> = {}, options: FormatZodIssuesOptions = {}): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.join(".");
     const name = optionNames[path] ?? (path || "(root)");
-    const raw = inputAt(options.input, issue.path);
+    const raw = valueAt(options.input, issue.path);
     // A text where a number belongs reaches zod as a string, or as NaN once coerced.
     if (
       typeof raw === "string" &&

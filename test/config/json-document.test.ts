@@ -49,6 +49,7 @@ describe("parseJsonDocument", () => {
     expect(issues("[1")).toEqual(["f.json:1:3: a closing ] expected"]);
     expect(issues('{"a":1')).toEqual(["f.json:1:7: a closing } expected"]);
     expect(issues('"abc')).toEqual(["f.json:1:1: a string is not closed"]);
+    expect(issues('{"a": 1.}')).toEqual(["f.json:1:7: a number is cut off"]);
     expect(issues("1 2")).toEqual(["f.json:1:3: end of file expected (one JSON value per file)"]);
     expect(issues('"\\u12"')).toEqual(["f.json:1:1: invalid \\u escape"]);
     expect(issues('"\\q"')).toEqual(["f.json:1:1: invalid escape character"]);
@@ -119,8 +120,19 @@ describe("validateJsonDocument", () => {
     expect(parsed.success).toBe(false);
     const issues = formatDocumentIssues(doc, schema, parsed.error!, { unknownKey: (path, key) => (key === "token" ? `${pathText([...path, key])} belongs in the environment` : undefined) });
     expect(issues).toEqual(["c.json:1:39: kleer.companyId: Invalid input: expected number, received string", "c.json:1:45: kleer.token: kleer.token belongs in the environment"]);
+    const other = parseJsonDocument('{ "kleer": { "url": "u", "companyId": true }, "range": { "from": "x" } }', "c.json");
+    expect(refusal(() => validateJsonDocument(other, schema, "config file")).issues).toEqual(["c.json:1:39: kleer.companyId: Invalid input: expected number, received boolean"]);
     const blank = parseJsonDocument('{ "kleer": { "url": "u", "companyId": " " }, "range": { "from": "x" } }', "c.json");
     expect(refusal(() => validateJsonDocument(blank, schema, "config file")).issues).toEqual(["c.json:1:39: kleer.companyId: Invalid input: expected number, received string"]);
+  });
+
+  it("a number in quotes where a section or a word belongs keeps zod's message", () => {
+    const doc = parseJsonDocument('{ "kleer": "42", "period": "7" }', "c.json");
+    const words = z.object({ kleer: z.object({ url: z.string() }), period: z.enum(["week", "month"]) });
+    expect(refusal(() => validateJsonDocument(doc, words, "config file")).issues).toEqual([
+      "c.json:1:12: kleer: Invalid input: expected object, received string",
+      'c.json:1:28: period: Invalid option: expected one of "week"|"month"',
+    ]);
   });
 
   it("a valid document gives the schema's output, defaults filled", () => {
