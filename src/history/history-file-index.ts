@@ -7,18 +7,17 @@ import Database from "better-sqlite3";
 import type { DateRange } from "../domain/time-entry.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { HistoryBadRow, TimerHistorySource } from "./history-source.js";
+import { HISTORY_INDEX_FORMAT, buildIndexFile } from "./history-index-build.js";
+import { buildIndexFileInWorker } from "./history-index-thread.js";
 
-/** Bumped whenever the index's tables or the reading of a file change, so old index files are not reused. */
-export const HISTORY_INDEX_FORMAT = 3;
+export { HISTORY_INDEX_FORMAT } from "./history-index-build.js";
+
 
 /** Where index files are shared between runs (shards) on one machine. */
 export const DEFAULT_HISTORY_INDEX_DIR = join(tmpdir(), "toki-parity-history-index");
 
 /** Index files and leftovers older than this are removed when a new index is built. */
 const STALE_INDEX_MS = 24 * 3600 * 1000;
-
-/** Links inserted per transaction. */
-const INSERT_BATCH = 5000;
 
 /** A file export read once into SQLite, queried per user. */
 export interface HistoryFileIndex {
@@ -44,6 +43,16 @@ export interface OpenHistoryFileIndexOptions {
   indexDir?: string | false | undefined;
   /** Milliseconds between looks at an index another process is building. @default 100 */
   pollMs?: number | undefined;
+  /**
+   * Builds the index on a worker thread, reading `filePath` as a file export in `timeZone` (what
+   * `source` must be then), so the parse does not hold up the run's own thread. @default false
+   */
+  worker?: boolean | undefined;
+}
+
+function buildFor(options: OpenHistoryFileIndexOptions, file: string, key: string): Promise<void> {
+  if (!options.worker) return buildIndexFile(file, options.source, options.range, key);
+  return buildIndexFileInWorker({ file, path: options.filePath, timeZone: options.timeZone, range: options.range, key }).then(() => undefined);
 }
 
 async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
@@ -81,37 +90,6 @@ export async function historyIndexKey(filePath: string, range: DateRange, timeZo
 
 /** The key a private index is built under (never looked up by another run). */
 const PRIVATE_KEY = "private";
-
-/** Reads the whole source into a new index file at `file`; its meta row, written last, names the key it was built for. */
-async function buildIndexFile(file: string, source: TimerHistorySource, range: DateRange, key: string): Promise<void> {
-  const db = new Database(file);
-  try {
-    db.pragma("journal_mode = OFF");
-    db.pragma("synchronous = OFF");
-    db.exec("CREATE TABLE links (toki_user_id INTEGER NOT NULL, link_json TEXT NOT NULL); CREATE TABLE bad_rows (row_json TEXT NOT NULL)");
-    const insert = db.prepare("INSERT INTO links (toki_user_id, link_json) VALUES (?, ?)");
-    const insertBatch = db.transaction((batch: TimerHistoryLink[]) => {
-      for (const link of batch) insert.run(link.tokiUserId, JSON.stringify(link));
-    });
-    const badRows: HistoryBadRow[] = [];
-    let batch: TimerHistoryLink[] = [];
-    for await (const link of source.read({ range, onBadRow: (row) => badRows.push(row) })) {
-      batch.push(link);
-      if (batch.length >= INSERT_BATCH) {
-        insertBatch(batch);
-        batch = [];
-      }
-    }
-    insertBatch(batch);
-    const insertBad = db.prepare("INSERT INTO bad_rows (row_json) VALUES (?)");
-    db.transaction(() => badRows.forEach((row) => insertBad.run(JSON.stringify(row))))();
-    db.exec("CREATE INDEX links_by_user ON links (toki_user_id)");
-    db.exec("CREATE TABLE meta (key TEXT NOT NULL, format INTEGER NOT NULL)");
-    db.prepare("INSERT INTO meta (key, format) VALUES (?, ?)").run(key, HISTORY_INDEX_FORMAT);
-  } finally {
-    db.close();
-  }
-}
 
 /**
  * Opens an index file, or undefined when it is not a complete index built for `key` by this
@@ -221,7 +199,7 @@ export async function openHistoryFileIndex(options: OpenHistoryFileIndexOptions)
     const file = join(own, "links.sqlite");
     const index = await (async () => {
       try {
-        await buildIndexFile(file, options.source, options.range, PRIVATE_KEY);
+        await buildFor(options, file, PRIVATE_KEY);
         return openIndexFile(file, PRIVATE_KEY, false, () => rmSync(own, { recursive: true, force: true }));
       } catch (error) {
         rmSync(own, { recursive: true, force: true });
@@ -249,7 +227,7 @@ export async function openHistoryFileIndex(options: OpenHistoryFileIndexOptions)
     // A stale file under the name is replaced by the rename below, never read.
     const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      await buildIndexFile(partial, options.source, options.range, key);
+      await buildFor(options, partial, key);
       renameSync(partial, file);
     } catch (error) {
       rmSync(partial, { force: true });

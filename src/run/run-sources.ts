@@ -242,7 +242,7 @@ export function openHistorySide(spec: string | undefined, timeZone: string, logg
   let indexed: HistoryFileIndex | undefined;
   const buildIndex = (range: DateRange): Promise<HistoryFileIndex> => {
     if (!fileIndex) {
-      fileIndex = openHistoryFileIndex({ source, filePath: spec, range, timeZone, indexDir: options.indexDir }).then((index) => {
+      fileIndex = openHistoryFileIndex({ source, filePath: spec, range, timeZone, indexDir: options.indexDir, worker: true }).then((index) => {
         indexed = index;
         if (index.reused) logger.info("timer history: index shared with an earlier run of the same export", { source: source.describe() });
         return index;
