@@ -22,7 +22,7 @@ export function requestCounts(reportFile: string): { kleer: number; milltime: nu
 export function printSize(r: Record<string, unknown>, actual: Record<string, number>, expected: Record<string, number>): void {
   const rows: Array<[string, string]> = [
     ["legacy entries", String(r.entries)],
-    ["wall time", `${String(r.wall_s)} s`],
+    ["wall time", `${String(r.wall_s)} s${r.warm_up_wall_s === null ? " (cold emulators)" : ` (warm-up run on cold emulators: ${String(r.warm_up_wall_s)} s)`}`],
     ["entries / second", String(r.entries_per_s)],
     ["CPU of the compare / of the emulators", `${String(r.compare_cpu_s)} s / ${String(r.emulator_cpu_s)} s`],
     ["Kleer requests", `${String(r.kleer_requests)} (${String(r.kleer_requests_per_user_month)} per user-month)`],
