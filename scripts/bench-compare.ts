@@ -3,10 +3,10 @@
 // Optional arguments: a file to write the requests the run made to (for the I/O floor; one JSON
 // line per request, streamed in chunks of about 64 KiB so that the plan neither adds to the peak
 // RSS nor costs the compare one file write per request), and a .cpuprofile path to profile the
-// run into.
+// run into, and the compiled run-compare module to run (else the TypeScript source).
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { compareFromConfig } from "../src/run/run-compare.js";
+import { pathToFileURL } from "node:url";
 import type { RunConfig } from "../src/config/run-config.js";
 import { plannedRequestOf } from "./bench/io-floor.js";
 import { startCpuProfile } from "./bench/profile-session.js";
@@ -14,6 +14,9 @@ import { startCpuProfile } from "./bench/profile-session.js";
 const config = JSON.parse(process.argv[2] as string) as RunConfig;
 const planFile = process.argv[3] || undefined;
 const profileFile = process.argv[4] || undefined;
+const build = process.argv[5] || undefined;
+type RunCompareModule = typeof import("../src/run/run-compare.js");
+const { compareFromConfig } = (await import(build ? pathToFileURL(build).href : "../src/run/run-compare.js")) as RunCompareModule;
 const plan = planFile ? createWriteStream(planFile) : undefined;
 const profiler = profileFile ? await startCpuProfile() : undefined;
 const PLAN_CHUNK_CHARS = 64 * 1024;

@@ -1,10 +1,12 @@
-// `npm run bench -- --users 200 --days 730 --latency 50 --concurrency 4 [--profile] [--cold]`
-// Generates a synthetic company, serves it from both emulators (a child process), runs compare
+// `npm run bench -- --users 200 --days 730 --latency 50 --concurrency 4 [--profile] [--cold] [--from-source]`
+// Builds dist/, generates a synthetic company, serves it from both emulators (a child process), runs compare
 // once to warm the emulators (not with --cold), then end to end measured (another child
 // process, so its peak RSS is its own), then its I/O floor (the same
 // requests from the same emulators at the same concurrency, bodies dropped) and prints the
 // figures; `--users 50,200,1000` measures each size in turn. The last line is one JSON object.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir, cpus, totalmem, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "7" },
     profile: { type: "boolean", default: false },
     cold: { type: "boolean", default: false },
+    "from-source": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
 });
@@ -35,10 +38,23 @@ const days = Number(values.days);
 const latencyMs = Number(values.latency);
 const concurrency = Number(values.concurrency);
 const token = "bench-token-0001";
+const build = values["from-source"] ? undefined : buildDist();
 const root = mkdtempSync(join(tmpdir(), "toki-parity-bench-"));
 const profileDir = join(process.cwd(), "reports", "bench");
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const load = () => loadavg().map((l) => round(l, 2));
+
+/**
+ * Builds dist/ (as `npm run build`) and returns its run-compare module: the compare is measured
+ * as `bin/toki-parity.js` runs it, compiled, not as tsx runs the sources (whose transform keeps a
+ * name on every closure it creates). Built on every bench run, so a stale dist/ is never measured.
+ */
+function buildDist(): string {
+  const started = performance.now();
+  execFileSync(process.execPath, [createRequire(import.meta.url).resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  log(`built dist/ (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  return join(process.cwd(), "dist", "run", "run-compare.js");
+}
 
 function log(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -81,10 +97,10 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
     // first replies (and V8 compiles their handlers), which the floor, measured second, never
     // pays; the measured compare must meet them as warm as the floor does.
     let emulatorCpu = await emulators.cpuMs();
-    const warmUp = values.cold ? undefined : await runCompareChild(configFor(files, company.range, join(dir, "warm-up.sqlite"), emulators.urls));
+    const warmUp = values.cold ? undefined : await runCompareChild(configFor(files, company.range, join(dir, "warm-up.sqlite"), emulators.urls), { build });
     const warmUpEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
     emulatorCpu = await emulators.cpuMs();
-    const full = await runCompareChild(config, { planFile, profileFile: values.profile ? join(profileDir, profileName) : undefined });
+    const full = await runCompareChild(config, { planFile, profileFile: values.profile ? join(profileDir, profileName) : undefined, build });
     const compareEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
     const requests = requestCounts(report);
 
@@ -103,7 +119,7 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
       await emulators.setLatency(latencyMs);
       const latencyReport = join(dir, "bench-latency.sqlite");
       const slice = company.users.slice(0, latencyUsers).map((u) => u.tokiUserId);
-      const run = await runCompareChild(configFor(files, company.range, latencyReport, emulators.urls, slice));
+      const run = await runCompareChild(configFor(files, company.range, latencyReport, emulators.urls, slice), { build });
       const counts = requestCounts(latencyReport);
       const theoretical = ((counts.kleer + counts.milltime) * latencyMs) / concurrency;
       slow = { wallMs: run.wallMs, requests: counts.kleer + counts.milltime, floorRatio: theoretical > 0 ? run.wallMs / theoretical : null };
@@ -122,6 +138,7 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
       wall_s: round(wallS, 2),
       entries_per_s: Math.round(entries / wallS),
       compare_cpu_s: round(full.cpuMs / 1000, 1),
+      compare_build: build === undefined ? "source (tsx)" : "dist",
       warm_up_wall_s: warmUp ? round(warmUp.wallMs / 1000, 2) : null,
       warm_up_emulator_cpu_s: warmUp ? round(warmUpEmulatorCpuMs / 1000, 1) : null,
       emulator_cpu_s: round(compareEmulatorCpuMs / 1000, 1),

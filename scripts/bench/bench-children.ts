@@ -62,6 +62,11 @@ function runJsonChild<T>(args: string[], what: string): Promise<T> {
 }
 
 export interface CompareChildOptions {
+  /**
+   * The run-compare module the child runs: the compiled build (`dist/run/run-compare.js`, what
+   * `bin/toki-parity.js` runs) or, when undefined, the TypeScript source under tsx.
+   */
+  build?: string | undefined;
   /** Where the compare writes the requests it made (for the floor). */
   planFile?: string | undefined;
   /** Profiles the compare (the inspector's Profiler, in the child) into this .cpuprofile file. */
@@ -69,7 +74,9 @@ export interface CompareChildOptions {
 }
 
 export function runCompareChild(config: RunConfig, options: CompareChildOptions = {}): Promise<CompareRun> {
-  const args = ["--max-old-space-size=4096", ...tsxLoader, "scripts/bench-compare.ts", JSON.stringify(config), options.planFile ?? "", options.profileFile ?? ""];
+  // A profile of the build maps its positions back to the sources through tsc's .js.map files.
+  const sourceMaps = options.build !== undefined && options.profileFile !== undefined ? ["--enable-source-maps"] : [];
+  const args = ["--max-old-space-size=4096", ...sourceMaps, ...tsxLoader, "scripts/bench-compare.ts", JSON.stringify(config), options.planFile ?? "", options.profileFile ?? "", options.build ?? ""];
   return runJsonChild<CompareRun>(args, "compare");
 }
 
