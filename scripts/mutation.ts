@@ -80,6 +80,7 @@ const AREAS: readonly MutationArea[] = [
     tests: [
       "test/config/config-file.test.ts",
       "test/config/config-file-edges.test.ts",
+      "test/config/config-file-schema.test.ts",
       "test/config/config-init.test.ts",
       "test/config/config-settings.test.ts",
       "test/config/config-show.test.ts",

@@ -11,14 +11,12 @@ export const SECRET_REFUSED = "secrets do not belong in the config file (it is s
 
 const isoDate = z.string().refine(isIsoDate, { message: "expected a real date in YYYY-MM-DD form" });
 
-/** A URL whose user-info carries a password is a secret in plain sight. */
+/**
+ * A URL whose user-info carries a password is a secret in plain sight. The URL parser alone
+ * decides: it also reads ` postgres://u:pw@db` (leading blanks dropped) and `https:u:pw@host`.
+ */
 function hasPassword(text: string): boolean {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return false;
-  try {
-    return new URL(text).password !== "";
-  } catch {
-    return false;
-  }
+  return URL.canParse(text) && new URL(text).password !== "";
 }
 
 function refuseSecret(instead: string) {

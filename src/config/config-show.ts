@@ -60,11 +60,13 @@ export function defaultOf(key: string): unknown {
   return parsed?.success ? parsed.data : undefined;
 }
 
-/** A URL's password, if it carries one, masked (a flag or env may give postgres://user:pw@…). */
+/**
+ * A URL's password, if it carries one, masked (a flag or env may give postgres://user:pw@…). The URL
+ * parser alone decides, as for the config file: it also reads ` postgres://u:pw@db` and `https:u:pw@host`.
+ */
 function maskUrlPassword(value: unknown): unknown {
-  if (typeof value !== "string" || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
   try {
-    const url = new URL(value);
+    const url = new URL(String(value));
     if (url.password === "") return value;
     url.password = MASK;
     return url.toString();

@@ -186,6 +186,8 @@ export function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 
 /** zod's message, plus the fix for the commonest slip: a number written in quotes. */
 function messageOf(issue: z.core.$ZodIssue, raw: unknown): string {
+  // zod 4 wraps a record key's refusal as "Invalid key in record": the key's own rule says more.
+  if (issue.code === "invalid_key") return issue.issues.map((inner) => inner.message).join("; ");
   if (
     typeof raw === "string" &&
     // Stryker disable next-line ConditionalExpression: only an invalid_type issue carries `expected` (zod 4); the check is there for the type

@@ -50,6 +50,11 @@ describe("resolveEffectiveConfig", () => {
     expect(history(new Map([["history", "postgres://toki@db:5432/toki"]]))).toBe("postgres://toki@db:5432/toki");
     expect(history(new Map([["history", "exports/history.csv"]]))).toBe("exports/history.csv");
     expect(history(new Map([["history", "postgres://[bad"]]))).toBe("postgres://[bad");
+    // The URL parser alone decides what holds a password: after leading blanks, or with no slashes after the scheme.
+    expect(history(new Map([["history", " postgres://toki:s3cret@db:5432/toki"]]))).toBe("postgres://toki:********@db:5432/toki");
+    expect(resolveEffectiveConfig(new Map(), { TOKI_MILLTIME__URL: "https:u:pw-77@tenant.milltime.se/cgi/mt.cgi" }, undefined).settings.find((s) => s.key === "milltime.url")?.value).toBe(
+      "https://u:********@tenant.milltime.se/cgi/mt.cgi",
+    );
   });
 });
 
