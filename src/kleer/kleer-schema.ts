@@ -24,7 +24,11 @@ const hours = z
 export const kleerReferenceSchema = z.object({ id: z.number().int() });
 export type KleerReference = z.infer<typeof kleerReferenceSchema>;
 
-/** Toki treats a missing array as empty. */
+/**
+ * Toki treats a missing array as empty. Absent-or-null fields read as null through
+ * `.nullable().default(null)`, not a transform: zod runs each transform as a pipe of its own per
+ * field of every row, several times the cost of the row itself.
+ */
 const listOf = <T extends z.ZodType>(item: T) => z.array(item).default([]);
 
 /**
@@ -88,7 +92,7 @@ export const kleerUserSchema = z.object({
   "foreign-id": textish,
   "internal-id": textish,
   name: z.string(),
-  email: z.string().nullish().transform((v) => v ?? null),
+  email: z.string().nullable().default(null),
   active: z.boolean(),
 });
 export type KleerUser = z.infer<typeof kleerUserSchema>;
@@ -131,15 +135,15 @@ export const kleerEventSchema = z.object({
   "foreign-id": z.string().nullish().transform((v) => v ?? ""),
   user: kleerReferenceSchema,
   activity: kleerReferenceSchema,
-  "client-project": kleerReferenceSchema.nullish().transform((v) => v ?? null),
+  "client-project": kleerReferenceSchema.nullable().default(null),
   date: isoDate,
   hours,
-  comment: z.string().nullish().transform((v) => v ?? null),
-  "internal-comment": z.string().nullish().transform((v) => v ?? null),
+  comment: z.string().nullable().default(null),
+  "internal-comment": z.string().nullable().default(null),
   status: z
     .object({ type: kleerStatusTypeSchema })
-    .nullish()
-    .transform((v) => v ?? null),
+    .nullable()
+    .default(null),
 });
 export type KleerEvent = z.infer<typeof kleerEventSchema>;
 export const kleerEventsSchema = z.object({ "event-readables": listOf(kleerEventSchema) });
@@ -148,7 +152,7 @@ export const kleerEventsSchema = z.object({ "event-readables": listOf(kleerEvent
 export const kleerEventRestrictionSchema = z.object({
   status: z.object({
     type: kleerStatusTypeSchema,
-    "event-date": isoDate.nullish().transform((v) => v ?? null),
+    "event-date": isoDate.nullable().default(null),
   }),
 });
 export type KleerEventRestriction = z.infer<typeof kleerEventRestrictionSchema>;
@@ -171,7 +175,7 @@ export const kleerPayrollSchedulesSchema = z.object({
 
 /** XSD `payroll-event` (plain integer id, set when reading). */
 export const kleerPayrollEventSchema = z.object({
-  id: z.number().int().nullish().transform((v) => v ?? null),
+  id: z.number().int().nullable().default(null),
   date: isoDate,
   hours,
   type: kleerPayrollEventTypeSchema,
