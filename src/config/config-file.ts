@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { ConfigError } from "../domain/errors.js";
+import { isPostgresUrl } from "../history/postgres-url.js";
 import { globalRedactor } from "../http/redact.js";
 import { CONFIG_FILE_NAME, configFileSchema, SECRET_REFUSED } from "./config-file-schema.js";
 import { CONFIG_SETTINGS, describeFileValue, type ConfigFileValue } from "./config-settings.js";
@@ -54,10 +55,21 @@ function shownName(cwd: string, path: string): string {
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
-/** Leaf values of one layer by dotted key (arrays are leaves). */
-function leaves(value: unknown, prefix: string[] = []): Array<{ path: string[]; value: unknown }> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return prefix.length === 0 ? [] : [{ path: prefix, value }];
-  return Object.entries(value).flatMap(([k, v]) => (prefix.length === 0 && (k === "profiles" || k.startsWith("$")) ? [] : leaves(v, [...prefix, k])));
+/** A value's leaves by dotted key under `prefix` (arrays are leaves). */
+function leaves(value: unknown, prefix: string[]): Array<{ path: string[]; value: unknown }> {
+  if (
+    typeof value !== "object" ||
+    // Stryker disable next-line ConditionalExpression: the schema takes null for no key
+    value === null ||
+    Array.isArray(value)
+  )
+    return [{ path: prefix, value }];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, [...prefix, k]));
+}
+
+/** A layer's settings by dotted key: a profile is a layer of its own, `$schema` and `$comment` are for editors. */
+function settingsOf(layer: Record<string, unknown>): Array<{ path: string[]; value: unknown }> {
+  return Object.entries(layer).flatMap(([k, v]) => (k === "profiles" || k.startsWith("$") ? [] : leaves(v, [k])));
 }
 
 const PATH_KEYS = new Map<string, "file" | "file-or-url">([
@@ -65,9 +77,12 @@ const PATH_KEYS = new Map<string, "file" | "file-or-url">([
   ["kleer.tokenFile", "file"],
 ]);
 
-/** Commands open paths from the process's working directory: relative to it when inside it, else absolute. */
+/**
+ * Commands open paths from the process's working directory: relative to it when inside it, else
+ * absolute. A history that the history reader takes for a database URL stays as written.
+ */
 function resolvePath(kind: "file" | "file-or-url", text: string, fileDir: string): string {
-  if (kind === "file-or-url" && /^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return text;
+  if (kind === "file-or-url" && isPostgresUrl(text)) return text;
   return shownName(process.cwd(), resolve(fileDir, text));
 }
 
@@ -102,19 +117,25 @@ export function loadConfigFile(options: LoadConfigFileOptions): LoadedConfigFile
   const raw = doc.value as Record<string, unknown>;
   const values = new Map<string, ConfigFileValue>();
   const fileDir = dirname(path);
-  const add = (layer: unknown, at: string[], profile: string | undefined) => {
-    for (const leaf of leaves(layer)) {
+  const add = (layer: Record<string, unknown>, at: string[], profile: string | undefined) => {
+    for (const leaf of settingsOf(layer)) {
       const key = leaf.path.join(".");
       const kind = PATH_KEYS.get(key);
-      const value = kind && typeof leaf.value === "string" ? resolvePath(kind, leaf.value, fileDir) : leaf.value;
+      const value =
+        kind &&
+        // Stryker disable next-line ConditionalExpression: the schema takes only texts for the path keys
+        typeof leaf.value === "string"
+          ? resolvePath(kind, leaf.value, fileDir)
+          : leaf.value;
       values.set(key, { key, value, profile, where: formatPosition(file, doc.locate([...at, ...leaf.path])) });
     }
   };
   add(raw, [], undefined);
   if (options.profile !== undefined) {
-    const layer = (raw.profiles as Record<string, Record<string, unknown>>)[options.profile];
+    // The profile is one the schema validated as a layer.
+    const layer = (raw.profiles as Record<string, Record<string, unknown>>)[options.profile]!;
     // A profile that picks one Milltime mode replaces the top level's other mode instead of conflicting with it.
-    const milltime = (layer?.milltime ?? {}) as Record<string, unknown>;
+    const milltime = (layer.milltime ?? {}) as Record<string, unknown>;
     if (milltime.snapshot !== undefined) for (const key of ["milltime.url", "milltime.credentials"]) values.delete(key);
     if (milltime.url !== undefined || milltime.credentials !== undefined) values.delete("milltime.snapshot");
     add(layer, ["profiles", options.profile], options.profile);
