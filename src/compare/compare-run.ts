@@ -13,11 +13,15 @@ import { DATE_SHIFT_MARGIN_DAYS, DEFAULT_COMPARE_CONCURRENCY, type CompareSummar
 import { describeSourceError, readUserSources } from "./compare-sources.js";
 import { createSummaryAccumulator } from "./compare-summary.js";
 
+/** Users held in memory per read slot: one being read and one read ahead. */
+const USERS_HELD_PER_READ_SLOT = 2;
+
 /**
  * Compares every user of `options.users` and writes the run to the report store.
  *
  * Users stream through a p-limit pool: each slot holds one user's data, compares it with the
- * pure parity core and writes it in one transaction before taking the next. A source failure
+ * pure parity core and writes it in one transaction before taking the next; `concurrency` of
+ * them read their providers at once. A source failure
  * of one user becomes that user's `source_error` finding and the run goes on; any other
  * exception (the store, a bug) marks the run `failed` and is rethrown.
  */
@@ -71,10 +75,11 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
     fatal ??= { error };
   });
 
+  const reads = pLimit(concurrency);
   const processUser = async (user: UserLink): Promise<void> => {
     if (fatal) return;
     const recorder = createBufferedRecorder();
-    const sources = await readUserSources(user, periods, range, options, recorder, redactor);
+    const sources = await readUserSources(user, periods, range, options, recorder, redactor, reads);
     await sourcesReady;
     if (fatal) return;
     const result = compareUserParity({ user, range, periods, timeZone, mapping, relinks, relinkTargets, ...sources }, rules);
@@ -93,7 +98,10 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
   };
 
   try {
-    const limit = pLimit(concurrency);
+    // `concurrency` users have their providers read at once; as many again may be held, read or
+    // waiting for their history (the export's index is still being built while the first users
+    // are read) or for their turn to be compared, so that the providers are never idle meanwhile.
+    const limit = pLimit(USERS_HELD_PER_READ_SLOT * concurrency);
     const outcomes = await Promise.allSettled(
       options.users.map((user) =>
         limit(async () => {

@@ -83,6 +83,8 @@ export async function readUserSources(
   options: Pick<RunCompareOptions, "legacyReaderFor" | "kleerReaderFor" | "historyLinksFor" | "historyProblemsFor">,
   recorder: RequestRecorder,
   redactor: SecretRedactor,
+  /** Runs the provider reads (Milltime and Kleer, not the history) in one of the run's read slots. @default runs them at once */
+  providerSlot: <T>(read: () => Promise<T>) => Promise<T> = (read) => read(),
 ): Promise<UserSources> {
   const readRange = readRangeOf(range);
   const failures: SourceFailure[] = [];
@@ -97,42 +99,47 @@ export async function readUserSources(
   const kleerUserId = user.kleerUserId;
   const tokiDecode = createTokiDecodeCollector();
 
-  const [legacy, kleer, historyLinks] = await Promise.all([
-    attempt("milltime", async () => {
-      const reader = await options.legacyReaderFor(user, recorder);
-      // Milltime's TimeInfo store answers one range per call: the periods' calls overlap with the
-      // calendar reads, a bounded number at a time, and keep the periods' order.
-      const limit = pLimit(MILLTIME_USER_READ_CONCURRENCY);
-      // After the first failure (a refused login, say) the reads still queued are not sent: the
-      // user's source error is already decided, and another login try could lock the account.
-      let failed = false;
-      const bounded = <T>(read: () => Promise<T>) =>
-        limit(async () => {
-          if (failed) throw new Error("not read: an earlier Milltime read of this user failed");
-          try {
-            return await read();
-          } catch (error) {
-            failed = true;
-            throw error;
-          }
-        });
-      const [entries, infos] = await Promise.all([
-        bounded(() => reader.getTimeEntries(readRange)),
-        Promise.all(periods.map((period) => bounded(() => reader.getTimeInfo(period)))),
-      ]);
-      return { entries, infos: infos as TimeInfo[] };
-    }),
-    kleerUserId === undefined
-      ? Promise.resolve(null)
-      : attempt("kleer", async () => {
-          const reader = await options.kleerReaderFor({ ...user, kleerUserId }, recorder, tokiDecode);
-          const listing = await reader.listTimeEntries(readRange);
-          const stats = await reader.getWeeklyStatsForPeriods([...periods]);
-          if (stats.length !== periods.length) {
-            throw new InvalidResponseError(`weekly stats for ${periods.length} periods expected, got ${stats.length}`, "weeklyStats");
-          }
-          return { listing, stats };
-        }),
+  const providers = providerSlot(() =>
+    Promise.all([
+      attempt("milltime", async () => {
+        const reader = await options.legacyReaderFor(user, recorder);
+        // Milltime's TimeInfo store answers one range per call: the periods' calls overlap with the
+        // calendar reads, a bounded number at a time, and keep the periods' order.
+        const limit = pLimit(MILLTIME_USER_READ_CONCURRENCY);
+        // After the first failure (a refused login, say) the reads still queued are not sent: the
+        // user's source error is already decided, and another login try could lock the account.
+        let failed = false;
+        const bounded = <T>(read: () => Promise<T>) =>
+          limit(async () => {
+            if (failed) throw new Error("not read: an earlier Milltime read of this user failed");
+            try {
+              return await read();
+            } catch (error) {
+              failed = true;
+              throw error;
+            }
+          });
+        const [entries, infos] = await Promise.all([
+          bounded(() => reader.getTimeEntries(readRange)),
+          Promise.all(periods.map((period) => bounded(() => reader.getTimeInfo(period)))),
+        ]);
+        return { entries, infos: infos as TimeInfo[] };
+      }),
+      kleerUserId === undefined
+        ? Promise.resolve(null)
+        : attempt("kleer", async () => {
+            const reader = await options.kleerReaderFor({ ...user, kleerUserId }, recorder, tokiDecode);
+            const listing = await reader.listTimeEntries(readRange);
+            const stats = await reader.getWeeklyStatsForPeriods([...periods]);
+            if (stats.length !== periods.length) {
+              throw new InvalidResponseError(`weekly stats for ${periods.length} periods expected, got ${stats.length}`, "weeklyStats");
+            }
+            return { listing, stats };
+          }),
+    ]),
+  );
+  const [[legacy, kleer], historyLinks] = await Promise.all([
+    providers,
     attempt("history", async () => (await collectLinks(options.historyLinksFor(user.tokiUserId, recorder))).filter((l) => l.tokiUserId === user.tokiUserId)),
   ]);
 

@@ -179,6 +179,38 @@ describe("runCompare", () => {
     expect(log.maxActive).toBeLessThanOrEqual(1 + MILLTIME_USER_READ_CONCURRENCY);
   });
 
+  it("reads one user ahead per read slot while earlier users wait for their history, never more", async () => {
+    // The export's index is still being built while the first users are read
+    // (src/compare/compare-run.ts): their providers' reads go on meanwhile, bounded in memory.
+    const log = createCallLog();
+    let release!: () => void;
+    const historyReady = new Promise<void>((resolve) => (release = resolve));
+    const readStarted: number[] = [];
+    const base = options({ concurrency: 1 }, log);
+    const run = runCompare({
+      ...base,
+      legacyReaderFor: (user, recorder) => {
+        readStarted.push(user.tokiUserId);
+        return base.legacyReaderFor(user, recorder);
+      },
+      historyLinksFor: async (tokiUserId, recorder) => {
+        await historyReady;
+        // options() answers with an array.
+        return (await base.historyLinksFor(tokiUserId, recorder)) as TimerHistoryLink[];
+      },
+    });
+    // The fake readers answer after a timer each: long enough for both users' reads, and more.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Two users held for one read slot: the first read and waiting, the second read ahead.
+    expect(readStarted).toEqual([1, 2]);
+    release();
+    const summary = await run;
+    expect(readStarted).toEqual([1, 2, 3, 4]);
+    expect(summary.users).toBe(4);
+    // The providers are still read one user at a time.
+    expect(log.maxActive).toBe(1 + 3);
+  });
+
   it("reads TimeInfo by month when the rules ask for it", async () => {
     const log = createCallLog();
     const summary = await runCompare(options({ rules: parseParityRules({ period: "month" }), range: { from: "2026-05-11", to: "2026-06-02" } }, log));
