@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import type { z } from "zod";
 import { ConfigError } from "../domain/errors.js";
+import { isPostgresUrl } from "../history/postgres-url.js";
 import { CONFIG_FILE_NAME, configFileSchema } from "./config-file-schema.js";
 import { CONFIG_SETTINGS } from "./config-settings.js";
 import { defaultOf, describeKey } from "./config-show.js";
+import { valueAt } from "./json-document.js";
+import { formatZodIssues } from "./run-config.js";
 
 export interface InitConfigOptions {
   /** Where the file goes. @default ./toki-parity.config.json */
@@ -53,24 +55,19 @@ const LAYOUT: Array<string | [string, string[]]> = [
 
 const NUMERIC = new Set(["kleer.companyId", "kleer.maxSpanMonths", "concurrency"]);
 const PATHS = new Set([...CONFIG_SETTINGS.filter((s) => s.path).map((s) => s.key), "kleer.tokenFile"]);
-const FLAG_OF = new Map<string, string>([...CONFIG_SETTINGS.map((s) => [s.key, s.flag] as [string, string]), ["kleer.tokenFile", "--kleer-token-file"]]);
+const FLAG_OF: Record<string, string> = {
+  ...Object.fromEntries(CONFIG_SETTINGS.map((s) => [s.key, s.flag])),
+  // Stryker disable next-line StringLiteral,ArrayDeclaration: no token file text is refused yet (any text resolves to a path), so no message names it
+  "kleer.tokenFile": "--kleer-token-file",
+};
 
 function typed(key: string, text: string, fileDir: string, cwd: string): unknown {
   if (NUMERIC.has(key)) return /^\s*\d+\s*$/.test(text) ? Number(text) : text;
   if (key === "users") return text.split(",").map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : s.trim()));
-  // A path given relative to the working directory, written relative to the file's folder (as the loader reads it).
-  if (PATHS.has(key) && !(key === "history" && /^[a-z][a-z0-9+.-]*:\/\//i.test(text)) && !isAbsolute(text)) return relative(fileDir, resolve(cwd, text)) || ".";
+  // A path given relative to the working directory, written relative to the file's folder (as the loader
+  // reads it); a history the history reader takes for a database URL stays as given.
+  if (PATHS.has(key) && !(key === "history" && isPostgresUrl(text)) && !isAbsolute(text)) return relative(fileDir, resolve(cwd, text)) || ".";
   return text;
-}
-
-function issuesOf(error: z.ZodError, given: Record<string, unknown>): string[] {
-  return error.issues.map((issue) => {
-    const key = issue.path.join(".");
-    const flag = FLAG_OF.get(key) ?? key;
-    const raw = issue.path.reduce<unknown>((v, p) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[p] : undefined), given);
-    if (issue.code === "invalid_type" && issue.expected === "number" && typeof raw === "string") return `${flag}: "${raw}" is not a number`;
-    return `${flag}: ${issue.message}`;
-  });
 }
 
 /** The starter file's text: every key with its description as a comment; keys not given are commented out. */
@@ -84,13 +81,13 @@ export function renderStarterConfig(given: Record<string, unknown>): string {
     "{",
   ];
   const member = (indent: string, name: string, key: string, last: boolean): string[] => {
-    const value = (key.split(".") as string[]).reduce<unknown>((v, p) => (v && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined), given);
+    const value = valueAt(given, key.split("."));
     const comment = `${indent}// ${describeKey(key)}`;
     if (value !== undefined) return [comment, `${indent}${JSON.stringify(name)}: ${JSON.stringify(value)}${last ? "" : ","}`];
     const example = defaultOf(key) ?? EXAMPLES[key];
     return [comment, `${indent}// ${JSON.stringify(name)}: ${JSON.stringify(example)},`];
   };
-  const isGiven = (key: string) => key.split(".").reduce<unknown>((v, p) => (v && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined), given) !== undefined;
+  const isGiven = (key: string) => valueAt(given, key.split(".")) !== undefined;
   const activeTop = LAYOUT.filter((e) => typeof e !== "string" || isGiven(e)).map((e) => (typeof e === "string" ? e : e[0]));
   for (const entry of LAYOUT) {
     if (typeof entry === "string") {
@@ -124,7 +121,8 @@ export function initConfigFile(options: InitConfigOptions): InitConfigResult {
     at[parts[parts.length - 1]!] = typed(key, text, dirname(path), options.cwd);
   }
   const parsed = configFileSchema.safeParse(given);
-  if (!parsed.success) throw new ConfigError("invalid options", issuesOf(parsed.error, given));
+  // Named by flag, as the same value given to a command is.
+  if (!parsed.success) throw new ConfigError("invalid options", formatZodIssues(parsed.error, FLAG_OF, { input: given }));
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, renderStarterConfig(given));
   return { file: shown, written: [...options.values.keys()] };

@@ -86,6 +86,11 @@ describe("renderStarterConfig", () => {
     expect(text).toContain('  "users": [4,5]\n');
     expect(text).toContain("  },\n  // Milltime");
     expect(parseJsonDocument(text, "c.json", { comments: true }).value).toEqual({ kleer: {}, milltime: { snapshot: "snap" }, range: {}, users: [4, 5] });
+    // Nothing given after the range: the range section closes the file's members, without a comma.
+    const rangeLast = renderStarterConfig({ kleer: { companyId: 1 } });
+    expect(rangeLast).toContain('    // "from": "2026-01-01",\n');
+    expect(rangeLast).toContain('  // "users": [1,2,3],\n  // Named profiles');
+    expect(rangeLast).toContain('    // "to": "2026-03-31",\n  }\n  // TimeInfo period');
   });
 });
 
@@ -100,6 +105,43 @@ describe("initConfigFile", () => {
     expect(result).toEqual({ file: join("conf", "toki-parity.config.json"), written: ["kleer.companyId", "concurrency", "users", "mapping", "history", "report", "rules"] });
     const written = parseJsonDocument(readFileSync(out, "utf8"), out, { comments: true }).value;
     expect(written).toMatchObject({ kleer: { companyId: 4875 }, concurrency: 6, users: [1, 2], mapping: "../maps/mapping.json", history: "postgres://toki@127.0.0.1:5432/toki", report: join(dir, "abs.sqlite"), rules: "." });
+  });
+
+  it("every numeric key is a number, a token file and other paths are relative to the file's folder, a URL setting is no path", () => {
+    const out = join(dir, "typed", "toki-parity.config.json");
+    initConfigFile({ cwd: dir, outFile: "typed/toki-parity.config.json", force: false, values: values([
+      ["kleer.maxSpanMonths", "24"], ["kleer.url", "http://127.0.0.1:8787/v1"], ["kleer.tokenFile", "secrets/kleer-token"], ["users", "12,3"], ["range.from", "2026-01-05"],
+      // The history reader takes a blank-led database URL as one; a mapping is always a file.
+      ["history", " postgres://toki@db/toki"], ["mapping", "postgres://toki@db/toki"],
+    ]) });
+    expect(parseJsonDocument(readFileSync(out, "utf8"), out, { comments: true }).value).toMatchObject({
+      kleer: { maxSpanMonths: 24, url: "http://127.0.0.1:8787/v1", tokenFile: "../secrets/kleer-token" },
+      users: [12, 3],
+      range: { from: "2026-01-05" },
+      history: " postgres://toki@db/toki",
+      mapping: "../postgres:/toki@db/toki",
+    });
+  });
+
+  it.each<[string, Array<[string, string]>, string[]]>([
+    ["a number with a letter after it", [["kleer.companyId", "4x"]], ['--kleer-company: "4x" is not a number']],
+    ["a number with a letter before it", [["concurrency", "x4"]], ['--concurrency: "x4" is not a number']],
+    ["words among the users, blanks trimmed", [["users", "12, x4 ,5y"]], ['users.1: "x4" is not a number', 'users.2: "5y" is not a number']],
+    ["a period of a day", [["period", "day"]], ['--period: Invalid option: expected one of "week"|"month"']],
+    ["the Kleer token", [["kleer.token", "tok-1"]], [
+      "--kleer-token: secrets do not belong in the config file (it is shared and committed): set TOKI_KLEER__TOKEN, or write the token to a file of its own and name that file in kleer.tokenFile",
+    ]],
+  ])("refuses %s, naming the flag", (_label, entries, issues) => {
+    const out = join(dir, "refused.json");
+    let error: unknown;
+    try {
+      initConfigFile({ cwd: dir, outFile: "refused.json", force: false, values: values(entries) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual(issues);
+    expect(() => readFileSync(out)).toThrow();
   });
 
   it("a bad value names its flag and writes nothing; a word for a number says so", () => {
