@@ -38,7 +38,8 @@ const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } 
 function leafSchema(key: string): z.ZodType | undefined {
   let current: z.ZodType | undefined = configFileSchema;
   for (const part of key.split(".")) {
-    while (current && defOf(current).type !== "object" && defOf(current).innerType) current = defOf(current).innerType;
+    // An object schema has no innerType: unwrapping stops at it.
+    while (current && defOf(current).innerType) current = defOf(current).innerType;
     current = current ? defOf(current).shape?.[part] : undefined;
   }
   return current;
@@ -88,9 +89,17 @@ function resolveOne(setting: ConfigSetting, flags: FlagValues, env: NodeJS.Proce
   if (flag !== undefined) return { ...base, value: shown(flag), origin: "flag", originText: `flag ${setting.flag}` };
   const fromEnv = envValue(env, setting.env);
   if (fromEnv !== undefined) return { ...base, value: shown(fromEnv), origin: "env", originText: `env ${setting.env}` };
-  const pointer = setting.fileKey !== undefined ? loaded?.values.get(setting.fileKey) : undefined;
+  const pointer =
+    // Stryker disable next-line ConditionalExpression: a Map finds nothing under undefined; the check is there for the type
+    setting.fileKey !== undefined
+      ? loaded?.values.get(setting.fileKey)
+      : undefined;
   if (pointer) return { ...base, value: MASK, ...fileOrigin(pointer, `read from ${String(pointer.value)}`) };
-  const fromFile = setting.fileKey === undefined ? loaded?.values.get(setting.key) : undefined;
+  const fromFile =
+    // Stryker disable next-line ConditionalExpression: the loader refuses a secret in the file, so a setting read through a fileKey has no file value of its own
+    setting.fileKey === undefined
+      ? loaded?.values.get(setting.key)
+      : undefined;
   if (fromFile) return { ...base, value: shown(fromFile.value), ...fileOrigin(fromFile) };
   const fallback = defaultOf(setting.key);
   if (fallback !== undefined) return { ...base, value: fallback, origin: "default", originText: "default" };
@@ -115,7 +124,7 @@ export function formatEffectiveConfig(config: EffectiveConfig): string {
   const head = config.file === undefined ? "Config file: none (no --config, no toki-parity.config.json here)" : `Config file: ${config.file}${config.profile !== undefined ? ` (profile ${config.profile})` : ""}`;
   const rows = config.settings.map((s) => [s.key, text(s.value), s.originText]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), i === 0 ? 3 : 5));
-  const line = (r: string[]) => `${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`.trimEnd();
+  const line = (r: string[]) => `${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`;
   return `${head}\n\n${[line(["key", "value", "origin"]), ...rows.map(line)].join("\n")}\n\nPrecedence: flag > env > file (a profile over the top level) > default. Secrets are shown as ${MASK}.\n`;
 }
 

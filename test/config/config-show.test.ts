@@ -29,6 +29,9 @@ describe("resolveEffectiveConfig", () => {
       "kleer.token": [null, "not set"],
     });
     expect(config.settings.find((s) => s.key === "kleer.companyId")).toMatchObject({ origin: "file", profile: "sandbox", where: "toki-parity.config.json:4:18" });
+    // `config show --json` gives the origin as a word too.
+    expect(config.settings.find((s) => s.key === "report")).toMatchObject({ origin: "default" });
+    expect(config.settings.find((s) => s.key === "milltime.url")).toMatchObject({ origin: "unset", value: null });
     expect(config).toMatchObject({ file: "toki-parity.config.json", profile: "sandbox" });
   });
 
@@ -63,6 +66,8 @@ describe("describeKey and defaultOf", () => {
     expect(describeKey("kleer")).toBe("The Kleer side.");
     expect(describeKey("kleer.maxSpanMonths")).toMatch(/^Longest date span one per-user Kleer read asks for/);
     expect(describeKey("no.such")).toBe("");
+    expect(describeKey("kleer.url.deeper")).toBe("");
+    expect(defaultOf("no.such")).toBeUndefined();
     expect(defaultOf("kleer.url")).toBe("https://api.kleer.se/v1");
     expect(defaultOf("concurrency")).toBe(4);
     expect(defaultOf("kleer.companyId")).toBeUndefined();
@@ -96,5 +101,11 @@ describe("formatEffectiveConfig", () => {
       "a    1      default",
     ]);
     expect(JSON.parse(formatEffectiveConfigJson({ file: undefined, profile: undefined, settings: [] }))).toEqual({ file: null, profile: null, settings: [] });
+    expect(formatEffectiveConfig({ file: "c.json", profile: undefined, settings: [{ key: "a", value: undefined, origin: "unset", originText: "not set", secret: false }] }).split("\n").slice(0, 4)).toEqual([
+      "Config file: c.json",
+      "",
+      "key  value  origin",
+      "a    –      not set",
+    ]);
   });
 });
