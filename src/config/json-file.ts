@@ -28,14 +28,16 @@ function locateSyntaxError(text: string, file: string, parserMessage: string): J
   try {
     parseJsonDocument(text, file);
   } catch (error) {
-    const first = error instanceof ConfigError ? error.issues[0] : undefined;
-    const m = first === undefined ? null : /:(\d+):(\d+): (.*)$/.exec(first);
+    // jsonc-parser's own refusal (always with its issues); anything else, a RangeError for a nesting
+    // too deep for its recursion, falls through.
+    const m = error instanceof ConfigError ? /:(\d+):(\d+): (.*)/.exec(error.issues[0]!) : null;
     if (m) return new JsonSyntaxError(file, Number(m[1]), Number(m[2]), m[3]!);
   }
-  // Both parsers disagree (V8 refused what jsonc-parser accepts): V8's position, its message without the quoted text.
+  // jsonc-parser gave no place: V8's position, and its message cut before the text it quotes
+  // (`, "…"` or, from a long text, `, ..."…"`).
   const position = /position (\d+)/.exec(parserMessage);
   const { line, column } = positionAt(text, position ? Number(position[1]) : 0);
-  const reason = parserMessage.replace(/, ".*" is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "");
+  const reason = parserMessage.split(/, \.*"/)[0]!.replace(/ in JSON at position .*/s, "");
   return new JsonSyntaxError(file, line, column, reason.charAt(0).toLowerCase() + reason.slice(1));
 }
 
@@ -61,6 +63,7 @@ export function parseJsonFileText(text: string, file: string, refusal: string): 
   try {
     return parseJsonText(text, file);
   } catch (error) {
+    // Stryker disable next-line ConditionalExpression: parseJsonText throws only a JsonSyntaxError; the check is there for the type
     if (!(error instanceof JsonSyntaxError)) throw error;
     throw new ConfigError(`${refusal} (line ${error.line}, column ${error.column})`, [error.message]);
   }

@@ -55,6 +55,37 @@ describe("JSON syntax errors give line and column", () => {
     expect((error as JsonSyntaxError).message).toBe(`f.json:${line}:${column}: ${reason}`);
   });
 
+  const syntaxError = (text: string): JsonSyntaxError => {
+    try {
+      parseJsonText(text, "f.json");
+    } catch (e) {
+      expect(e).toBeInstanceOf(JsonSyntaxError);
+      return e as JsonSyntaxError;
+    }
+    throw new Error("expected a JsonSyntaxError");
+  };
+
+  it("a place past line 9 and column 9 is read whole", () => {
+    const error = syntaxError(`[\n${"  1,\n".repeat(10)}  1\n           2\n]`);
+    expect(error).toMatchObject({ name: "JsonSyntaxError", file: "f.json", line: 13, column: 12, reason: "a comma expected", message: "f.json:13:12: a comma expected" });
+  });
+
+  // Nested deeper than jsonc-parser's recursion goes (it gives up with a RangeError): V8's position and words are used.
+  const deep = "[".repeat(100_000);
+  it.each([
+    ["left open", deep, "f.json:1:1: unexpected end of JSON input"],
+    ["with a value left without a comma", `${deep}1 2`, "f.json:1:100003: expected ',' or ']' after array element"],
+    ["with a bad key two lines down", `${deep}\n\n{"password": 1, x}`, "f.json:3:17: expected double-quoted property name"],
+  ])("a file nested too deep %s", (_label, text, message) => {
+    expect(syntaxError(text).message).toBe(message);
+  });
+
+  it("a file nested too deep never has its text quoted, not even the snippet V8 cuts out of a long text", () => {
+    const error = syntaxError(`${deep}\n\n"s3cret-pw-4411", x`);
+    expect(error.message).toBe("f.json:1:1: unexpected token 'x'");
+    expect(`${error.message} ${error.reason}`).not.toMatch(/s3cret|pw-4411/);
+  });
+
   it("parses valid JSON exactly as JSON.parse does", () => {
     const text = '{"a":[1,2.5,"x\\n",null,true],"b":{"c":"\\u00e5"}}';
     expect(parseJsonText(text, "f.json")).toEqual(JSON.parse(text));
