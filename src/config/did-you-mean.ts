@@ -2,13 +2,12 @@ import { distance } from "fastest-levenshtein";
 
 /**
  * The known name closest to `word`, if it is close enough to be what the user meant: a case slip
- * (`kleerUserID` for `kleerUserId`) always qualifies, otherwise at most a third of the word's
- * letters may differ (so `url` does not "mean" `users`).
+ * (`kleerUserID` for `kleerUserId`) always qualifies (letters are compared without case, so it is
+ * no distance at all), otherwise at most a third of the word's letters may differ (so `url` does
+ * not "mean" `users`). Of names equally close, the first.
  */
 export function closestName(word: string, known: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
-  const sameLetters = known.find((name) => name.toLowerCase() === lower);
-  if (sameLetters !== undefined) return sameLetters;
   const limit = Math.max(1, Math.floor(word.length / 3));
   let best: { name: string; d: number } | undefined;
   for (const name of known) {

@@ -1,9 +1,12 @@
+import { isIPv4 } from "node:net";
 import { TokiError } from "../domain/errors.js";
 
-/** Hosts a write may go to without any override: loopback (the emulators) and Kleer's test API. */
+/**
+ * Hosts a write may go to without any override: loopback (the emulators) and Kleer's test API. A
+ * URL's hostname, as the URL parser gives it: an IPv6 address in brackets, an IPv4 one in four parts.
+ */
 function isSandboxHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "test-api.kleer.se";
+  return hostname === "localhost" || hostname === "[::1]" || (isIPv4(hostname) && hostname.startsWith("127.")) || hostname === "test-api.kleer.se";
 }
 
 export interface WriteGuardOptions {

@@ -69,6 +69,11 @@ describe("config file: finding and parsing", () => {
     expect(closestName("kleerUserID", ["kleerUserId", "tokiUserId"])).toBe("kleerUserId");
     expect(closestName("histroy", ["history", "report"])).toBe("history");
     expect(closestName("url", ["users", "rules"])).toBeUndefined();
+    expect(closestName("URL", ["users", "url"])).toBe("url");
+    // The closest of those near enough, wherever it stands; of names equally close, the first.
+    expect(closestName("raport", ["report", "rapport2"])).toBe("report");
+    expect(closestName("raport", ["rapport2", "report"])).toBe("report");
+    expect(closestName("mappin", ["mapping", "mappins"])).toBe("mapping");
   });
 
   it("range.to before range.from is an error naming both positions", () => {

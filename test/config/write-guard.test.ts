@@ -8,14 +8,14 @@ describe("resolveWriteMode", () => {
     expect(resolveWriteMode({ baseUrl: "https://api.kleer.se/v1", apply: false, allowProduction: true })).toBe("dry-run");
   });
 
-  it.each(["http://localhost:4010/v1", "http://127.0.0.1:4010/v1", "http://127.8.9.10/v1", "http://[::1]:4010/v1", "https://test-api.kleer.se/v1"])(
+  it.each(["http://localhost:4010/v1", "http://127.0.0.1:4010/v1", "http://127.8.9.10/v1", "http://127.10.200.1/v1", "http://127.1/v1", "http://[0:0:0:0:0:0:0:1]/v1", "http://[::1]:4010/v1", "https://test-api.kleer.se/v1"])(
     "--apply writes to the sandbox host %s without --allow-production",
     (baseUrl) => {
       expect(resolveWriteMode({ baseUrl, apply: true, allowProduction: false })).toBe("apply");
     },
   );
 
-  it.each(["https://api.kleer.se/v1", "https://test-api.kleer.se.evil.example/v1", "https://eviltest-api.kleer.se/v1", "http://128.0.0.1/v1", "http://127.0.0.1.example/v1", "http://localhost.example/v1", "http://10.0.0.1/v1", "http://[::2]/v1"])(
+  it.each(["https://api.kleer.se/v1", "https://test-api.kleer.se.evil.example/v1", "https://eviltest-api.kleer.se/v1", "http://128.0.0.1/v1", "http://127.0.0.1.example/v1", "http://127.example/v1", "http://localhost.example/v1", "http://10.0.0.1/v1", "http://[::2]/v1"])(
     "--apply to %s counts as production and is refused without --allow-production",
     (baseUrl) => {
       const host = new URL(baseUrl).hostname;
