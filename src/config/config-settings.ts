@@ -50,14 +50,14 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
 
 /** The setting a commander option attribute takes in command `command`, if any. */
 export function settingForAttribute(attribute: string, command: string): ConfigSetting | undefined {
-  return CONFIG_SETTINGS.find((s) => s.attributes.includes(attribute) && !(s.notFor ?? []).includes(command));
+  return CONFIG_SETTINGS.find((s) => s.attributes.includes(attribute) && !s.notFor?.includes(command));
 }
 
 /** An environment variable counts as given when it is set and not empty. */
 export function envValue(env: NodeJS.ProcessEnv, name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
   const value = env[name];
-  return value === undefined || value === "" ? undefined : value;
+  return value === "" ? undefined : value;
 }
 
 /** One value the config file sets, with where it is written. */
