@@ -24,5 +24,6 @@ export function parseShard(text: string): Shard | undefined {
   if (!m) return undefined;
   const index = Number(m[1]);
   const count = Number(m[2]);
-  return index >= 1 && count >= 1 && index <= count ? { index, count } : undefined;
+  // count ≥ 1 follows from 1 ≤ index ≤ count.
+  return index >= 1 && index <= count ? { index, count } : undefined;
 }
