@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isIsoDate } from "../../src/domain/iso-date.js";
+import { daysInMonth, digitsAt, isIsoDate } from "../../src/domain/iso-date.js";
 
 /** The check as it was: a Date round trip. */
 function isIsoDateByRoundTrip(value: string): boolean {
@@ -28,6 +28,9 @@ describe("isIsoDate", () => {
     ["0100-01-01", true],
     ["2026-1-01", false],
     [" 2026-01-01", false],
+    ["2026-01-01 ", false],
+    ["2026-01-01x", false],
+    ["2026-01-011", false],
   ] as const)("%s → %s", (value, expected) => {
     expect(isIsoDate(value)).toBe(expected);
     expect(isIsoDateByRoundTrip(value)).toBe(expected);
@@ -45,5 +48,47 @@ describe("isIsoDate", () => {
       const value = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
       if (isIsoDate(value) !== isIsoDateByRoundTrip(value)) throw new Error(value);
     }
+  });
+});
+
+describe("digitsAt", () => {
+  it("reads the digits at the given place", () => {
+    expect(digitsAt("2026-05-12", 0, 4)).toBe(2026);
+    expect(digitsAt("2026-05-12", 5, 2)).toBe(5);
+    expect(digitsAt("2026-05-12", 8, 2)).toBe(12);
+    expect(digitsAt("T09:87", 1, 2)).toBe(9);
+    expect(digitsAt("T09:87", 4, 2)).toBe(87);
+    expect(digitsAt("0123456789", 0, 10)).toBe(123456789);
+    expect(digitsAt("x7", 1, 1)).toBe(7);
+  });
+
+  it("is -1 when a digit is missing or past the end", () => {
+    for (const [text, at, count] of [
+      ["20x6", 0, 4],
+      ["2026", 0, 5],
+      ["12", 1, 2],
+      ["12", 2, 1],
+      ["/0", 0, 2],
+      [":0", 0, 2],
+      ["0/", 0, 2],
+      ["9:", 0, 2],
+      [" 1", 0, 2],
+    ] as const) {
+      expect(digitsAt(text, at, count), `${text} ${at} ${count}`).toBe(-1);
+    }
+  });
+
+  it("takes every digit 0–9 and nothing next to them in ASCII", () => {
+    for (let d = 0; d <= 9; d++) expect(digitsAt(String(d), 0, 1)).toBe(d);
+    expect(digitsAt("/", 0, 1)).toBe(-1);
+    expect(digitsAt(":", 0, 1)).toBe(-1);
+  });
+});
+
+describe("daysInMonth", () => {
+  it("knows every month's length and the leap rule", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2026, m))).toEqual([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+    expect([2024, 2000, 1900, 2100, 0, -4, -100].map((y) => daysInMonth(y, 2))).toEqual([29, 29, 28, 28, 29, 29, 28]);
+    expect(daysInMonth(2024, 3)).toBe(31);
   });
 });
