@@ -135,6 +135,12 @@ describe("validateJsonDocument", () => {
     ]);
   });
 
+  it("a record key breaking its rules gets those rules' own messages, not zod's 'Invalid key in record'", () => {
+    const doc = parseJsonDocument('{ "P": 1 }', "c.json");
+    const names = z.record(z.string().min(2, "at least two letters").regex(/^[a-z]+$/, "lower-case letters only"), z.number());
+    expect(refusal(() => validateJsonDocument(doc, names, "config file")).issues).toEqual(["c.json:1:8: P: at least two letters; lower-case letters only"]);
+  });
+
   it("a valid document gives the schema's output, defaults filled", () => {
     const doc = parseJsonDocument('{ "range": { "from": "x" }, "profiles": { "a": {} } }', "c.json");
     expect(validateJsonDocument(doc, schema, "config file")).toEqual({ range: { from: "x" }, profiles: { a: { concurrency: 4 } }, users: [] });
