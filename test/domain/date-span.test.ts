@@ -61,4 +61,20 @@ describe("date spans", () => {
       { from: "2026-05-02", to: "2026-05-02" },
     ]);
   });
+
+  it("refuses a span length that is no positive whole number, naming it", () => {
+    const range = { from: "2026-01-01", to: "2026-03-31" };
+    for (const months of [1.5, Number.NaN, 0, -1]) {
+      expect(() => splitBySpan(range, months)).toThrow(new RangeError(`maxMonths must be a positive integer, got ${months}`));
+    }
+    for (const days of [2.5, Number.POSITIVE_INFINITY, 0, -3]) {
+      expect(() => splitBySpan(range, 12, days)).toThrow(new RangeError(`maxDays must be a positive integer, got ${days}`));
+    }
+    expect(splitBySpan(range, 1, 1)).toHaveLength(90);
+    expect(splitBySpan(range, 1)).toEqual([
+      { from: "2026-01-01", to: "2026-01-31" },
+      { from: "2026-02-01", to: "2026-02-28" },
+      { from: "2026-03-01", to: "2026-03-31" },
+    ]);
+  });
 });
