@@ -78,6 +78,7 @@ function hourOffset(timeZone: string, hour: number): number {
 /** The calendar date of an instant in a time zone (Toki's "local registration day"). */
 export function localDateOf(instant: Instant, timeZone: string): IsoDate {
   const ms = new Date(instant).getTime();
+  // Stryker disable next-line ConditionalExpression: tzOffset of an invalid date is NaN, which sends it to TZDate as well.
   if (Number.isFinite(ms)) {
     const offset = hourOffset(timeZone, Math.floor(ms / HOUR_MS));
     if (!Number.isNaN(offset)) {

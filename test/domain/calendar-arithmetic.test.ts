@@ -2,7 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { getISOWeek, getISOWeekYear } from "date-fns";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, isoWeekOf, isoWeekStart, isoWeekYearOf, localDateOf } from "../../src/domain/calendar.js";
+import { addDays, isoWeekOf, isoWeekStart, isoWeekYearOf, localDateOf, splitByMonth, splitByPeriod } from "../../src/domain/calendar.js";
 
 // The date helpers compute by day-number arithmetic and a per-hour offset cache; these pin them
 // to the Date / date-fns / TZDate readings they replace, day by day and instant by instant.
@@ -125,5 +125,33 @@ describe("date helpers by arithmetic", () => {
       if (localDateOf(instant, zone) !== byDate.localDate(instant, zone)) mismatches.push(`${zone} ${instant}`);
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
+  });
+
+  it("isoWeekStart of what the arithmetic does not take reads Date's week", () => {
+    // An impossible date rolls over (2026-02-31 is Tuesday 2026-03-03); years before 1000 are not written by it.
+    expect(isoWeekStart("2026-02-31")).toBe("2026-03-02");
+    expect(isoWeekStart("2026-02-30")).toBe("2026-03-02");
+    for (const date of ["2026-02-31", "2026-04-31", "0500-06-17", "0050-01-01", "0999-12-31", "0100-01-03"]) {
+      expect(isoWeekStart(date), date).toBe(byDate.weekStart(date));
+    }
+  });
+});
+
+describe("range splits", () => {
+  it("a one-day range is one month and one week; a month split is by calendar month", () => {
+    expect(splitByMonth({ from: "2026-05-31", to: "2026-05-31" })).toEqual([{ from: "2026-05-31", to: "2026-05-31" }]);
+    expect(splitByPeriod({ from: "2026-05-31", to: "2026-05-31" }, "week")).toEqual([{ from: "2026-05-31", to: "2026-05-31" }]);
+    expect(splitByPeriod({ from: "2026-05-25", to: "2026-06-02" }, "month")).toEqual([
+      { from: "2026-05-25", to: "2026-05-31" },
+      { from: "2026-06-01", to: "2026-06-02" },
+    ]);
+    expect(splitByPeriod({ from: "2026-05-25", to: "2026-06-02" }, "week")).toEqual([
+      { from: "2026-05-25", to: "2026-05-31" },
+      { from: "2026-06-01", to: "2026-06-02" },
+    ]);
+    expect(splitByPeriod({ from: "2026-05-20", to: "2026-06-02" }, "month")).toEqual([
+      { from: "2026-05-20", to: "2026-05-31" },
+      { from: "2026-06-01", to: "2026-06-02" },
+    ]);
   });
 });
