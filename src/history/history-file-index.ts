@@ -12,7 +12,6 @@ import { buildIndexFileInWorker } from "./history-index-thread.js";
 
 export { HISTORY_INDEX_FORMAT } from "./history-index-build.js";
 
-
 /** Where index files are shared between runs (shards) on one machine. */
 export const DEFAULT_HISTORY_INDEX_DIR = join(tmpdir(), "toki-parity-history-index");
 

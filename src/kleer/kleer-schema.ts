@@ -24,12 +24,14 @@ const hours = z
 export const kleerReferenceSchema = z.object({ id: z.number().int() });
 export type KleerReference = z.infer<typeof kleerReferenceSchema>;
 
-/**
- * Toki treats a missing array as empty. Absent-or-null fields read as null through
- * `.nullable().default(null)`, not a transform: zod runs each transform as a pipe of its own per
- * field of every row, several times the cost of the row itself.
- */
+/** Toki treats a missing array as empty. */
 const listOf = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+
+/**
+ * An `Option` field: absent and null both read as null. A default, not a transform: zod runs each
+ * transform as a pipe of its own per field of every row, several times the cost of the row itself.
+ */
+const orNull = <T extends z.ZodType>(schema: T) => schema.nullable().default(null);
 
 /**
  * XSD `event-status-type` is `Open|Approved|Certified`; Kleer's JSON has been seen upper-case.
@@ -92,7 +94,7 @@ export const kleerUserSchema = z.object({
   "foreign-id": textish,
   "internal-id": textish,
   name: z.string(),
-  email: z.string().nullable().default(null),
+  email: orNull(z.string()),
   active: z.boolean(),
 });
 export type KleerUser = z.infer<typeof kleerUserSchema>;
@@ -135,15 +137,12 @@ export const kleerEventSchema = z.object({
   "foreign-id": z.string().nullish().transform((v) => v ?? ""),
   user: kleerReferenceSchema,
   activity: kleerReferenceSchema,
-  "client-project": kleerReferenceSchema.nullable().default(null),
+  "client-project": orNull(kleerReferenceSchema),
   date: isoDate,
   hours,
-  comment: z.string().nullable().default(null),
-  "internal-comment": z.string().nullable().default(null),
-  status: z
-    .object({ type: kleerStatusTypeSchema })
-    .nullable()
-    .default(null),
+  comment: orNull(z.string()),
+  "internal-comment": orNull(z.string()),
+  status: orNull(z.object({ type: kleerStatusTypeSchema })),
 });
 export type KleerEvent = z.infer<typeof kleerEventSchema>;
 export const kleerEventsSchema = z.object({ "event-readables": listOf(kleerEventSchema) });
@@ -152,7 +151,7 @@ export const kleerEventsSchema = z.object({ "event-readables": listOf(kleerEvent
 export const kleerEventRestrictionSchema = z.object({
   status: z.object({
     type: kleerStatusTypeSchema,
-    "event-date": isoDate.nullable().default(null),
+    "event-date": orNull(isoDate),
   }),
 });
 export type KleerEventRestriction = z.infer<typeof kleerEventRestrictionSchema>;
@@ -175,7 +174,7 @@ export const kleerPayrollSchedulesSchema = z.object({
 
 /** XSD `payroll-event` (plain integer id, set when reading). */
 export const kleerPayrollEventSchema = z.object({
-  id: z.number().int().nullable().default(null),
+  id: orNull(z.number().int()),
   date: isoDate,
   hours,
   type: kleerPayrollEventTypeSchema,
