@@ -3,12 +3,14 @@
 // Optional arguments: a file to write the requests the run made to (for the I/O floor; one JSON
 // line per request, streamed in chunks of about 64 KiB so that the plan neither adds to the peak
 // RSS nor costs the compare one file write per request), and a .cpuprofile path to profile the
-// run into, and the compiled run-compare module to run (else the TypeScript source).
+// run into, and the compiled run-compare module to run (else the TypeScript source). With a
+// compiled module the bench runs this file compiled too (bench/compare-child-build.ts), under
+// plain node; its imports are node's own and the bench modules that import nothing at run time.
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { pathToFileURL } from "node:url";
 import type { RunConfig } from "../src/config/run-config.js";
-import { plannedRequestOf } from "./bench/io-floor.js";
+import { plannedRequestOf } from "./bench/request-plan.js";
 import { startCpuProfile } from "./bench/profile-session.js";
 
 const config = JSON.parse(process.argv[2] as string) as RunConfig;

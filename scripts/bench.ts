@@ -14,6 +14,7 @@ import { findingCountsOf } from "../src/demo/expected-findings.js";
 import { parseRunConfig, type RunConfig } from "../src/config/run-config.js";
 import { writeBenchCompany, type BenchFiles } from "./bench/bench-company.js";
 import { runCompareChild, runFloorChild, startEmulators } from "./bench/bench-children.js";
+import { buildCompareChild } from "./bench/compare-child-build.js";
 import { formatRanking, rankProfile, readCpuProfile } from "./bench/cpu-profile.js";
 import { ioFloorRatio } from "./bench/io-floor.js";
 import { printSize, requestCounts, round } from "./bench/bench-format.js";
@@ -40,6 +41,8 @@ const concurrency = Number(values.concurrency);
 const token = "bench-token-0001";
 const build = values["from-source"] ? undefined : buildDist();
 const root = mkdtempSync(join(tmpdir(), "toki-parity-bench-"));
+// The compare child compiled beside the build, so that nothing but node runs the measured compare.
+const child = build === undefined ? undefined : buildCompareChild("scripts/bench-compare.ts", join(root, "compare-child"));
 const profileDir = join(process.cwd(), "reports", "bench");
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const load = () => loadavg().map((l) => round(l, 2));
@@ -97,10 +100,10 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
     // first replies (and V8 compiles their handlers), which the floor, measured second, never
     // pays; the measured compare must meet them as warm as the floor does.
     let emulatorCpu = await emulators.cpuMs();
-    const warmUp = values.cold ? undefined : await runCompareChild(configFor(files, company.range, join(dir, "warm-up.sqlite"), emulators.urls), { build });
+    const warmUp = values.cold ? undefined : await runCompareChild(configFor(files, company.range, join(dir, "warm-up.sqlite"), emulators.urls), { build, child });
     const warmUpEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
     emulatorCpu = await emulators.cpuMs();
-    const full = await runCompareChild(config, { planFile, profileFile: values.profile ? join(profileDir, profileName) : undefined, build });
+    const full = await runCompareChild(config, { planFile, profileFile: values.profile ? join(profileDir, profileName) : undefined, build, child });
     const compareEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
     const requests = requestCounts(report);
 
@@ -119,7 +122,7 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
       await emulators.setLatency(latencyMs);
       const latencyReport = join(dir, "bench-latency.sqlite");
       const slice = company.users.slice(0, latencyUsers).map((u) => u.tokiUserId);
-      const run = await runCompareChild(configFor(files, company.range, latencyReport, emulators.urls, slice), { build });
+      const run = await runCompareChild(configFor(files, company.range, latencyReport, emulators.urls, slice), { build, child });
       const counts = requestCounts(latencyReport);
       const theoretical = ((counts.kleer + counts.milltime) * latencyMs) / concurrency;
       slow = { wallMs: run.wallMs, requests: counts.kleer + counts.milltime, floorRatio: theoretical > 0 ? run.wallMs / theoretical : null };

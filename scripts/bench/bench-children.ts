@@ -67,6 +67,11 @@ export interface CompareChildOptions {
    * `bin/toki-parity.js` runs) or, when undefined, the TypeScript source under tsx.
    */
   build?: string | undefined;
+  /**
+   * This child compiled to JavaScript (bench/compare-child-build.ts), run under plain node; with
+   * `build` only, else the child runs from its TypeScript source under tsx.
+   */
+  child?: string | undefined;
   /** Where the compare writes the requests it made (for the floor). */
   planFile?: string | undefined;
   /** Profiles the compare (the inspector's Profiler, in the child) into this .cpuprofile file. */
@@ -76,7 +81,9 @@ export interface CompareChildOptions {
 export function runCompareChild(config: RunConfig, options: CompareChildOptions = {}): Promise<CompareRun> {
   // A profile of the build maps its positions back to the sources through tsc's .js.map files.
   const sourceMaps = options.build !== undefined && options.profileFile !== undefined ? ["--enable-source-maps"] : [];
-  const args = ["--max-old-space-size=4096", ...sourceMaps, ...tsxLoader, "scripts/bench-compare.ts", JSON.stringify(config), options.planFile ?? "", options.profileFile ?? "", options.build ?? ""];
+  const compiled = options.build !== undefined && options.child !== undefined;
+  const entry = compiled ? [options.child as string] : [...tsxLoader, "scripts/bench-compare.ts"];
+  const args = ["--max-old-space-size=4096", ...sourceMaps, ...entry, JSON.stringify(config), options.planFile ?? "", options.profileFile ?? "", options.build ?? ""];
   return runJsonChild<CompareRun>(args, "compare");
 }
 

@@ -3,19 +3,9 @@
 // No parsing, comparison or report writes: what is left is the cost of the replies themselves.
 import pLimit from "p-limit";
 import { request, type Dispatcher } from "undici";
-import type { RequestRecord } from "../../src/http/request-log.js";
+import type { PlannedRequest } from "./request-plan.js";
 
-/** One request of the compare as the floor replays it. */
-export interface PlannedRequest {
-  /** The Toki user whose batch held it; null for the company-wide calls before the first user. */
-  tokiUserId: number | null;
-  system: "kleer" | "milltime";
-  method: string;
-  /** Below the system's base URL, with the query. */
-  path: string;
-  /** The status the compare got (null: no reply); the floor expects the same. */
-  status: number | null;
-}
+export { plannedRequestOf, type PlannedRequest } from "./request-plan.js";
 
 /** One read of the floor and the status the compare got for it. */
 export interface FloorRead {
@@ -35,12 +25,6 @@ export interface FloorUser {
 }
 
 const MILLTIME_LOGIN_PATH = "/api/login";
-
-/** The record the compare's request hook saw, as a plan row; history and path-less records have no reply to fetch. */
-export function plannedRequestOf(tokiUserId: number | undefined, record: RequestRecord): PlannedRequest | undefined {
-  if (record.system === "history" || record.path === undefined) return undefined;
-  return { tokiUserId: tokiUserId ?? null, system: record.system, method: record.method, path: record.path, status: record.status ?? null };
-}
 
 /**
  * Groups the compare's requests per user, in the order users first appear. A Milltime login is
