@@ -31,6 +31,13 @@ describe("isIsoDate", () => {
     ["2026-01-01 ", false],
     ["2026-01-01x", false],
     ["2026-01-011", false],
+    ["2026/01/01", false],
+    ["2026-01/01", false],
+    ["20a6-01-01", false],
+    ["2026-0a-01", false],
+    ["2026-01-1a", false],
+    ["2026--1-01", false],
+    ["\uff12026-01-01", false],
   ] as const)("%s → %s", (value, expected) => {
     expect(isIsoDate(value)).toBe(expected);
     expect(isIsoDateByRoundTrip(value)).toBe(expected);
@@ -48,6 +55,17 @@ describe("isIsoDate", () => {
       const value = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
       if (isIsoDate(value) !== isIsoDateByRoundTrip(value)) throw new Error(value);
     }
+  });
+
+  it("answers as the Date round trip for any short text of digits, dashes and other characters", () => {
+    const char = fc.constantFrom("0", "1", "2", "9", "-", "/", " ", "a", "\u0660");
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 8, maxLength: 12 }), (chars) => {
+        const value = chars.join("");
+        expect(isIsoDate(value)).toBe(isIsoDateByRoundTrip(value));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
