@@ -109,7 +109,9 @@ export function mapEvent(event: KleerEvent, lookups: KleerNameLookups, dayStatus
   const activityId = String(event.activity.id);
   const base = { registrationId, date: event.date, hours: event.hours, foreignId };
   const projectRef = event["client-project"];
-  if (projectRef === null) return { kind: "skipped", skipped: { ...base, reason: "projectless", activityId } };
+  // Every skipped event has one shape (projectId undefined when there is none): the parity code
+  // that walks them was deoptimised each time it met a second shape.
+  if (projectRef === null) return { kind: "skipped", skipped: { ...base, reason: "projectless", projectId: undefined, activityId } };
   const projectId = String(projectRef.id);
   const project = lookups.projectsById.get(projectRef.id);
   if (!project) return { kind: "skipped", skipped: { ...base, reason: "unknown_project", projectId, activityId } };

@@ -138,19 +138,20 @@ export function matchEntries(input: MatchEntriesInput): MatchEntriesResult {
   for (const entry of legacy) {
     const list = claims.get(entry.registrationId);
     if (!list) continue;
-    // One claim (the usual case) needs no ranking, so no content score.
-    const ranked =
-      list.length === 1
-        ? list
-        : list
-            .map((c) => ({ ...c, score: scoreContent(entry, c.kleer, mapping, hoursTolerance).score }))
-            .sort(
-              (a, b) =>
-                (a.evidence === b.evidence ? 0 : a.evidence === "foreign_id" ? -1 : 1) ||
-                Number(b.kleer.date === entry.date) - Number(a.kleer.date === entry.date) ||
-                b.score - a.score ||
-                byRegistrationId(a.kleer, b.kleer),
-            );
+    // One claim (the usual case) needs no ranking, so no content score. The ranked claims are
+    // the claim objects themselves, their scores kept aside: a copy with a score field had
+    // another hidden class, and the optimised code here was thrown away each time it met one.
+    let ranked = list;
+    if (list.length > 1) {
+      const scores = new Map(list.map((c) => [c, scoreContent(entry, c.kleer, mapping, hoursTolerance).score]));
+      ranked = [...list].sort(
+        (a, b) =>
+          (a.evidence === b.evidence ? 0 : a.evidence === "foreign_id" ? -1 : 1) ||
+          Number(b.kleer.date === entry.date) - Number(a.kleer.date === entry.date) ||
+          (scores.get(b) as number) - (scores.get(a) as number) ||
+          byRegistrationId(a.kleer, b.kleer),
+      );
+    }
     const [best, ...rest] = ranked;
     // Stryker disable next-line ConditionalExpression: a claims list is created with its first claim, so it is never empty.
     if (!best) continue;
