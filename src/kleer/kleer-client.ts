@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { Pool, request, type Dispatcher } from "undici";
+import { Pool, type Dispatcher } from "undici";
+import { exchangeHttp } from "../http/http-exchange.js";
 import type { z } from "zod";
 import { ConfigError, InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
 import { daysIn } from "../domain/date-span.js";
@@ -151,34 +152,6 @@ interface SendSpec<S extends z.ZodType> {
   splittable?: boolean | undefined;
 }
 
-type BodyRead = { text: string; oversize: false } | { text: ""; oversize: true };
-
-/** Abandons a body unread; undici reports the destroyed stream as an AbortError nobody awaits. */
-function abandon(body: Dispatcher.ResponseData["body"]): void {
-  body.on("error", () => {});
-  body.destroy();
-}
-
-/** Reads a body up to `limit` bytes; a longer one is abandoned (its connection destroyed). */
-async function readBounded(response: Dispatcher.ResponseData, limit: number): Promise<BodyRead> {
-  const declared = Number(response.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
-    abandon(response.body);
-    return { text: "", oversize: true };
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      abandon(response.body);
-      return { text: "", oversize: true };
-    }
-    chunks.push(chunk);
-  }
-  return { text: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"), oversize: false };
-}
-
 const PAYROLL_MISSING = "PayrollUserDoesNotExistException";
 
 function checkOptions(options: KleerClientOptions): { base: URL; timeoutMs: number; maxReplyBytes: number } {
@@ -260,25 +233,29 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
   async function exchange(spec: SendSpec<z.ZodType>) {
     const search = spec.query ? `?${new URLSearchParams(spec.query).toString()}` : "";
     const path = `/company/${companyId}${spec.path}${search}`;
-    const url = `${baseHref}${path}`;
     // Only reads are retried: a write whose reply was lost may have been carried out, and the
     // replay resolves that through its foreign-id lookup instead of writing again.
     const retried = await runWithRetry(retryPolicy, spec.method === "GET", async () => {
-      const response = await request(url, {
+      // One deadline per try for headers and body (undici's own timers are only accurate to ~1 s).
+      // Parsed as undici's request() parsed it, so the path sent is the same.
+      const url = new URL(`${baseHref}${path}`);
+      const reply = await exchangeHttp(dispatcher, {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: spec.method,
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        dispatcher,
-        // One deadline per try for headers and body (undici's own timers are only accurate to ~1 s).
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
+        maxBytes: maxReplyBytes,
       });
-      const ct = response.headers["content-type"];
-      const retryAfter = response.headers["retry-after"];
+      const ct = reply.headers["content-type"];
+      const retryAfter = reply.headers["retry-after"];
       return {
-        status: response.statusCode,
+        status: reply.status,
         contentType: (Array.isArray(ct) ? ct.join(",") : (ct ?? "")).toLowerCase(),
         retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-        ...(await readBounded(response, maxReplyBytes)),
+        text: reply.text,
+        oversize: reply.oversize,
       };
     });
     const { outcome } = retried;

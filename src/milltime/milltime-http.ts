@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { Agent, getSetCookies, Headers, request, type Cookie, type Dispatcher, type FormData } from "undici";
+import { Agent, getSetCookies, Headers, type Cookie, type Dispatcher, type FormData } from "undici";
+import { exchangeHttp } from "../http/http-exchange.js";
 import { ProviderHttpError } from "../domain/errors.js";
 import { excerptBody, globalRedactor } from "../http/redact.js";
 import type { RequestRecorder } from "../http/request-log.js";
@@ -75,19 +76,21 @@ export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
   return async (req) => {
     const started = performance.now();
     const retried = await runWithRetry(options.retry, req.retrySafe ?? req.method === "GET", async () => {
-      const res = await request(`${base}${req.path}`, {
+      const url = new URL(`${base}${req.path}`);
+      const res = await exchangeHttp(options.dispatcher, {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: req.method,
         headers: req.headers,
         body: req.body ?? null,
-        dispatcher: options.dispatcher,
-        signal: AbortSignal.timeout(options.timeoutMs),
+        timeoutMs: options.timeoutMs,
       });
-      const text = await res.body.text();
+      const { text } = res;
       const raw = res.headers["set-cookie"];
       const contentType = res.headers["content-type"];
       const retryAfter = res.headers["retry-after"];
       return {
-        status: res.statusCode,
+        status: res.status,
         contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? "",
         setCookies: raw === undefined ? [] : cookiesOf(raw),
         text,
