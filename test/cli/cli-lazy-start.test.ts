@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 // Which modules a CLI start loads, recorded by a preload (ES modules through a resolve hook,
@@ -60,5 +61,22 @@ describe("lazy start", () => {
     const { urls } = loadedModules(["gate", join(dir, "missing.sqlite")]);
     expect(urls.some((url) => url.includes("/src/cli/actions/gate.ts"))).toBe(true);
     expect(packagesOf(urls).has("better-sqlite3")).toBe(true);
+  }, 70_000);
+
+  it("the calendar loads date-fns one function at a time, not its index (~250 modules, in every run and its history worker)", () => {
+    const logFile = join(dir, `modules-${runs++}.txt`);
+    const calendar = pathToFileURL(join(root, "src/domain/calendar.ts")).href;
+    const result = spawnSync(process.execPath, ["--import", "tsx", "--import", preload, "--input-type=module", "-e", `await import(${JSON.stringify(calendar)});`], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, TOKI_PARITY_MODULE_LOG: logFile },
+      timeout: 60_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const urls = [...new Set(readFileSync(logFile, "utf8").split("\n").filter(Boolean))];
+    const dateFns = urls.filter((url) => url.includes("/node_modules/date-fns/"));
+    expect(dateFns.some((url) => url.includes("/getISOWeek"))).toBe(true);
+    expect(dateFns.filter((url) => /\/date-fns\/index\.(c?js|mjs)$/.test(url))).toEqual([]);
+    expect(dateFns.length).toBeLessThan(40);
   }, 70_000);
 });
