@@ -17,6 +17,14 @@ import { createSummaryAccumulator } from "./compare-summary.js";
 const USERS_HELD_PER_READ_SLOT = 2;
 
 /**
+ * Users held per read slot while the sources still prepare (a history export's index, built
+ * beside the first users' reads): no user can be compared before it is ready, and with two per
+ * slot the providers fell idle for a second or more of a 40-user run waiting for it. A bound
+ * that does not grow with the users, as the one after it.
+ */
+const USERS_HELD_PER_READ_SLOT_WHILE_PREPARING = 4;
+
+/**
  * Compares every user of `options.users` and writes the run to the report store.
  *
  * Users stream through a p-limit pool: each slot holds one user's data, compares it with the
@@ -101,7 +109,8 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
     // `concurrency` users have their providers read at once; as many again may be held, read or
     // waiting for their history (the export's index is still being built while the first users
     // are read) or for their turn to be compared, so that the providers are never idle meanwhile.
-    const limit = pLimit(USERS_HELD_PER_READ_SLOT * concurrency);
+    const limit = pLimit((sourcesReady ? USERS_HELD_PER_READ_SLOT_WHILE_PREPARING : USERS_HELD_PER_READ_SLOT) * concurrency);
+    void sourcesReady?.then(() => (limit.concurrency = USERS_HELD_PER_READ_SLOT * concurrency));
     const outcomes = await Promise.allSettled(
       options.users.map((user) =>
         limit(async () => {

@@ -211,6 +211,46 @@ describe("runCompare", () => {
     expect(log.maxActive).toBe(1 + 3);
   });
 
+  it("reads on up to four users per read slot while the sources still prepare, and two again once they are ready", async () => {
+    // A history export's index is built while the first users are read (src/compare/compare-run.ts):
+    // no user can be compared before it is ready, so more are read meanwhile, still a fixed bound.
+    const log = createCallLog();
+    let prepared!: () => void;
+    const sourcesReady = new Promise<void>((resolve) => (prepared = resolve));
+    let linksReady!: () => void;
+    const historyLinks = new Promise<void>((resolve) => (linksReady = resolve));
+    let laterLinksReady!: () => void;
+    const laterLinks = new Promise<void>((resolve) => (laterLinksReady = resolve));
+    const many = [...users, ...[5, 6, 7, 8, 9, 10, 11].map((tokiUserId) => buildUserLink({ tokiUserId }))];
+    const readStarted: number[] = [];
+    const base = options({ concurrency: 1, users: many, mapping: buildMapping(many) }, log);
+    const run = runCompare({
+      ...base,
+      sourcesReady,
+      legacyReaderFor: (user, recorder) => {
+        readStarted.push(user.tokiUserId);
+        return base.legacyReaderFor(user, recorder);
+      },
+      historyLinksFor: async (tokiUserId, recorder) => {
+        await (tokiUserId <= 4 ? historyLinks : laterLinks);
+        return (await base.historyLinksFor(tokiUserId, recorder)) as TimerHistoryLink[];
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readStarted).toEqual([1, 2, 3, 4]);
+    // Ready: the first four are compared, and the bound is two per slot again, so only two more
+    // are read while their links are held back.
+    prepared();
+    linksReady();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readStarted).toEqual([1, 2, 3, 4, 5, 6]);
+    laterLinksReady();
+    const summary = await run;
+    expect(readStarted).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(summary.users).toBe(11);
+    expect(log.maxActive).toBe(1 + 3);
+  });
+
   it("reads TimeInfo by month when the rules ask for it", async () => {
     const log = createCallLog();
     const summary = await runCompare(options({ rules: parseParityRules({ period: "month" }), range: { from: "2026-05-11", to: "2026-06-02" } }, log));
