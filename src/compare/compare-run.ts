@@ -17,12 +17,12 @@ import { createSummaryAccumulator } from "./compare-summary.js";
 const USERS_HELD_PER_READ_SLOT = 2;
 
 /**
- * Users held per read slot while the sources still prepare (a history export's index, built
+ * Users read ahead beyond those while the sources still prepare (a history export's index, built
  * beside the first users' reads): no user can be compared before it is ready, and with two per
- * slot the providers fell idle for a second or more of a 40-user run waiting for it. A bound
- * that does not grow with the users, as the one after it.
+ * read slot the providers fell idle for a second or more of a 40-user run waiting for it. A
+ * fixed number, so that the memory they hold does not grow with the users or the concurrency.
  */
-const USERS_HELD_PER_READ_SLOT_WHILE_PREPARING = 4;
+export const USERS_READ_AHEAD_WHILE_PREPARING = 24;
 
 /**
  * Compares every user of `options.users` and writes the run to the report store.
@@ -106,10 +106,10 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
   };
 
   try {
-    // `concurrency` users have their providers read at once; as many again may be held, read or
-    // waiting for their history (the export's index is still being built while the first users
-    // are read) or for their turn to be compared, so that the providers are never idle meanwhile.
-    const limit = pLimit((sourcesReady ? USERS_HELD_PER_READ_SLOT_WHILE_PREPARING : USERS_HELD_PER_READ_SLOT) * concurrency);
+    // `concurrency` users have their providers read at once; as many again may be held, read and
+    // waiting for their turn to be compared, so that the providers are never idle meanwhile; while
+    // the sources still prepare (the export's index), USERS_READ_AHEAD_WHILE_PREPARING more.
+    const limit = pLimit(USERS_HELD_PER_READ_SLOT * concurrency + (sourcesReady ? USERS_READ_AHEAD_WHILE_PREPARING : 0));
     void sourcesReady?.then(() => (limit.concurrency = USERS_HELD_PER_READ_SLOT * concurrency));
     const outcomes = await Promise.allSettled(
       options.users.map((user) =>

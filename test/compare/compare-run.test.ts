@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCompare } from "../../src/compare/compare-run.js";
+import { USERS_READ_AHEAD_WHILE_PREPARING, runCompare } from "../../src/compare/compare-run.js";
 import { formatCompareSummary } from "../../src/compare/compare-summary.js";
 import { MILLTIME_USER_READ_CONCURRENCY, type CompareProgress, type RunCompareOptions } from "../../src/compare/compare-options.js";
 import { inRange } from "../../src/domain/calendar.js";
@@ -211,7 +211,7 @@ describe("runCompare", () => {
     expect(log.maxActive).toBe(1 + 3);
   });
 
-  it("reads on up to four users per read slot while the sources still prepare, and two again once they are ready", async () => {
+  it("reads a fixed number of users further ahead while the sources still prepare, and two per slot again once they are ready", async () => {
     // A history export's index is built while the first users are read (src/compare/compare-run.ts):
     // no user can be compared before it is ready, so more are read meanwhile, still a fixed bound.
     const log = createCallLog();
@@ -221,7 +221,9 @@ describe("runCompare", () => {
     const historyLinks = new Promise<void>((resolve) => (linksReady = resolve));
     let laterLinksReady!: () => void;
     const laterLinks = new Promise<void>((resolve) => (laterLinksReady = resolve));
-    const many = [...users, ...[5, 6, 7, 8, 9, 10, 11].map((tokiUserId) => buildUserLink({ tokiUserId }))];
+    const held = 2 + USERS_READ_AHEAD_WHILE_PREPARING;
+    const many = [...users, ...Array.from({ length: held }, (_, i) => buildUserLink({ tokiUserId: 5 + i }))];
+    const ids = (n: number) => many.slice(0, n).map((u) => u.tokiUserId);
     const readStarted: number[] = [];
     const base = options({ concurrency: 1, users: many, mapping: buildMapping(many) }, log);
     const run = runCompare({
@@ -236,18 +238,18 @@ describe("runCompare", () => {
         return (await base.historyLinksFor(tokiUserId, recorder)) as TimerHistoryLink[];
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(readStarted).toEqual([1, 2, 3, 4]);
-    // Ready: the first four are compared, and the bound is two per slot again, so only two more
-    // are read while their links are held back.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(readStarted).toEqual(ids(held));
+    // Ready: the first four are compared, and the bound is two per slot again, so no further
+    // user is read while the others held still wait for their links.
     prepared();
     linksReady();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(readStarted).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(readStarted).toEqual(ids(held));
     laterLinksReady();
     const summary = await run;
-    expect(readStarted).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(summary.users).toBe(11);
+    expect(readStarted).toEqual(ids(many.length));
+    expect(summary.users).toBe(many.length);
     expect(log.maxActive).toBe(1 + 3);
   });
 
