@@ -15,6 +15,7 @@ import { parseRunConfig, type RunConfig } from "../src/config/run-config.js";
 import { writeBenchCompany, type BenchFiles } from "./bench/bench-company.js";
 import { runCompareChild, runFloorChild, startEmulators } from "./bench/bench-children.js";
 import { buildCompareChild } from "./bench/compare-child-build.js";
+import { medianPair } from "./bench/bench-pairs.js";
 import { formatRanking, rankProfile, readCpuProfile } from "./bench/cpu-profile.js";
 import { ioFloorRatio } from "./bench/io-floor.js";
 import { printSize, requestCounts, round } from "./bench/bench-format.js";
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     cold: { type: "boolean", default: false },
     "from-source": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    pairs: { type: "string", default: "3" },
   },
 });
 const sizes = String(values.users).split(",").map(Number);
@@ -38,6 +40,8 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--users t
 const days = Number(values.days);
 const latencyMs = Number(values.latency);
 const concurrency = Number(values.concurrency);
+const pairCount = Number(values.pairs);
+if (!Number.isInteger(pairCount) || pairCount < 1) throw new Error(`--pairs takes a positive integer, got ${values.pairs}`);
 const token = "bench-token-0001";
 const build = values["from-source"] ? undefined : buildDist();
 const root = mkdtempSync(join(tmpdir(), "toki-parity-bench-"));
@@ -91,9 +95,6 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
   try {
     // 1. The compare without latency, recording the requests it makes.
     const loadBefore = load();
-    const report = join(dir, "bench.sqlite");
-    const planFile = join(dir, "requests-plan.ndjson");
-    const config = configFor(files, company.range, report, emulators.urls);
     const profileName = `compare-${users}u-${days}d-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`;
     if (values.profile) mkdirSync(profileDir, { recursive: true });
     // 0. A warm-up compare, unmeasured: the emulators build their indexes and caches on their
@@ -102,18 +103,25 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
     let emulatorCpu = await emulators.cpuMs();
     const warmUp = values.cold ? undefined : await runCompareChild(configFor(files, company.range, join(dir, "warm-up.sqlite"), emulators.urls), { build, child });
     const warmUpEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
-    emulatorCpu = await emulators.cpuMs();
-    const full = await runCompareChild(config, { planFile, profileFile: values.profile ? join(profileDir, profileName) : undefined, build, child });
-    const compareEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
-    const requests = requestCounts(report);
 
-    // 2. Its I/O floor, right after it against the same emulators.
-    emulatorCpu = await emulators.cpuMs();
-    const floor = await runFloorChild(config, planFile);
-    const floorEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
+    // 1–2. `--pairs` times: the compare, then its I/O floor right after it against the same
+    // emulators; the pair with the median ratio is reported (bench/bench-pairs.ts).
+    const measured = [];
+    for (let i = 1; i <= pairCount; i++) {
+      const report = join(dir, i === 1 ? "bench.sqlite" : `bench-${i}.sqlite`);
+      const planFile = join(dir, i === 1 ? "requests-plan.ndjson" : `requests-plan-${i}.ndjson`);
+      const config = configFor(files, company.range, report, emulators.urls);
+      emulatorCpu = await emulators.cpuMs();
+      const full = await runCompareChild(config, { planFile, profileFile: values.profile && i === 1 ? join(profileDir, profileName) : undefined, build, child });
+      const compareEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
+      emulatorCpu = await emulators.cpuMs();
+      const floor = await runFloorChild(config, planFile);
+      const floorEmulatorCpuMs = (await emulators.cpuMs()) - emulatorCpu;
+      if (floor.mismatches > 0) throw new Error(`the I/O floor got ${floor.mismatches} replies whose status differs from the compare's: it is not the same run's floor`);
+      measured.push({ full, compareEmulatorCpuMs, floor, floorEmulatorCpuMs, requests: requestCounts(report), ratio: ioFloorRatio(full.wallMs, floor.wallMs) });
+    }
     const loadAfter = load();
-    if (floor.mismatches > 0) throw new Error(`the I/O floor got ${floor.mismatches} replies whose status differs from the compare's: it is not the same run's floor`);
-    const ratio = ioFloorRatio(full.wallMs, floor.wallMs);
+    const { full, compareEmulatorCpuMs, floor, floorEmulatorCpuMs, requests, ratio } = medianPair(measured);
 
     // 3. The same company with injected latency, on a slice of the users (skipped with --latency 0).
     let slow: { wallMs: number; requests: number; floorRatio: number | null } | undefined;
@@ -132,6 +140,7 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
     const months = company.range.from.slice(0, 7) === company.range.to.slice(0, 7) ? 1 : Math.round(days / 30.44);
     const actual = findingCountsOf(full.summary);
     const warmUpOk = warmUp === undefined || JSON.stringify(findingCountsOf(warmUp.summary)) === JSON.stringify(expected);
+    const everyPairOk = measured.every((m) => JSON.stringify(findingCountsOf(m.full.summary)) === JSON.stringify(expected));
     const wallS = full.wallMs / 1000;
     const ranking = values.profile ? rankProfile(readCpuProfile(join(profileDir, profileName))) : undefined;
     const result: Record<string, unknown> = {
@@ -154,6 +163,10 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
       io_floor_mb: round(floor.bytes / 2 ** 20, 1),
       io_floor_emulator_cpu_s: round(floorEmulatorCpuMs / 1000, 1),
       io_floor_ratio: ratio === null ? null : round(ratio, 2),
+      pairs: measured.length,
+      io_floor_ratios: measured.map((m) => (m.ratio === null ? null : round(m.ratio, 2))),
+      wall_s_pairs: measured.map((m) => round(m.full.wallMs / 1000, 2)),
+      io_floor_s_pairs: measured.map((m) => round(m.floor.wallMs / 1000, 2)),
       peak_rss_mb: Math.round(full.peakRssMb),
       report_mb: requests.reportMb,
       concurrency,
@@ -166,7 +179,7 @@ async function benchSize(users: number): Promise<Record<string, unknown>> {
       load_avg_after: loadAfter,
       findings: actual,
       expected_findings: expected,
-      findings_ok: JSON.stringify(actual) === JSON.stringify(expected) && warmUpOk,
+      findings_ok: JSON.stringify(actual) === JSON.stringify(expected) && warmUpOk && everyPairOk,
       ...(ranking ? { profile: join("reports", "bench", profileName), profile_top: ranking.top.map((f) => ({ function: f.label, self_s: round(f.selfMs / 1000, 2), percent: round(f.percent, 1) })) } : {}),
       machine,
     };

@@ -29,7 +29,7 @@ export function printSize(r: Record<string, unknown>, actual: Record<string, num
     ["Milltime requests", String(r.milltime_requests)],
     ["requests per user-month", String(r.requests_per_user_month)],
     ["I/O floor (same requests, bodies dropped)", `${String(r.io_floor_s)} s for ${String(r.io_floor_requests)} requests, ${String(r.io_floor_mb)} MB`],
-    ["wall ÷ I/O floor", String(r.io_floor_ratio)],
+    ["wall ÷ I/O floor", Array.isArray(r.io_floor_ratios) && r.io_floor_ratios.length > 1 ? `${String(r.io_floor_ratio)} (median of the pairs ${r.io_floor_ratios.join(", ")})` : String(r.io_floor_ratio)],
     ["peak RSS (compare process)", `${String(r.peak_rss_mb)} MB`],
     ["report size", `${String(r.report_mb)} MB`],
     ["load average before / after", `${JSON.stringify(r.load_avg_before)} / ${JSON.stringify(r.load_avg_after)}`],
