@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { addDays } from "../domain/calendar.js";
+import { addDays, splitByMonth } from "../domain/calendar.js";
 import { InvalidResponseError, ProviderHttpError, TokiError } from "../domain/errors.js";
 import type { DateRange, TimeEntry, TimeEntryListing } from "../domain/time-entry.js";
 import type { TimeInfo, WeeklyStats } from "../domain/time-info.js";
@@ -119,11 +119,14 @@ export async function readUserSources(
               throw error;
             }
           });
-        const [entries, infos] = await Promise.all([
-          bounded(() => reader.getTimeEntries(readRange)),
+        // The calendar is read a month at a time, as the reader splits a range itself, but each
+        // month as a read of its own under the same bound: in one call they were a chain of one
+        // request after another (25 for two years) that every user's read waited on.
+        const [months, infos] = await Promise.all([
+          Promise.all(splitByMonth(readRange).map((month) => bounded(() => reader.getTimeEntries(month)))),
           Promise.all(periods.map((period) => bounded(() => reader.getTimeInfo(period)))),
         ]);
-        return { entries, infos: infos as TimeInfo[] };
+        return { entries: months.flat(), infos: infos as TimeInfo[] };
       }),
       kleerUserId === undefined
         ? Promise.resolve(null)

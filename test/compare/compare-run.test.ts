@@ -253,6 +253,42 @@ describe("runCompare", () => {
     expect(log.maxActive).toBe(1 + 3);
   });
 
+  it("reads a user's calendar a month per read, the months side by side within the per-user bound", async () => {
+    // src/compare/compare-sources.ts: one call over the whole range was a chain of month requests.
+    const log = createCallLog();
+    const base = options({ concurrency: 1, range: { from: "2026-03-02", to: "2026-05-24" }, rules: parseParityRules({ period: "month" }) }, log);
+    let active = 0;
+    let maxActive = 0;
+    const calendarRanges: DateRange[] = [];
+    const summary = await runCompare({
+      ...base,
+      legacyReaderFor: async (user, recorder) => {
+        const reader = await base.legacyReaderFor(user, recorder);
+        return {
+          ...reader,
+          async getTimeEntries(range) {
+            calendarRanges.push(range);
+            maxActive = Math.max(maxActive, ++active);
+            try {
+              return await reader.getTimeEntries(range);
+            } finally {
+              active--;
+            }
+          },
+        };
+      },
+    });
+    const firstUser = calendarRanges.slice(0, 3);
+    expect(firstUser).toEqual([
+      { from: "2026-03-01", to: "2026-03-31" },
+      { from: "2026-04-01", to: "2026-04-30" },
+      { from: "2026-05-01", to: "2026-05-25" },
+    ]);
+    expect(maxActive).toBe(3);
+    expect(log.maxActive).toBeLessThanOrEqual(1 + MILLTIME_USER_READ_CONCURRENCY);
+    expect(summary.users).toBe(4);
+  });
+
   it("reads TimeInfo by month when the rules ask for it", async () => {
     const log = createCallLog();
     const summary = await runCompare(options({ rules: parseParityRules({ period: "month" }), range: { from: "2026-05-11", to: "2026-06-02" } }, log));
