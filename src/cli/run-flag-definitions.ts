@@ -26,7 +26,7 @@ export function addRunFlags(command: Command, options: { range?: boolean } = {})
     .option("--instance-id <id>", "Milltime instance id sent at login")
     .option("--history <source>", "timer history: postgres:// URL or a CSV/JSON export")
     .option("--time-zone <zone>", "zone of the local registration day", "Europe/Stockholm")
-    .option("--concurrency <n>", "users processed at once", "4")
+    .option("--concurrency <n>", "users whose Kleer and Milltime data are read at once", "4")
     .option("--shard <i/n>", "process only shard i of n (stable hash of the Toki user id)");
 }
 

@@ -85,7 +85,7 @@ export interface RunCompareOptions {
   clock: Clock;
   /** Zone of Milltime's local registration day (used to place timer-history links on a day). @default "Europe/Stockholm" */
   timeZone?: string | undefined;
-  /** Users processed at once. @default DEFAULT_COMPARE_CONCURRENCY */
+  /** Users whose providers are read at once (as many again may be held, read, for their turn). @default DEFAULT_COMPARE_CONCURRENCY */
   concurrency?: number | undefined;
   onProgress?: ((progress: CompareProgress) => void) | undefined;
   /** Recorded in the run. */

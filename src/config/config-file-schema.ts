@@ -83,7 +83,7 @@ export const configLayerShape = {
   range: rangeSection.optional(),
   period: z.enum(["week", "month"]).optional().describe("TimeInfo period to compare; the rules file's, else week, when absent (flag --period)."),
   timeZone: z.string().min(1).default("Europe/Stockholm").describe("Zone of the local registration day (flag --time-zone)."),
-  concurrency: z.number().int().min(1).max(64).default(4).describe("Users processed at once (flag --concurrency)."),
+  concurrency: z.number().int().min(1).max(64).default(4).describe("Users whose Kleer and Milltime data are read at once (flag --concurrency)."),
   users: z.array(z.number().int().positive()).optional().describe("Toki user ids to process; every mapped user when absent (flag --users)."),
 };
 

@@ -17,7 +17,7 @@ export const runConfigSchema = z
     period: z.enum(["week", "month"]).optional().describe("Period for TimeInfo/weekly-stats comparison; the rules file's period, else week, when absent."),
     users: z.array(z.number().int().positive()).optional().describe("Toki user ids to process; all mapped users when absent."),
     timeZone: z.string().default("Europe/Stockholm").describe("Zone of the local registration day."),
-    concurrency: z.number().int().min(1).max(64).default(4).describe("Users processed at once."),
+    concurrency: z.number().int().min(1).max(64).default(4).describe("Users whose Kleer and Milltime data are read at once."),
     shard: z
       .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
       .refine((s) => s.index <= s.count, { message: "shard index must be between 1 and the shard count" })

@@ -64,7 +64,7 @@ describe("renderStarterConfig", () => {
       "  // \"period\": \"week\",",
       "  // Zone of the local registration day (flag --time-zone).",
       "  // \"timeZone\": \"Europe/Stockholm\",",
-      "  // Users processed at once (flag --concurrency).",
+      "  // Users whose Kleer and Milltime data are read at once (flag --concurrency).",
       "  \"concurrency\": 3",
       "  // Toki user ids to process; every mapped user when absent (flag --users).",
       "  // \"users\": [1,2,3],",
