@@ -111,8 +111,9 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareSum
     // `concurrency` users have their providers read at once; as many again may be held, read and
     // waiting for their turn to be compared, so that the providers are never idle meanwhile; while
     // the sources still prepare (the export's index), USERS_READ_AHEAD_WHILE_PREPARING more.
-    const limit = pLimit(USERS_HELD_PER_READ_SLOT * concurrency + (sourcesReady ? USERS_READ_AHEAD_WHILE_PREPARING : 0));
-    void sourcesReady?.then(() => (limit.concurrency = USERS_HELD_PER_READ_SLOT * concurrency));
+    const held = USERS_HELD_PER_READ_SLOT * concurrency;
+    const limit = pLimit(held + (sourcesReady ? USERS_READ_AHEAD_WHILE_PREPARING : 0));
+    void sourcesReady?.then(() => (limit.concurrency = held));
     const outcomes = await Promise.allSettled(
       options.users.map((user) =>
         limit(async () => {

@@ -5,10 +5,8 @@
 import type { Dispatcher } from "undici";
 
 export interface HttpExchangeRequest {
-  /** `http(s)://host:port` */
-  origin: string;
-  /** Path and query below the origin. */
-  path: string;
+  /** The whole URL; split into origin and path as undici's `request()` splits one. */
+  url: string;
   method: Dispatcher.HttpMethod;
   headers?: Record<string, string> | undefined;
   body?: Dispatcher.DispatchOptions["body"] | undefined;
@@ -28,7 +26,7 @@ export interface HttpExchangeReply {
 }
 
 /** The error of a passed deadline; its name is the one AbortSignal.timeout() gives, which the retry policy treats as transient. */
-export function deadlineError(timeoutMs: number): Error {
+function deadlineError(timeoutMs: number): Error {
   const error = new Error(`The operation was aborted due to timeout (${timeoutMs} ms)`);
   error.name = "TimeoutError";
   return error;
@@ -42,6 +40,8 @@ export function deadlineError(timeoutMs: number): Error {
 export function exchangeHttp(dispatcher: Dispatcher, req: HttpExchangeRequest): Promise<HttpExchangeReply> {
   const limit = req.maxBytes ?? Number.POSITIVE_INFINITY;
   return new Promise((resolve, reject) => {
+    // Thrown in the executor, before any timer: a URL that is not one rejects the exchange.
+    const url = new URL(req.url);
     let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
     let abortWith: Error | undefined;
@@ -97,7 +97,7 @@ export function exchangeHttp(dispatcher: Dispatcher, req: HttpExchangeRequest): 
       },
     };
     try {
-      dispatcher.dispatch({ origin: req.origin, path: req.path, method: req.method, headers: req.headers, body: req.body ?? null }, handler);
+      dispatcher.dispatch({ origin: url.origin, path: `${url.pathname}${url.search}`, method: req.method, headers: req.headers, body: req.body ?? null }, handler);
     } catch (error) {
       settle(error instanceof Error ? error : new Error(String(error)));
     }

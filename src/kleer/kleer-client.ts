@@ -237,11 +237,8 @@ export function createKleerClient(options: KleerClientOptions): KleerClient {
     // replay resolves that through its foreign-id lookup instead of writing again.
     const retried = await runWithRetry(retryPolicy, spec.method === "GET", async () => {
       // One deadline per try for headers and body (undici's own timers are only accurate to ~1 s).
-      // Parsed as undici's request() parsed it, so the path sent is the same.
-      const url = new URL(`${baseHref}${path}`);
       const reply = await exchangeHttp(dispatcher, {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        url: `${baseHref}${path}`,
         method: spec.method,
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),

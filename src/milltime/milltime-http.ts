@@ -76,10 +76,8 @@ export function createMilltimeSend(options: MilltimeSendOptions): MilltimeSend {
   return async (req) => {
     const started = performance.now();
     const retried = await runWithRetry(options.retry, req.retrySafe ?? req.method === "GET", async () => {
-      const url = new URL(`${base}${req.path}`);
       const res = await exchangeHttp(options.dispatcher, {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        url: `${base}${req.path}`,
         method: req.method,
         headers: req.headers,
         body: req.body ?? null,

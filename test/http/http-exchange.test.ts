@@ -37,7 +37,7 @@ describe("exchangeHttp", () => {
         res.end('Öberg"}');
       });
     });
-    const reply = await exchangeHttp(pool, { origin, path: "/v1/x?y=1", method: "POST", headers: { "x-auth": "k" }, body: '{"a":1}', timeoutMs: 5000 });
+    const reply = await exchangeHttp(pool, { url: `${origin}/v1/x?y=1`, method: "POST", headers: { "x-auth": "k" }, body: '{"a":1}', timeoutMs: 5000 });
     expect(seen).toEqual(["POST /v1/x?y=1"]);
     expect(received).toBe('{"a":1}');
     expect(reply).toMatchObject({ status: 201, text: '{"name":"Åsa Öberg"}', oversize: false });
@@ -57,11 +57,11 @@ describe("exchangeHttp", () => {
         setTimeout(() => res.end("y".repeat(600)), 20);
       } else res.end("z".repeat(1000));
     });
-    expect(await exchangeHttp(pool, { origin, path: "/exact", method: "GET", timeoutMs: 5000, maxBytes: 1000 })).toMatchObject({ status: 200, text: "z".repeat(1000), oversize: false });
-    expect(await exchangeHttp(pool, { origin, path: "/declared", method: "GET", timeoutMs: 5000, maxBytes: 1000 })).toMatchObject({ status: 200, text: "", oversize: true });
-    expect(await exchangeHttp(pool, { origin, path: "/chunked", method: "GET", timeoutMs: 5000, maxBytes: 1000 })).toMatchObject({ status: 200, text: "", oversize: true });
+    expect(await exchangeHttp(pool, { url: `${origin}/exact`, method: "GET", timeoutMs: 5000, maxBytes: 1000 })).toMatchObject({ status: 200, text: "z".repeat(1000), oversize: false });
+    expect(await exchangeHttp(pool, { url: `${origin}/declared`, method: "GET", timeoutMs: 5000, maxBytes: 1000 })).toMatchObject({ status: 200, text: "", oversize: true });
+    expect(await exchangeHttp(pool, { url: `${origin}/chunked`, method: "GET", timeoutMs: 5000, maxBytes: 1000 })).toMatchObject({ status: 200, text: "", oversize: true });
     // The pool still serves after abandoned replies.
-    expect((await exchangeHttp(pool, { origin, path: "/exact", method: "GET", timeoutMs: 5000 })).text).toHaveLength(1000);
+    expect((await exchangeHttp(pool, { url: `${origin}/exact`, method: "GET", timeoutMs: 5000 })).text).toHaveLength(1000);
   });
 
   it("gives up with a transient TimeoutError when the headers, the body or a free connection take longer than the deadline", async () => {
@@ -76,24 +76,30 @@ describe("exchangeHttp", () => {
     });
     for (const path of ["/hang", "/slow-body"]) {
       const started = performance.now();
-      const error = await exchangeHttp(pool, { origin, path, method: "GET", timeoutMs: 150 }).catch((e: unknown) => e);
+      const error = await exchangeHttp(pool, { url: `${origin}${path}`, method: "GET", timeoutMs: 150 }).catch((e: unknown) => e);
       expect(error, path).toBeInstanceOf(Error);
       expect((error as Error).name).toBe("TimeoutError");
       expect(isTransientError(error)).toBe(true);
       expect(performance.now() - started).toBeLessThan(2000);
     }
     // One connection, held by a hanging request: the next one times out while it waits for it.
-    const holding = exchangeHttp(pool, { origin, path: "/hang", method: "GET", timeoutMs: 400 }).catch((e: unknown) => e);
-    const queued = await exchangeHttp(pool, { origin, path: "/fast", method: "GET", timeoutMs: 100 }).catch((e: unknown) => e);
+    const holding = exchangeHttp(pool, { url: `${origin}/hang`, method: "GET", timeoutMs: 400 }).catch((e: unknown) => e);
+    const queued = await exchangeHttp(pool, { url: `${origin}/fast`, method: "GET", timeoutMs: 100 }).catch((e: unknown) => e);
     expect((queued as Error).name).toBe("TimeoutError");
     expect(((await holding) as Error).name).toBe("TimeoutError");
-    expect((await exchangeHttp(pool, { origin, path: "/fast", method: "GET", timeoutMs: 2000 })).text).toBe("ok");
+    expect((await exchangeHttp(pool, { url: `${origin}/fast`, method: "GET", timeoutMs: 2000 })).text).toBe("ok");
+  });
+
+  it("rejects, sending nothing, a URL that is not one", async () => {
+    const { pool, seen } = await serve((_req, res) => res.end());
+    await expect(exchangeHttp(pool, { url: "not a url", method: "GET", timeoutMs: 2000 })).rejects.toThrow(TypeError);
+    expect(seen).toEqual([]);
   });
 
   it("rejects with undici's error when nothing listens", async () => {
     const { origin, pool } = await serve((_req, res) => res.end());
     await new Promise((r) => (servers.pop() as Server).close(r));
-    const error = await exchangeHttp(pool, { origin, path: "/", method: "GET", timeoutMs: 2000 }).catch((e: unknown) => e);
+    const error = await exchangeHttp(pool, { url: `${origin}/`, method: "GET", timeoutMs: 2000 }).catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe("ECONNREFUSED");
     expect(isTransientError(error)).toBe(true);
   });
@@ -102,7 +108,7 @@ describe("exchangeHttp", () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     agent.get("http://kleer.example").intercept({ path: "/v1/x?y=1", method: "GET" }).reply(200, { a: 1 }, { headers: { "content-type": "application/json" } });
-    const reply = await exchangeHttp(agent, { origin: "http://kleer.example", path: "/v1/x?y=1", method: "GET", timeoutMs: 1000 });
+    const reply = await exchangeHttp(agent, { url: "http://kleer.example/v1/x?y=1", method: "GET", timeoutMs: 1000 });
     expect(reply).toMatchObject({ status: 200, text: '{"a":1}', oversize: false });
     expect(reply.headers["content-type"]).toBe("application/json");
     await agent.close();
