@@ -90,6 +90,17 @@ describe("exchangeHttp", () => {
     expect((await exchangeHttp(pool, { url: `${origin}/fast`, method: "GET", timeoutMs: 2000 })).text).toBe("ok");
   });
 
+  it("rejects a reply cut off before its declared length, never returning the part as the body", async () => {
+    const { origin, pool } = await serve((_req, res) => {
+      res.writeHead(200, { "content-length": "100" });
+      res.write("x".repeat(10));
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const error = await exchangeHttp(pool, { url: `${origin}/cut`, method: "GET", timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).not.toBe("TimeoutError");
+  });
+
   it("rejects, sending nothing, a URL that is not one", async () => {
     const { pool, seen } = await serve((_req, res) => res.end());
     await expect(exchangeHttp(pool, { url: "not a url", method: "GET", timeoutMs: 2000 })).rejects.toThrow(TypeError);
