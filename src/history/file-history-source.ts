@@ -1,7 +1,5 @@
-import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
-import { parse } from "csv-parse";
 import { ConfigError } from "../domain/errors.js";
 import { parseJsonFileText } from "../config/json-file.js";
 import type { TimerHistoryLink } from "../domain/timer-history.js";
@@ -17,6 +15,9 @@ import {
   type TimerHistorySource,
 } from "./history-source.js";
 import { rowIdOf, tallyHistoryRow } from "./history-tally.js";
+import { CsvSyntaxError, readCsvRecords, type CsvRecord } from "./csv-records.js";
+
+export { quotedFieldsOf } from "./csv-quoting.js";
 
 export type HistoryFileFormat = "csv" | "json";
 
@@ -43,41 +44,6 @@ export function historyFormatOf(path: string): HistoryFileFormat | undefined {
   return ext === ".csv" ? "csv" : ext === ".json" ? "json" : undefined;
 }
 
-/**
- * Which fields of one CSV record were quoted, read from the record's raw text. Only asked for
- * records with an empty field: psql's CSV writes NULL as an empty unquoted field and the empty
- * string as "" (quoted), and the parsed values alone cannot tell them apart.
- */
-export function quotedFieldsOf(raw: string, delimiter = ",", quote = '"'): boolean[] {
-  const quoted: boolean[] = [];
-  let i = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (;;) {
-    if (raw[i] === quote) {
-      quoted.push(true);
-      i += 1;
-      // To the closing quote; a doubled quote is an escaped one.
-      for (;;) {
-        const q = raw.indexOf(quote, i);
-        if (q < 0) {
-          i = raw.length;
-          break;
-        }
-        if (raw[q + 1] === quote) {
-          i = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
-      }
-    } else {
-      quoted.push(false);
-    }
-    while (i < raw.length && raw[i] !== delimiter && raw[i] !== "\n" && raw[i] !== "\r") i += 1;
-    if (raw[i] !== delimiter) return quoted;
-    i += 1;
-  }
-}
-
 function checkHeader(path: string, header: unknown[]): string[] {
   const names = header.map((h) => (typeof h === "string" ? h.trim() : ""));
   const issues: string[] = [];
@@ -94,17 +60,17 @@ function checkHeader(path: string, header: unknown[]): string[] {
 
 /**
  * The one place CSV text becomes row values: fields stay strings, except that an empty unquoted
- * field is NULL (psql's CSV) and an empty quoted one the empty string.
+ * field is NULL (psql's CSV) and an empty quoted one the empty string. `quoted` says which fields
+ * were quoted; it must be given when a field is empty.
  */
-export function csvRecordToRow(names: readonly string[], record: readonly string[], raw: string): RawHistoryRow {
+export function csvRecordToRow(names: readonly string[], record: readonly string[], quoted: readonly boolean[] | undefined): RawHistoryRow {
   const row: Record<string, string | null> = {};
-  let quoted: boolean[] | undefined;
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     if (!KNOWN_COLUMNS.has(name)) continue;
     const value = record[i] as string;
     if (value === "") {
-      quoted ??= quotedFieldsOf(raw);
+      if (quoted === undefined) throw new Error("csvRecordToRow: an empty field needs the record's quoting");
       row[name] = quoted[i] === true ? "" : null;
     } else {
       row[name] = value;
@@ -113,56 +79,43 @@ export function csvRecordToRow(names: readonly string[], record: readonly string
   return row as RawHistoryRow;
 }
 
-function countLineBreaks(record: readonly string[]): { all: number; crlf: number } {
-  let all = 0;
-  let crlf = 0;
-  for (const field of record) {
-    // Most fields hold no line break: skip the regular expressions for them.
-    if (field.indexOf("\n") < 0 && field.indexOf("\r") < 0) continue;
-    all += field.match(/\r\n|\r|\n/g)?.length ?? 0;
-    crlf += field.match(/\r\n/g)?.length ?? 0;
-  }
-  return { all, crlf };
+function cannotRead(path: string, error: unknown): ConfigError {
+  const where = error instanceof CsvSyntaxError ? ` at line ${error.line}` : "";
+  return new ConfigError(`cannot read ${path}${where}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
 }
 
 async function* readCsv(path: string, filter: HistoryRowFilter, summary: HistoryReadSummary, onBadRow?: (row: HistoryBadRow) => void): AsyncGenerator<TimerHistoryLink> {
-  // No cast callback: csv-parse builds a context object per field for one (most of the parse's
-  // time); fields arrive as strings and csvRecordToRow converts them in one pass.
-  const parser = parse({ bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true });
-  const input = createReadStream(path);
-  input.on("error", (error) => parser.destroy(error));
-  input.pipe(parser);
   let names: string[] | undefined;
   let idIndex = -1;
   let recordNumber = 0;
-  let overcount = 0;
+  const records = readCsvRecords(path);
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
-      if (names === undefined) {
-        names = checkHeader(path, item.record);
-        idIndex = names.indexOf("id");
-        continue;
+    for (;;) {
+      let next: IteratorResult<CsvRecord[]>;
+      try {
+        next = await records.next();
+      } catch (error) {
+        throw cannotRead(path, error);
       }
-      recordNumber += 1;
-      // info.lines is the line the record ends on; csv-parse counts a CRLF inside quotes as two lines.
-      const breaks = countLineBreaks(item.record);
-      overcount += breaks.crlf;
-      const line = item.info.lines - overcount - breaks.all;
-      const ref = { rowId: rowIdOf(item.record[idIndex], recordNumber), line };
-      if (item.record.length !== names.length) {
-        tallyHistoryRow(summary, { kind: "bad", reason: `expected ${names.length} fields, found ${item.record.length}` }, ref, onBadRow);
-        continue;
+      if (next.done) break;
+      for (const record of next.value) {
+        if (names === undefined) {
+          names = checkHeader(path, record.fields);
+          idIndex = names.indexOf("id");
+          continue;
+        }
+        recordNumber += 1;
+        const ref = { rowId: rowIdOf(record.fields[idIndex], recordNumber), line: record.line };
+        if (record.fields.length !== names.length) {
+          tallyHistoryRow(summary, { kind: "bad", reason: `expected ${names.length} fields, found ${record.fields.length}` }, ref, onBadRow);
+          continue;
+        }
+        const link = tallyHistoryRow(summary, classifyHistoryRow(csvRecordToRow(names, record.fields, record.quoted), filter), ref, onBadRow);
+        if (link) yield link;
       }
-      const link = tallyHistoryRow(summary, classifyHistoryRow(csvRecordToRow(names, item.record, item.raw), filter), ref, onBadRow);
-      if (link) yield link;
     }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    const lines = (error as { lines?: unknown }).lines;
-    const where = typeof lines === "number" ? ` at line ${lines}` : "";
-    throw new ConfigError(`cannot read ${path}${where}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
   } finally {
-    input.destroy();
+    await records.return(undefined);
   }
   if (names === undefined) throw new ConfigError(`${path} is empty: expected a header line`, [`${path}: no header`]);
 }
@@ -199,22 +152,18 @@ export async function checkHistoryFileStart(path: string, format: HistoryFileFor
     throw new ConfigError(`history file not found: ${path}`, [`history: ${path} does not exist or is not a file`], { cause: error });
   }
   if (format !== "csv") return;
-  const parser = parse({ bom: true, to: 1, relax_column_count: true });
-  const input = createReadStream(path);
-  input.on("error", (error) => parser.destroy(error));
-  input.pipe(parser);
+  const records = readCsvRecords(path);
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      checkHeader(path, record);
-      return;
-    }
+    const first = await records.next();
+    const header = first.done ? undefined : first.value[0];
+    if (header === undefined) throw new ConfigError(`${path} is empty: expected a header line`, [`${path}: no header`]);
+    checkHeader(path, header.fields);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
+    throw cannotRead(path, error);
   } finally {
-    input.destroy();
+    await records.return(undefined);
   }
-  throw new ConfigError(`${path} is empty: expected a header line`, [`${path}: no header`]);
 }
 
 /** A `timer_history` export: CSV as psql's `\copy … csv header` writes it, or a JSON array. */

@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), "toki-parity-lazy-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Packages a start must not load: the HTTP stack, the emulators, the report store, zod, … */
-const HEAVY_PACKAGES = ["msw", "better-sqlite3", "undici", "zod", "pg", "cli-progress", "diff", "csv-parse", "csv-stringify", "date-fns", "@date-fns/tz", "p-limit"];
+const HEAVY_PACKAGES = ["msw", "better-sqlite3", "undici", "zod", "pg", "cli-progress", "diff", "csv-parse", "papaparse", "csv-stringify", "date-fns", "@date-fns/tz", "p-limit"];
 
 let runs = 0;
 function loadedModules(args: string[]): { urls: string[]; status: number | null; stdout: string } {
