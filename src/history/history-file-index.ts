@@ -109,12 +109,13 @@ function openIndexFile(file: string, key: string, reused: boolean, onClose: () =
     db.close();
     return undefined;
   }
-  const select = db.prepare("SELECT link_json FROM links WHERE toki_user_id = ? ORDER BY rowid");
+  // A user's rows in the order they were written, each a JSON array of links in file order.
+  const select = db.prepare("SELECT links_json FROM links WHERE toki_user_id = ? ORDER BY rowid").pluck();
   const badRows = (db.prepare("SELECT row_json FROM bad_rows ORDER BY rowid").all() as Array<{ row_json: string }>).map((r) => JSON.parse(r.row_json) as HistoryBadRow);
   return {
     badRows,
     reused,
-    linksOf: (tokiUserId) => (select.all(tokiUserId) as Array<{ link_json: string }>).map((row) => JSON.parse(row.link_json) as TimerHistoryLink),
+    linksOf: (tokiUserId) => (select.all(tokiUserId) as string[]).flatMap((json) => JSON.parse(json) as TimerHistoryLink[]),
     close() {
       db.close();
       onClose();

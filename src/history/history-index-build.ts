@@ -5,9 +5,14 @@ import type { TimerHistoryLink } from "../domain/timer-history.js";
 import type { HistoryBadRow, TimerHistorySource } from "./history-source.js";
 
 /** Bumped whenever the index's tables or the reading of a file change, so old index files are not reused. */
-export const HISTORY_INDEX_FORMAT = 3;
+export const HISTORY_INDEX_FORMAT = 4;
 
-/** Links inserted per transaction. */
+/**
+ * Links read before they are written: one transaction, and one row per user of them (a JSON
+ * array in file order). A row per link cost a SQLite insert and an index entry each, and as
+ * many JSON.parse calls when the user is read back: most of the build once the CSV parse got
+ * cheap (docs/scale.md). The links of one batch are all the memory the build holds.
+ */
 const INSERT_BATCH = 5000;
 
 /** Reads the whole source into a new index file at `file`; its meta row, written last, names the key it was built for. */
@@ -16,10 +21,16 @@ export async function buildIndexFile(file: string, source: TimerHistorySource, r
   try {
     db.pragma("journal_mode = OFF");
     db.pragma("synchronous = OFF");
-    db.exec("CREATE TABLE links (toki_user_id INTEGER NOT NULL, link_json TEXT NOT NULL); CREATE TABLE bad_rows (row_json TEXT NOT NULL)");
-    const insert = db.prepare("INSERT INTO links (toki_user_id, link_json) VALUES (?, ?)");
+    db.exec("CREATE TABLE links (toki_user_id INTEGER NOT NULL, links_json TEXT NOT NULL); CREATE TABLE bad_rows (row_json TEXT NOT NULL)");
+    const insert = db.prepare("INSERT INTO links (toki_user_id, links_json) VALUES (?, ?)");
     const insertBatch = db.transaction((batch: TimerHistoryLink[]) => {
-      for (const link of batch) insert.run(link.tokiUserId, JSON.stringify(link));
+      const byUser = new Map<number, TimerHistoryLink[]>();
+      for (const link of batch) {
+        const links = byUser.get(link.tokiUserId);
+        if (links) links.push(link);
+        else byUser.set(link.tokiUserId, [link]);
+      }
+      for (const [tokiUserId, links] of byUser) insert.run(tokiUserId, JSON.stringify(links));
     });
     const badRows: HistoryBadRow[] = [];
     let batch: TimerHistoryLink[] = [];

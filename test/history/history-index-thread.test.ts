@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/domain/errors.js";
 import { createFileHistorySource } from "../../src/history/file-history-source.js";
 import { buildIndexFile } from "../../src/history/history-index-build.js";
+import { openHistoryFileIndex } from "../../src/history/history-file-index.js";
+import { readAllTimerHistory } from "../../src/history/history-source.js";
 import { buildIndexFileInWorker } from "../../src/history/history-index-thread.js";
 import { errorFromMessage, errorToMessage } from "../../src/history/history-index-thread-messages.js";
 
@@ -25,7 +27,7 @@ function tables(file: string): { links: unknown[]; bad: unknown[]; meta: unknown
   const db = new Database(file, { readonly: true });
   try {
     return {
-      links: db.prepare("SELECT toki_user_id, link_json FROM links ORDER BY rowid").all(),
+      links: db.prepare("SELECT toki_user_id, links_json FROM links ORDER BY rowid").all(),
       bad: db.prepare("SELECT row_json FROM bad_rows ORDER BY rowid").all(),
       meta: db.prepare("SELECT key, format FROM meta").all(),
     };
@@ -55,8 +57,35 @@ describe("history index built on a worker thread", () => {
     const built = worker as ReturnType<typeof tables>;
     expect(built.links.length).toBeGreaterThan(0);
     expect(built.bad.length).toBeGreaterThan(0);
-    expect(built.meta).toEqual([{ key: "k", format: 3 }]);
+    expect(built.meta).toEqual([{ key: "k", format: 4 }]);
     expect(worker).toEqual(here);
+  });
+
+  it("gives each user's links in file order across many batches of interleaved users, as the export reads", async () => {
+    // More links than one write batch (5,000), users interleaved unevenly: a user's rows are
+    // written per batch, and reading them back must keep the file's order.
+    const header = "id,user_id,start_time,end_time,project_id,project_name,activity_id,activity_name,note,created_at,registration_id";
+    const lines = [header];
+    for (let id = 1; id <= 12_500; id++) {
+      const user = id % 7 === 0 ? 3 : id % 3 === 0 ? 2 : 1;
+      const minute = String(id % 60).padStart(2, "0");
+      const day = String(1 + (id % 28)).padStart(2, "0");
+      lines.push(`${id},${user},2026-05-${day} 08:${minute}:00+00,2026-05-${day} 09:${minute}:00+00,p,P,a,A,note ${id},,${400000000000000000 + id}`);
+    }
+    const path = join(dir, "many.csv");
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    const index = await openHistoryFileIndex({ source: createFileHistorySource({ path, timeZone }), filePath: path, range, timeZone, indexDir: false, worker: true });
+    try {
+      const { links } = await readAllTimerHistory(createFileHistorySource({ path, timeZone }), { range });
+      for (const user of [1, 2, 3]) {
+        const expected = links.filter((l) => l.tokiUserId === user);
+        expect(expected.length).toBeGreaterThan(1000);
+        expect(index.linksOf(user)).toEqual(expected);
+      }
+      expect(index.linksOf(4)).toEqual([]);
+    } finally {
+      index.close();
+    }
   });
 
   it("fails a broken export with the ConfigError, message and issues of a build on the run's own thread", async () => {
