@@ -318,8 +318,21 @@ function compareEntries(
 /** A pair is a `match` unless an unsuppressed entry-level finding names its legacy entry. */
 function resolveOutcomes(rows: ReadonlyArray<Omit<EntryRow, "outcome"> & { base: EntryOutcome | "pair" }>, findings: readonly Finding[]): EntryRow[] {
   const flagged = new Set(findings.filter((f) => !f.suppressed && ENTRY_LEVEL_KINDS.has(f.kind) && f.legacyId !== null).map((f) => f.legacyId));
+  // Each row built whole, in one shape: a rest/spread copy made ~1,500 objects a user in
+  // dictionary mode, which every later read (the counts, the report write) paid for again.
   return rows
-    .map(({ base, ...row }) => ({ ...row, outcome: base === "pair" ? (flagged.has(row.legacyId) ? "mismatch" : "match") : base }) satisfies EntryRow)
+    .map(
+      (row): EntryRow => ({
+        userKey: row.userKey,
+        date: row.date,
+        legacyId: row.legacyId,
+        kleerId: row.kleerId,
+        evidence: row.evidence,
+        legacyHours: row.legacyHours,
+        kleerHours: row.kleerHours,
+        outcome: row.base === "pair" ? (flagged.has(row.legacyId) ? "mismatch" : "match") : row.base,
+      }),
+    )
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || compareIds(a.legacyId ?? "~", b.legacyId ?? "~") || compareIds(a.kleerId ?? "", b.kleerId ?? ""));
 }
 
