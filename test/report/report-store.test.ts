@@ -122,6 +122,26 @@ describe("runs", () => {
     expect(store.readSuppressions(runId).map((s) => [s.kind, s.matchedFindings])).toEqual([["note_mismatch", 1], ["link_orphan", 1]]);
   });
 
+  it("writes every entry row of a user with many, in order, across the multi-row statements and their remainder", () => {
+    const store = memoryStore();
+    const runId = store.startRun({ command: "compare", toolVersion: "0.1.0" });
+    const base = sampleResultUser1();
+    // 2 × 64 rows to full statements, and 13 rows left over for the single-row one.
+    const outcomes = ["match", "mismatch", "missing_in_kleer", "extra_in_kleer", "unmapped", "skipped"] as const;
+    const entries = Array.from({ length: 141 }, (_, i) => ({
+      userKey: 1,
+      date: `2026-05-${String(11 + (i % 7)).padStart(2, "0")}`,
+      legacyId: i % 5 === 3 ? null : String(8_000_000 + i),
+      kleerId: i % 4 === 2 ? null : String(9_000_000 + i),
+      outcome: outcomes[i % outcomes.length]!,
+      evidence: i % 3 === 0 ? ("foreign_id" as const) : null,
+      legacyHours: i % 6 === 1 ? null : i / 4,
+      kleerHours: i % 7 === 2 ? null : i / 8,
+    }));
+    store.writeUserBatch(runId, { user: buildUserLink(), result: { ...base, entries } });
+    expect(store.readEntries(runId, 1)).toEqual(entries.map(({ userKey: _userKey, ...row }) => expect.objectContaining(row)));
+  });
+
   it("keeps many runs and picks the latest by default", () => {
     const store = memoryStore();
     const first = store.startRun({ command: "compare", toolVersion: "0.1.0" });
