@@ -248,9 +248,11 @@ function compareEntries(
   const skippedFor = new Map<string, string>();
   const relinkedTo = new Map<string, string>();
   // Two registrations relinked to one skipped event: the lower registration id is named, whatever order Milltime listed them in.
-  for (const entry of [...legacyAll].sort((a, b) => compareIds(a.registrationId, b.registrationId))) {
-    const kleerId = input.relinks.get(entry.registrationId);
-    if (kleerId !== undefined && !relinkedTo.has(kleerId)) relinkedTo.set(kleerId, entry.registrationId);
+  // Only the relinked registrations are sorted (a user has few; sorting all of them cost ~1 ms a user).
+  const relinked = legacyAll.filter((entry) => input.relinks.has(entry.registrationId)).sort((a, b) => compareIds(a.registrationId, b.registrationId));
+  for (const entry of relinked) {
+    const kleerId = input.relinks.get(entry.registrationId) as string;
+    if (!relinkedTo.has(kleerId)) relinkedTo.set(kleerId, entry.registrationId);
   }
   for (const s of [...listing.skipped].sort((a, b) => compareIds(a.registrationId, b.registrationId))) {
     const named = legacyIdFromForeignId(s.foreignId) ?? relinkedTo.get(s.registrationId) ?? null;
