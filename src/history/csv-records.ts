@@ -87,7 +87,7 @@ export async function* readCsvRecords(path: string): AsyncGenerator<CsvRecord[]>
     failure ??= error;
     notify();
   });
-  Papa.parse<string[]>(input as unknown as File, {
+  Papa.parse<string[], NodeJS.ReadableStream>(input, {
     delimiter: ",",
     quoteChar: '"',
     escapeChar: '"',
