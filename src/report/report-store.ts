@@ -17,6 +17,11 @@ import { formatRunId, randomRunSuffix } from "./report-run-id.js";
 /** Entry rows per INSERT statement (9 parameters each, well under SQLite's 32,766). */
 const ENTRY_ROWS_PER_INSERT = 64;
 
+/** One entry row's parameters, in the entries table's column order. */
+function pushEntryParams(params: unknown[], runId: string, e: EntryRow): void {
+  params.push(runId, e.userKey, e.date, e.legacyId, e.kleerId, e.outcome, e.evidence, e.legacyHours, e.kleerHours);
+}
+
 export interface ReportStoreOptions {
   clock: Clock;
   /** Suffix of new run ids. @default four random hex characters */
@@ -228,18 +233,14 @@ export function createReportStore(db: Database.Database, options: ReportStoreOpt
       clean(user.email ?? batch.person?.email ?? null), clean(batch.person?.name ?? null), c.kleerSkipped,
     );
     const entries = result.entries;
-    let at = 0;
-    for (; at + ENTRY_ROWS_PER_INSERT <= entries.length; at += ENTRY_ROWS_PER_INSERT) {
+    const full = entries.length - (entries.length % ENTRY_ROWS_PER_INSERT);
+    for (let at = 0; at < entries.length; ) {
+      // Full statements first, then the remainder one row at a time.
+      const rows = at < full ? ENTRY_ROWS_PER_INSERT : 1;
       entryParams.length = 0;
-      for (let i = at; i < at + ENTRY_ROWS_PER_INSERT; i++) {
-        const e = entries[i] as EntryRow;
-        entryParams.push(runId, e.userKey, e.date, e.legacyId, e.kleerId, e.outcome, e.evidence, e.legacyHours, e.kleerHours);
-      }
-      insertEntries.run(entryParams);
-    }
-    for (; at < entries.length; at++) {
-      const e = entries[at] as EntryRow;
-      insertEntry.run(runId, e.userKey, e.date, e.legacyId, e.kleerId, e.outcome, e.evidence, e.legacyHours, e.kleerHours);
+      for (const e of entries.slice(at, at + rows)) pushEntryParams(entryParams, runId, e);
+      (rows === 1 ? insertEntry : insertEntries).run(entryParams);
+      at += rows;
     }
     const rules = suppressionsOf(runId);
     const matched = new Map<number, number>();
